@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createLan, requireNetns, type Lan } from './netns.js';
+
+const enabled = requireNetns('netns harness test');
+
+describe.runIf(enabled)('netns harness', () => {
+  let lan: Lan;
+  beforeAll(async () => {
+    lan = await createLan(['sender', 'spk1']);
+  });
+  afterAll(async () => lan?.down());
+
+  it('carries multicast from one host to another over the bridge', async () => {
+    const rx = lan.spawn('spk1', 'node', [
+      '-e',
+      `const s=require('dgram').createSocket({type:'udp4',reuseAddr:true});
+       s.on('message',(m)=>{process.stdout.write(m.toString());process.exit(0)});
+       s.bind(5004,()=>{s.addMembership('239.69.9.9','${'10.69.0.2'}');process.stdout.write('ready\\n')});`,
+    ]);
+    let out = '';
+    rx.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise<void>((r) => rx.stdout!.once('data', () => r()));
+    const tx = await lan.run('sender', 'node', [
+      '-e',
+      `const s=require('dgram').createSocket('udp4');s.bind(0,'10.69.0.1',()=>{s.setMulticastInterface('10.69.0.1');
+       s.send('hello-lan',5004,'239.69.9.9',()=>s.close())})`,
+    ]);
+    expect(tx.code).toBe(0);
+    await new Promise<void>((r) => rx.once('exit', () => r()));
+    expect(out).toContain('hello-lan');
+  });
+
+  it('removes every namespace on down()', async () => {
+    const other = await createLan(['a']);
+    const names = [other.bridgeNs, other.hosts.a.ns];
+    await other.down();
+    const list = execFileSync('ip', ['netns', 'list']).toString();
+    for (const n of names) expect(list).not.toContain(n);
+  });
+});
