@@ -1,1 +1,19 @@
-export {};
+export type { Encoding, RefClock, Direction, StreamDescription } from './sdp-model.js';
+export { SdpError, formatChannelLabels, parseChannelLabels } from './sdp-model.js';
+export { buildSdp } from './sdp-build.js';
+export { parseSdp } from './sdp-parse.js';
+export { sapHash } from './hash.js';
+export { encodeSap, decodeSap, SapError, SDP_PAYLOAD_TYPE, MAX_INFLATED_BYTES } from './packet.js';
+export type { SapPacket, SapErrorReason, SapEncodeInput } from './packet.js';
+export {
+  SapAnnouncer,
+  jitteredInterval,
+  originIdentity,
+  SAP_PORT,
+  SAP_ADDRESS_AES67,
+  SAP_ADDRESS_RFC,
+  SAP_ADDRESS_IPV6,
+  DEFAULT_INTERVAL_MS,
+  DELETION_REPEATS,
+} from './announcer.js';
+export type { SapAnnouncerOptions, SapAnnouncerCounters, SapSentEvent, SapAnnouncerEvents } from './announcer.js';

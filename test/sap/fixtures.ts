@@ -1,0 +1,54 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StreamDescription } from '@aes67/sap';
+
+export const EXAMPLES_DIR = '/work/shared/reference/sdp-examples';
+
+export function exampleFiles(): { file: string; text: string }[] {
+  return readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.sdp'))
+    .sort()
+    .map((file) => ({ file, text: readFileSync(join(EXAMPLES_DIR, file), 'utf8') }));
+}
+
+/** The stream from the brief: its SDP must come out byte for byte as TYPICAL_SDP. */
+export const TYPICAL: StreamDescription = {
+  name: 'aes67-sender 1 Left',
+  origin: { username: '-', sessionId: '1311738121', version: '1311738121', address: '10.69.0.2', addressType: 'IP4' },
+  group: { address: '239.69.0.1', ttl: 32 },
+  port: 5004,
+  payloadType: 96,
+  encoding: 'L24',
+  sampleRate: 48000,
+  channels: 1,
+  ptimeMs: 1,
+  maxptimeMs: 1,
+  channelLabels: ['Left'],
+  refClock: { kind: 'ptp', gmid: '00-1D-C1-FF-FE-50-36-33', domain: 0 },
+  mediaclkOffset: 0,
+  sourceFilter: { group: '239.69.0.1', source: '10.69.0.2' },
+  clockDomain: 0,
+  syncTime: 0,
+  framecount: 48,
+};
+
+export const TYPICAL_SDP = [
+  'v=0',
+  'o=- 1311738121 1311738121 IN IP4 10.69.0.2',
+  's=aes67-sender 1 Left',
+  'c=IN IP4 239.69.0.1/32',
+  't=0 0',
+  'm=audio 5004 RTP/AVP 96',
+  'i=1 channels: Left',
+  'a=recvonly',
+  'a=rtpmap:96 L24/48000/1',
+  'a=ptime:1',
+  'a=maxptime:1',
+  'a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0',
+  'a=mediaclk:direct=0',
+  'a=source-filter: incl IN IP4 239.69.0.1 10.69.0.2',
+  'a=clock-domain:PTPv2 0',
+  'a=sync-time:0',
+  'a=framecount:48',
+  '',
+].join('\r\n');
