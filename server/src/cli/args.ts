@@ -1,0 +1,20 @@
+import { UserError } from '../errors.js';
+import type { Encoding } from '../rtp/packet.js';
+
+export function parseEncoding(v: string): Encoding {
+  const u = v.toUpperCase();
+  if (u !== 'L16' && u !== 'L24') throw new UserError(`--encoding must be L16 or L24, not '${v}'`);
+  return u;
+}
+
+export function parseIntOption(name: string, v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!/^-?\d+$/.test(v) || n < min || n > max) throw new UserError(`--${name} must be an integer from ${min} to ${max}, not '${v}'`);
+  return n;
+}
+
+export function parseNumberOption(name: string, v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new UserError(`--${name} must be a number from ${min} to ${max}, not '${v}'`);
+  return n;
+}

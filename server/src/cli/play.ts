@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { openAudioFile } from '../audio/open.js';
+import { demoSource } from '../audio/demo-source.js';
+import { resolveInterface } from '../net/interface.js';
+import { runPlay, type PlayOptions } from '../sender/play-session.js';
+import { UserError } from '../errors.js';
+import { parseEncoding, parseIntOption, parseNumberOption } from './args.js';
+
+export const PLAY_USAGE = `Usage: aes67 play <file.flac|file.wav>... --interface <name|ipv4> [options]
+
+Plays the files in order, gapless, as one mono AES67 stream per channel (a stereo file gives
+stream 1 = left speaker and stream 2 = right speaker on consecutive multicast groups), announced by SAP.
+
+Options:
+  --interface <name|ipv4>  network interface to send on (required)
+  --address <ipv4>         multicast group of stream 1; stream n uses the n-th next group (default 239.69.0.1)
+  --encoding L24|L16       sample encoding (default L24)
+  --port <n>               RTP port (default 5004)
+  --ttl <n>                multicast TTL (default 32)
+  --ptime <us>             packet time in microseconds: 125, 250, 333, 1000, 4000 (default 1000)
+  --api-port <n>           REST API port on 127.0.0.1, 0 for any free port (default 8067)
+  --sap-interval <s>       seconds between SAP announcements (default 30)
+  --name <prefix>          stream name prefix (default aes67-sender)
+  --no-loopback            do not loop multicast back to this host
+  -h, --help               this help`;
+
+export const DEMO_USAGE = `Usage: aes67 demo [--interface <name|ipv4>] [--api-port <n>] [play options]
+
+The embedded default: an endless stereo test signal (440 Hz left, 660 Hz right) as two mono L24
+streams on loopback (127.0.0.1), announced by SAP, with the REST API on 127.0.0.1:8067.`;
+
+const options = {
+  interface: { type: 'string' },
+  address: { type: 'string', default: '239.69.0.1' },
+  encoding: { type: 'string', default: 'L24' },
+  port: { type: 'string', default: '5004' },
+  ttl: { type: 'string', default: '32' },
+  ptime: { type: 'string', default: '1000' },
+  'api-port': { type: 'string', default: '8067' },
+  'sap-interval': { type: 'string', default: '30' },
+  name: { type: 'string', default: 'aes67-sender' },
+  'no-loopback': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const PTIMES = [125, 250, 333, 1000, 4000];
+
+export async function playCommand(argv: string[], demo: boolean): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true });
+  } catch (e) {
+    throw new UserError((e as Error).message.split('\n')[0]);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) {
+    console.log(demo ? DEMO_USAGE : PLAY_USAGE);
+    return 0;
+  }
+  if (!demo && positionals.length === 0) throw new UserError('no input files (usage: aes67 play <file.flac>... --interface <if>)');
+  if (demo && positionals.length > 0) throw new UserError('demo takes no files; use aes67 play for files');
+  const ifSpec = v.interface ?? (demo ? 'lo' : undefined);
+  if (!ifSpec) throw new UserError('--interface is required (a name such as eth0, or one of this host\'s IPv4 addresses)');
+  const ptimeUs = parseIntOption('ptime', v.ptime, 125, 4000);
+  if (!PTIMES.includes(ptimeUs)) throw new UserError(`--ptime must be one of ${PTIMES.join(', ')} microseconds`);
+  const opts: PlayOptions = {
+    open: demo ? async () => demoSource() : (i) => openAudioFile(positionals[i]),
+    inputs: demo ? 1 : positionals.length,
+    iface: resolveInterface(ifSpec),
+    baseAddress: v.address,
+    port: parseIntOption('port', v.port, 1, 65535),
+    ttl: parseIntOption('ttl', v.ttl, 1, 255),
+    encoding: parseEncoding(v.encoding),
+    ptimeUs,
+    payloadType: 96,
+    apiHost: '127.0.0.1',
+    apiPort: parseIntOption('api-port', v['api-port'], 0, 65535),
+    sapIntervalMs: parseNumberOption('sap-interval', v['sap-interval'], 0.1, 3600) * 1000,
+    namePrefix: v.name,
+    loopback: !v['no-loopback'],
+    out: (l) => console.log(l),
+    err: (l) => console.error(l),
+  };
+  return runPlay(opts);
+}

@@ -1,0 +1,197 @@
+import { Worker } from 'node:worker_threads';
+import { EventEmitter } from 'node:events';
+import { randomInt } from 'node:crypto';
+import { SampleRing } from './ring.js';
+import { UserError } from '../errors.js';
+import { checkPayloadSize, type Encoding } from './packet.js';
+import { framesPerPacket } from './schedule.js';
+import { STAT_FIELDS, Stat, type FromPacer, type PacerInit, type ToPacer } from './protocol.js';
+
+export interface EngineOptions {
+  utcOffsetS?: number;
+  /** Send each packet this long after its first sample's media time (may be negative). */
+  sendOffsetMs?: number;
+  /** Busy-wait this long before each deadline to beat the OS wake-up latency. */
+  spinUs?: number;
+  maxStreams?: number;
+}
+
+export interface SourceOptions {
+  channels: number;
+  sampleRate: number;
+  ptimeUs: number;
+  /** Ring capacity; also the most audio the producer can run ahead. */
+  bufferMs?: number;
+  prefillMs?: number;
+}
+
+export interface StreamOptions {
+  sourceId: number;
+  firstChannel: number;
+  channels: number;
+  encoding: Encoding;
+  payloadType: number;
+  address: string;
+  port: number;
+  ttl: number;
+  interfaceAddress: string;
+  loopback: boolean;
+}
+
+export interface StreamCounters {
+  packets: number;
+  bytes: number;
+  latePackets: number;
+  maxLatenessUs: number;
+  underruns: number;
+  lastSeq: number;
+  lastTimestamp: number;
+}
+
+export interface EngineSource {
+  id: number;
+  ring: SampleRing;
+  framesPerPacket: number;
+}
+
+export interface EngineStream {
+  id: number;
+  ssrc: number;
+  initialSeq: number;
+}
+
+/**
+ * Main-thread handle on the pacer worker. Sources are sample rings the caller fills; streams are
+ * RTP flows cut from a source's channels. Events: 'sourceStarted', 'sourceEnded', 'clockStep', 'streamError'.
+ */
+export class RtpEngine extends EventEmitter {
+  private readonly worker: Worker;
+  private readonly stats: Float64Array;
+  private readonly wake: Int32Array;
+  private readonly freeSlots: number[];
+  private readonly slots = new Map<number, number>();
+  private readonly pendingReady = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private stopped: Promise<void> | null = null;
+
+  constructor(opts: EngineOptions = {}) {
+    super();
+    const maxStreams = opts.maxStreams ?? 256;
+    const init: PacerInit = {
+      stats: new SharedArrayBuffer(maxStreams * STAT_FIELDS * Float64Array.BYTES_PER_ELEMENT),
+      wake: new SharedArrayBuffer(4),
+      utcOffsetS: opts.utcOffsetS ?? 37,
+      sendOffsetMs: opts.sendOffsetMs ?? 0,
+      spinUs: opts.spinUs ?? 50,
+    };
+    this.stats = new Float64Array(init.stats);
+    this.wake = new Int32Array(init.wake);
+    this.freeSlots = Array.from({ length: maxStreams }, (_, i) => maxStreams - 1 - i);
+    this.worker = new Worker(new URL('./pacer-worker.js', import.meta.url), { workerData: init });
+    this.worker.on('message', (m: FromPacer) => this.onMessage(m));
+    this.worker.on('error', (e) => this.emit('error', e));
+  }
+
+  private send(m: ToPacer): void {
+    this.worker.postMessage(m);
+    Atomics.add(this.wake, 0, 1);
+    Atomics.notify(this.wake, 0);
+  }
+
+  private onMessage(m: FromPacer): void {
+    switch (m.type) {
+      case 'streamReady':
+        this.pendingReady.get(m.id)?.resolve();
+        this.pendingReady.delete(m.id);
+        break;
+      case 'streamError': {
+        const pending = this.pendingReady.get(m.id);
+        if (pending) {
+          pending.reject(new Error(m.message));
+          this.pendingReady.delete(m.id);
+        } else this.emit('streamError', m.id, m.message);
+        break;
+      }
+      case 'sourceStarted':
+        this.emit('sourceStarted', m.id, m.firstSample);
+        break;
+      case 'sourceEnded':
+        this.emit('sourceEnded', m.id);
+        break;
+      case 'clockStep':
+        this.emit('clockStep', m.stepMs, m.cause);
+        break;
+      case 'stopped':
+        break;
+    }
+  }
+
+  addSource(opts: SourceOptions): EngineSource {
+    const fpp = framesPerPacket(opts.sampleRate, opts.ptimeUs);
+    const ring = SampleRing.create(opts.channels, (opts.sampleRate * (opts.bufferMs ?? 500)) / 1000);
+    const id = this.nextId++;
+    const prefill = Math.min(ring.frames, Math.round((opts.sampleRate * (opts.prefillMs ?? 100)) / 1000));
+    this.send({ type: 'addSource', source: { id, ring: ring.handle, sampleRate: opts.sampleRate, framesPerPacket: fpp, prefillFrames: prefill } });
+    return { id, ring, framesPerPacket: fpp };
+  }
+
+  removeSource(id: number): void {
+    this.send({ type: 'removeSource', id });
+  }
+
+  /** Resolves once the stream's socket is bound and connected; rejects on a socket error. */
+  async addStream(opts: StreamOptions, framesPerPacket: number): Promise<EngineStream> {
+    checkPayloadSize(opts.encoding, opts.channels, framesPerPacket);
+    const slot = this.freeSlots.pop();
+    if (slot === undefined) throw new UserError(`too many streams (at most ${this.slots.size})`);
+    const id = this.nextId++;
+    const ssrc = randomInt(0, 2 ** 32 - 1);
+    const initialSeq = randomInt(0, 65536);
+    this.slots.set(id, slot);
+    const ready = new Promise<void>((resolve, reject) => this.pendingReady.set(id, { resolve, reject }));
+    this.send({ type: 'addStream', stream: { ...opts, id, slot, ssrc, initialSeq } });
+    try {
+      await ready;
+    } catch (e) {
+      this.removeStream(id);
+      throw e;
+    }
+    return { id, ssrc, initialSeq };
+  }
+
+  removeStream(id: number): void {
+    const slot = this.slots.get(id);
+    if (slot === undefined) return;
+    this.slots.delete(id);
+    this.send({ type: 'removeStream', id });
+    this.freeSlots.push(slot);
+  }
+
+  counters(id: number): StreamCounters {
+    const slot = this.slots.get(id);
+    if (slot === undefined) throw new Error(`unknown stream ${id}`);
+    const o = slot * STAT_FIELDS;
+    const s = this.stats;
+    return {
+      packets: s[o + Stat.Packets],
+      bytes: s[o + Stat.Bytes],
+      latePackets: s[o + Stat.Late],
+      maxLatenessUs: Math.round(s[o + Stat.MaxLateUs]),
+      underruns: s[o + Stat.Underruns],
+      lastSeq: s[o + Stat.LastSeq],
+      lastTimestamp: s[o + Stat.LastTimestamp],
+    };
+  }
+
+  setUtcOffset(seconds: number): void {
+    this.send({ type: 'setUtcOffset', seconds });
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= new Promise<void>((resolve) => {
+      this.worker.once('exit', () => resolve());
+      this.send({ type: 'stop' });
+    });
+    return this.stopped;
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * The pacer: a worker thread that sends every RTP packet at its due time, so the main thread (API,
+ * SAP, decoding) can never delay a packet. It sleeps with Atomics.wait until just before the next
+ * deadline, spins the last few microseconds, sends, then yields one event-loop turn for messages.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import dgram from 'node:dgram';
+import { SampleRing } from './ring.js';
+import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs, writeStaticHeader } from './packet.js';
+import { alignedSampleAt, dueTaiMs, rtpTimestamp } from './schedule.js';
+import { SystemTaiClock } from './timebase.js';
+import { LATE_THRESHOLD_US, STAT_FIELDS, Stat, type FromPacer, type PacerInit, type SourceSpec, type StreamSpec, type ToPacer } from './protocol.js';
+
+/** Buffers per stream in flight: the kernel may hold a send briefly when the socket queue is full. */
+const BUFFERS_PER_STREAM = 8;
+/** A deadline missed by more than this is a stall; re-anchor instead of bursting to catch up. */
+const STALL_MS = 50;
+const STEP_CHECK_MS = 250;
+const IDLE_WAIT_MS = 20;
+
+interface StreamState {
+  spec: StreamSpec;
+  socket: dgram.Socket;
+  ready: boolean;
+  buffers: Buffer[];
+  next: number;
+  seq: number;
+  packetBytes: number;
+  stat: number;
+}
+
+interface SourceState {
+  spec: SourceSpec;
+  ring: SampleRing;
+  streams: StreamState[];
+  started: boolean;
+  mediaSample: number;
+  dueMono: number;
+}
+
+const init = workerData as PacerInit;
+const port = parentPort!;
+const stats = new Float64Array(init.stats);
+const wake = new Int32Array(init.wake);
+const clock = new SystemTaiClock(init.utcOffsetS);
+const sources = new Map<number, SourceState>();
+const streams = new Map<number, StreamState>();
+let stopping = false;
+let lastStepCheck = performance.now();
+
+function post(m: FromPacer): void {
+  port.postMessage(m);
+}
+
+function monoForTai(taiMs: number): number {
+  return taiMs - clock.taiNowMs(0);
+}
+
+function anchor(src: SourceState, nowMono: number): void {
+  const { sampleRate, framesPerPacket } = src.spec;
+  src.mediaSample = alignedSampleAt(clock.taiNowMs(nowMono), sampleRate, framesPerPacket);
+  src.dueMono = monoForTai(dueTaiMs(src.mediaSample, sampleRate, init.sendOffsetMs));
+}
+
+function addStream(spec: StreamSpec): void {
+  const packetBytes = RTP_HEADER_BYTES + bytesPerSample(spec.encoding) * spec.channels * sourceFrames(spec.sourceId);
+  const buffers = Array.from({ length: BUFFERS_PER_STREAM }, () => {
+    const b = Buffer.alloc(packetBytes);
+    writeStaticHeader(b, spec.payloadType, spec.ssrc);
+    return b;
+  });
+  const socket = dgram.createSocket({ type: 'udp4' });
+  const state: StreamState = { spec, socket, ready: false, buffers, next: 0, seq: spec.initialSeq, packetBytes, stat: spec.slot * STAT_FIELDS };
+  stats.fill(0, state.stat, state.stat + STAT_FIELDS);
+  streams.set(spec.id, state);
+  socket.on('error', (e) => post({ type: 'streamError', id: spec.id, message: e.message }));
+  // Binding to the interface address makes it the packets' source, which the SDP's source-filter names.
+  socket.bind(0, spec.interfaceAddress, () => {
+    try {
+      socket.setMulticastInterface(spec.interfaceAddress);
+      socket.setMulticastTTL(spec.ttl);
+      socket.setMulticastLoopback(spec.loopback);
+    } catch (e) {
+      post({ type: 'streamError', id: spec.id, message: (e as Error).message });
+      return;
+    }
+    socket.connect(spec.port, spec.address, () => {
+      state.ready = true;
+      sources.get(spec.sourceId)?.streams.push(state);
+      post({ type: 'streamReady', id: spec.id });
+    });
+  });
+}
+
+function sourceFrames(sourceId: number): number {
+  const src = sources.get(sourceId);
+  if (!src) throw new Error(`stream added before its source ${sourceId}`);
+  return src.spec.framesPerPacket;
+}
+
+function removeStream(id: number): void {
+  const s = streams.get(id);
+  if (!s) return;
+  streams.delete(id);
+  const src = sources.get(s.spec.sourceId);
+  if (src) src.streams = src.streams.filter((x) => x !== s);
+  s.socket.close();
+}
+
+/** Sends one packet time of a source on every stream it feeds. */
+function tick(src: SourceState, nowMono: number): void {
+  const F = src.spec.framesPerPacket;
+  const ring = src.ring;
+  const fill = ring.fill();
+  const eof = ring.eof;
+  if (fill === 0 && eof) {
+    sources.delete(src.spec.id);
+    post({ type: 'sourceEnded', id: src.spec.id });
+    return;
+  }
+  const frames = Math.min(fill, F);
+  const slot = ring.readSlot();
+  const ts = rtpTimestamp(src.mediaSample);
+  const lateUs = (nowMono - src.dueMono) * 1000;
+  for (const st of src.streams) {
+    const buf = st.buffers[st.next];
+    st.next = (st.next + 1) % BUFFERS_PER_STREAM;
+    writeSeqTs(buf, st.seq, ts);
+    writePayload(buf, st.spec.encoding, ring.samples, ring.channels, ring.frames, slot, frames, st.spec.firstChannel, st.spec.channels);
+    if (frames < F) buf.fill(0, RTP_HEADER_BYTES + frames * bytesPerSample(st.spec.encoding) * st.spec.channels);
+    st.socket.send(buf);
+    const o = st.stat;
+    stats[o + Stat.Packets]++;
+    stats[o + Stat.Bytes] += st.packetBytes;
+    if (lateUs > LATE_THRESHOLD_US) stats[o + Stat.Late]++;
+    if (lateUs > stats[o + Stat.MaxLateUs]) stats[o + Stat.MaxLateUs] = lateUs;
+    if (frames < F && !eof) stats[o + Stat.Underruns]++;
+    stats[o + Stat.LastSeq] = st.seq;
+    stats[o + Stat.LastTimestamp] = ts;
+    st.seq = (st.seq + 1) & 0xffff;
+  }
+  ring.consume(frames);
+  src.mediaSample += F;
+  src.dueMono += (F * 1000) / src.spec.sampleRate;
+}
+
+function readyToStart(src: SourceState): boolean {
+  if (src.streams.length === 0) return false;
+  for (const st of streams.values()) if (st.spec.sourceId === src.spec.id && !st.ready) return false;
+  return src.ring.fill() >= src.spec.prefillFrames || src.ring.eof;
+}
+
+function reanchorAll(stepMs: number, cause: 'system' | 'utcOffset' | 'stall', nowMono: number): void {
+  for (const src of sources.values()) if (src.started) anchor(src, nowMono);
+  post({ type: 'clockStep', stepMs, cause });
+}
+
+function loop(): void {
+  if (stopping) return;
+  const now = performance.now();
+  if (now - lastStepCheck > STEP_CHECK_MS) {
+    lastStepCheck = now;
+    const step = clock.detectStep();
+    if (step !== 0) reanchorAll(step, 'system', now);
+  }
+  let nextDue = Infinity;
+  for (const src of sources.values()) {
+    if (!src.started && readyToStart(src)) {
+      anchor(src, now);
+      src.started = true;
+      post({ type: 'sourceStarted', id: src.spec.id, firstSample: src.mediaSample });
+    }
+    if (!src.started) continue;
+    if (now - src.dueMono > STALL_MS) {
+      const late = now - src.dueMono;
+      anchor(src, now);
+      post({ type: 'clockStep', stepMs: late, cause: 'stall' });
+    }
+    while (sources.has(src.spec.id) && src.dueMono <= performance.now()) tick(src, performance.now());
+    if (sources.has(src.spec.id)) nextDue = Math.min(nextDue, src.dueMono);
+  }
+  sleepUntil(nextDue);
+  setImmediate(loop);
+}
+
+function sleepUntil(dueMono: number): void {
+  const spinMs = init.spinUs / 1000;
+  const remaining = dueMono - performance.now();
+  const waitMs = Number.isFinite(remaining) ? remaining - spinMs : IDLE_WAIT_MS;
+  if (waitMs > 0) Atomics.wait(wake, 0, Atomics.load(wake, 0), Math.min(waitMs, IDLE_WAIT_MS));
+  if (Number.isFinite(dueMono)) while (performance.now() < dueMono && dueMono - performance.now() <= spinMs);
+}
+
+port.on('message', (m: ToPacer) => {
+  switch (m.type) {
+    case 'addSource':
+      sources.set(m.source.id, {
+        spec: m.source,
+        ring: new SampleRing(m.source.ring),
+        streams: [],
+        started: false,
+        mediaSample: 0,
+        dueMono: 0,
+      });
+      break;
+    case 'removeSource':
+      for (const st of [...streams.values()]) if (st.spec.sourceId === m.id) removeStream(st.spec.id);
+      sources.delete(m.id);
+      break;
+    case 'addStream':
+      addStream(m.stream);
+      break;
+    case 'removeStream':
+      removeStream(m.id);
+      break;
+    case 'setUtcOffset': {
+      const step = clock.setUtcOffset(m.seconds);
+      if (step !== 0) reanchorAll(step, 'utcOffset', performance.now());
+      break;
+    }
+    case 'stop':
+      stopping = true;
+      for (const id of [...streams.keys()]) removeStream(id);
+      post({ type: 'stopped' });
+      port.close();
+      break;
+  }
+});
+
+setImmediate(loop);

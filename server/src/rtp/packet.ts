@@ -1,0 +1,77 @@
+import { UserError } from '../errors.js';
+
+export type Encoding = 'L16' | 'L24';
+
+export const RTP_HEADER_BYTES = 12;
+/** AES67 keeps a packet inside a 1500-byte MTU. */
+export const MAX_PAYLOAD_BYTES = 1440;
+
+export function bytesPerSample(encoding: Encoding): number {
+  return encoding === 'L24' ? 3 : 2;
+}
+
+/** Throws when a packet of this shape would exceed the AES67 payload limit. */
+export function checkPayloadSize(encoding: Encoding, channels: number, framesPerPacket: number): number {
+  const bytes = bytesPerSample(encoding) * channels * framesPerPacket;
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    throw new UserError(
+      `payload of ${bytes} bytes (${framesPerPacket} frames x ${channels} ch x ${encoding}) exceeds the AES67 limit of ${MAX_PAYLOAD_BYTES}`,
+    );
+  }
+  return bytes;
+}
+
+/** Writes the fixed part of an RTP header (RFC 3550 §5.1) that never changes for a stream. */
+export function writeStaticHeader(buf: Buffer, payloadType: number, ssrc: number): void {
+  buf[0] = 0x80; // V=2, no padding, no extension, no CSRC
+  buf[1] = payloadType & 0x7f;
+  buf.writeUInt32BE(ssrc >>> 0, 8);
+}
+
+export function writeSeqTs(buf: Buffer, seq: number, timestamp: number): void {
+  buf.writeUInt16BE(seq & 0xffff, 2);
+  buf.writeUInt32BE(timestamp >>> 0, 4);
+}
+
+/**
+ * Writes `frames` samples of channels [first, first+count) from an interleaved 24-bit-scaled Int32 ring
+ * into the payload, big-endian. `ringFrames` is the ring's capacity, `start` the first frame's slot.
+ */
+export function writePayload(
+  buf: Buffer,
+  encoding: Encoding,
+  ring: Int32Array,
+  ringChannels: number,
+  ringFrames: number,
+  start: number,
+  frames: number,
+  firstChannel: number,
+  channelCount: number,
+): void {
+  let o = RTP_HEADER_BYTES;
+  let slot = start;
+  if (encoding === 'L24') {
+    for (let f = 0; f < frames; f++) {
+      const base = slot * ringChannels + firstChannel;
+      for (let c = 0; c < channelCount; c++) {
+        const s = ring[base + c];
+        buf[o] = s >> 16;
+        buf[o + 1] = s >> 8;
+        buf[o + 2] = s;
+        o += 3;
+      }
+      if (++slot === ringFrames) slot = 0;
+    }
+  } else {
+    for (let f = 0; f < frames; f++) {
+      const base = slot * ringChannels + firstChannel;
+      for (let c = 0; c < channelCount; c++) {
+        const s = ring[base + c] >> 8;
+        buf[o] = s >> 8;
+        buf[o + 1] = s;
+        o += 2;
+      }
+      if (++slot === ringFrames) slot = 0;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import type { RingHandle } from './ring.js';
+import type { Encoding } from './packet.js';
+
+/** Per-stream counters in shared memory, written by the pacer, read by anyone. */
+export const STAT_FIELDS = 8;
+export const Stat = {
+  Packets: 0,
+  Bytes: 1,
+  Late: 2,
+  MaxLateUs: 3,
+  Underruns: 4,
+  LastSeq: 5,
+  LastTimestamp: 6,
+} as const;
+
+/** A packet later than this counts as late (AES67 receivers budget a few packet times). */
+export const LATE_THRESHOLD_US = 250;
+
+export interface SourceSpec {
+  id: number;
+  ring: RingHandle;
+  sampleRate: number;
+  framesPerPacket: number;
+  /** Frames buffered before the first packet goes out (or end of input, whichever comes first). */
+  prefillFrames: number;
+}
+
+export interface StreamSpec {
+  id: number;
+  sourceId: number;
+  /** Stats slot in the shared counter array. */
+  slot: number;
+  firstChannel: number;
+  channels: number;
+  encoding: Encoding;
+  payloadType: number;
+  ssrc: number;
+  initialSeq: number;
+  address: string;
+  port: number;
+  ttl: number;
+  interfaceAddress: string;
+  loopback: boolean;
+}
+
+export type ToPacer =
+  | { type: 'addSource'; source: SourceSpec }
+  | { type: 'removeSource'; id: number }
+  | { type: 'addStream'; stream: StreamSpec }
+  | { type: 'removeStream'; id: number }
+  | { type: 'setUtcOffset'; seconds: number }
+  | { type: 'stop' };
+
+export type FromPacer =
+  | { type: 'streamReady'; id: number }
+  | { type: 'streamError'; id: number; message: string }
+  | { type: 'sourceStarted'; id: number; firstSample: number }
+  | { type: 'sourceEnded'; id: number }
+  | { type: 'clockStep'; stepMs: number; cause: 'system' | 'utcOffset' | 'stall' }
+  | { type: 'stopped' };
+
+export interface PacerInit {
+  stats: SharedArrayBuffer;
+  /** Int32 cell the main thread notifies to wake the pacer for a message. */
+  wake: SharedArrayBuffer;
+  utcOffsetS: number;
+  sendOffsetMs: number;
+  spinUs: number;
+}

@@ -1,0 +1,91 @@
+/**
+ * A single-producer single-consumer ring of interleaved 24-bit-scaled samples in shared memory, so the
+ * decoder (main thread or a DSP worker) feeds the pacer worker without messages on the hot path.
+ * Positions are frame counters that wrap at 2^32; `(write - read) >>> 0` is the fill.
+ */
+const WRITE = 0;
+const READ = 1;
+/** Set by the producer once no more frames will come. */
+const EOF = 2;
+
+export interface RingHandle {
+  control: SharedArrayBuffer;
+  data: SharedArrayBuffer;
+  channels: number;
+  frames: number;
+}
+
+export class SampleRing {
+  readonly ctl: Int32Array;
+  readonly samples: Int32Array;
+  readonly channels: number;
+  readonly frames: number;
+
+  constructor(readonly handle: RingHandle) {
+    this.ctl = new Int32Array(handle.control);
+    this.samples = new Int32Array(handle.data);
+    this.channels = handle.channels;
+    this.frames = handle.frames;
+  }
+
+  /** `minFrames` is rounded up to a power of two so slot = counter % frames survives the 2^32 wrap. */
+  static create(channels: number, minFrames: number): SampleRing {
+    const frames = 2 ** Math.ceil(Math.log2(Math.max(minFrames, 64)));
+    return new SampleRing({
+      control: new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT),
+      data: new SharedArrayBuffer(channels * frames * Int32Array.BYTES_PER_ELEMENT),
+      channels,
+      frames,
+    });
+  }
+
+  fill(): number {
+    return (Atomics.load(this.ctl, WRITE) - Atomics.load(this.ctl, READ)) >>> 0;
+  }
+
+  space(): number {
+    return this.frames - this.fill();
+  }
+
+  get eof(): boolean {
+    return Atomics.load(this.ctl, EOF) === 1;
+  }
+
+  /** Producer: copies planar channels in; returns frames written (limited by space). */
+  write(planes: Int32Array[], offset: number, frames: number): number {
+    const n = Math.min(frames, this.space());
+    const ch = this.channels;
+    let slot = (Atomics.load(this.ctl, WRITE) >>> 0) % this.frames;
+    for (let f = 0; f < n; f++) {
+      const base = slot * ch;
+      for (let c = 0; c < ch; c++) this.samples[base + c] = c < planes.length ? planes[c][offset + f] : 0;
+      if (++slot === this.frames) slot = 0;
+    }
+    Atomics.add(this.ctl, WRITE, n);
+    Atomics.notify(this.ctl, WRITE);
+    return n;
+  }
+
+  finish(): void {
+    Atomics.store(this.ctl, EOF, 1);
+    Atomics.notify(this.ctl, WRITE);
+  }
+
+  /** Consumer: slot of the oldest unread frame. */
+  readSlot(): number {
+    return (Atomics.load(this.ctl, READ) >>> 0) % this.frames;
+  }
+
+  consume(frames: number): void {
+    Atomics.add(this.ctl, READ, frames);
+    Atomics.notify(this.ctl, READ);
+  }
+
+  /** Producer: resolves when the consumer has made room (or after timeoutMs). */
+  async waitForSpace(timeoutMs: number): Promise<void> {
+    const read = Atomics.load(this.ctl, READ);
+    if (this.space() > 0) return;
+    const r = Atomics.waitAsync(this.ctl, READ, read, timeoutMs);
+    if (r.async) await r.value;
+  }
+}

@@ -1,0 +1,161 @@
+import { randomInt } from 'node:crypto';
+import { SapAnnouncer, buildSdp } from '@aes67/sap';
+import { RtpEngine } from '../rtp/engine.js';
+import { createApi, listen, type StreamView } from '../api/app.js';
+import { channelLabel, describeStream, type StreamConfig } from '../streams/stream.js';
+import { consecutiveGroups } from '../net/multicast.js';
+import type { ResolvedInterface } from '../net/interface.js';
+import type { Encoding } from '../rtp/packet.js';
+import type { AudioFormat, AudioSource } from '../audio/types.js';
+import { UserError } from '../errors.js';
+import { feed } from './feeder.js';
+
+export interface PlayOptions {
+  /** Opens input i; called once to probe and again to play. */
+  open(index: number): Promise<AudioSource>;
+  inputs: number;
+  iface: ResolvedInterface;
+  baseAddress: string;
+  port: number;
+  ttl: number;
+  encoding: Encoding;
+  ptimeUs: number;
+  payloadType: number;
+  apiHost: string;
+  apiPort: number;
+  sapIntervalMs: number;
+  namePrefix: string;
+  loopback: boolean;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const SUPPORTED_RATE = 48000;
+
+async function probe(opts: PlayOptions): Promise<AudioFormat> {
+  let first: AudioFormat | undefined;
+  let channels = 0;
+  for (let i = 0; i < opts.inputs; i++) {
+    const src = await opts.open(i);
+    await src.close();
+    const f = src.format;
+    if (f.sampleRate !== SUPPORTED_RATE) {
+      throw new UserError(
+        `${src.path}: ${f.sampleRate} Hz is not supported yet; streams run at 48000 Hz (convert with: sox in.flac -r 48000 out.flac)`,
+      );
+    }
+    first ??= f;
+    channels = Math.max(channels, f.channels);
+  }
+  if (!first) throw new UserError('no input files');
+  return { ...first, channels };
+}
+
+/** Plays inputs in order as one mono stream per channel; resolves with the exit code. */
+export async function runPlay(opts: PlayOptions): Promise<number> {
+  const format = await probe(opts);
+  const groups = consecutiveGroups(opts.baseAddress, format.channels);
+  const engine = new RtpEngine();
+  const announcer = new SapAnnouncer({ interfaceAddress: opts.iface.address, intervalMs: opts.sapIntervalMs, ttl: opts.ttl });
+  announcer.on('warning', (w) => opts.err(`warning: ${w}`));
+  engine.on('clockStep', (stepMs: number, cause: string) => opts.err(`clock step of ${stepMs.toFixed(3)} ms (${cause}): streams re-anchored`));
+  let stopping = false;
+  let failures = 0;
+  let server: Awaited<ReturnType<typeof listen>>['server'] | undefined;
+  try {
+    const source = engine.addSource({ channels: format.channels, sampleRate: format.sampleRate, ptimeUs: opts.ptimeUs });
+    const version = Math.floor(Date.now() / 1000);
+    const streams: { cfg: StreamConfig; engineId: number; sdp: string }[] = [];
+    for (let c = 0; c < format.channels; c++) {
+      const label = channelLabel(c, format.channels);
+      const cfg: StreamConfig = {
+        id: c + 1,
+        name: `${opts.namePrefix} ${c + 1} ${label}`,
+        address: groups[c],
+        port: opts.port,
+        ttl: opts.ttl,
+        encoding: opts.encoding,
+        sampleRate: format.sampleRate,
+        channels: 1,
+        ptimeUs: opts.ptimeUs,
+        payloadType: opts.payloadType,
+        sessionId: String(randomInt(1, 2 ** 31)),
+        channelLabels: [label],
+      };
+      const s = await engine.addStream(
+        {
+          sourceId: source.id,
+          firstChannel: c,
+          channels: 1,
+          encoding: cfg.encoding,
+          payloadType: cfg.payloadType,
+          address: cfg.address,
+          port: cfg.port,
+          ttl: cfg.ttl,
+          interfaceAddress: opts.iface.address,
+          loopback: opts.loopback,
+        },
+        source.framesPerPacket,
+      );
+      const sdp = buildSdp(describeStream(cfg, { address: opts.iface.address }, { kind: 'traceable' }, version));
+      streams.push({ cfg, engineId: s.id, sdp });
+    }
+
+    const api = createApi({
+      streams: (): StreamView[] =>
+        streams.map(({ cfg, engineId }) => {
+          const c = engine.counters(engineId);
+          return {
+            id: cfg.id,
+            name: cfg.name,
+            address: cfg.address,
+            port: cfg.port,
+            encoding: cfg.encoding,
+            sampleRate: cfg.sampleRate,
+            channels: cfg.channels,
+            ptimeUs: cfg.ptimeUs,
+            packetsSent: c.packets,
+            bytesSent: c.bytes,
+            latePackets: c.latePackets,
+            maxLatenessUs: c.maxLatenessUs,
+            underruns: c.underruns,
+          };
+        }),
+      sdp: (id) => streams.find((s) => s.cfg.id === id)?.sdp,
+    });
+    const listening = await listen(api, opts.apiHost, opts.apiPort);
+    server = listening.server;
+    opts.out(`API: http://${opts.apiHost}:${listening.port}/api/v1/streams`);
+
+    await announcer.start();
+    for (const s of streams) {
+      announcer.set(String(s.cfg.id), s.sdp);
+      opts.out(`stream ${s.cfg.id}: ${s.cfg.name} -> ${s.cfg.address}:${s.cfg.port} ${s.cfg.encoding}/${s.cfg.sampleRate}/1`);
+    }
+
+    const ended = new Promise<void>((resolve) => engine.on('sourceEnded', () => resolve()));
+    const signalled = new Promise<void>((resolve) => {
+      const onSignal = () => {
+        stopping = true;
+        resolve();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+    });
+    void feed(source.ring, opts.inputs, {
+      open: opts.open,
+      onError: (_i, e) => {
+        failures++;
+        opts.err(`error: ${e.message} (skipped)`);
+      },
+      stopped: () => stopping,
+    });
+    await Promise.race([ended, signalled]);
+    stopping = true;
+  } finally {
+    await announcer.stop().catch(() => undefined);
+    await engine.stop();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+  return failures > 0 ? 1 : 0;
+}
