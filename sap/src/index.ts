@@ -17,3 +17,4 @@ export {
   DELETION_REPEATS,
 } from './announcer.js';
 export type { SapAnnouncerOptions, SapAnnouncerCounters, SapSentEvent, SapAnnouncerEvents } from './announcer.js';
+export { sdpSemanticallyEqual } from './sdp-equal.js';

@@ -43,8 +43,9 @@ export function parseSdp(text: string): StreamDescription {
   const mLine = rawM.lines[0].line;
 
   const origin = readOrigin(parsed, rawSession);
-  const name = parsed.name;
-  if (typeof name !== 'string' || !rawSession.lines.some((l) => l.type === 's')) throw new SdpError('s', 'missing');
+  // Raw text, not sdp-transform's value: it turns a name like "1" into a number.
+  const name = rawSession.lines.find((l) => l.type === 's')?.value;
+  if (name === undefined) throw new SdpError('s', 'missing');
 
   const group = readConnection(media, parsed, rawM, rawSession);
   const port = Number(media.port);
@@ -92,12 +93,14 @@ export function parseSdp(text: string): StreamDescription {
     mediaclkOffset: Number(mc[1]),
   };
   if (maxptimeAttr) d.maxptimeMs = positiveNumber(maxptimeAttr, 'a=maxptime');
-  if (media.description !== undefined) {
-    d.info = String(media.description);
+  const info = rawM.lines.find((l) => l.type === 'i')?.value;
+  if (info !== undefined) {
+    d.info = info;
     const labels = parseChannelLabels(d.info);
     if (labels) d.channelLabels = labels;
   }
-  if (parsed.description !== undefined) d.sessionInfo = String(parsed.description);
+  const sessionInfo = rawSession.lines.find((l) => l.type === 'i')?.value;
+  if (sessionInfo !== undefined) d.sessionInfo = sessionInfo;
   const sf = pick(rawM, rawSession, 'source-filter');
   if (sf) d.sourceFilter = readSourceFilter(sf);
   const cd = pick(rawM, rawSession, 'clock-domain');
@@ -122,7 +125,7 @@ export function parseSdp(text: string): StreamDescription {
 
 function splitLevels(text: string): { session: RawLevel; media: RawLevel[] } {
   // SAP payloads often carry trailing NULs or whitespace after the last line.
-  const lines = text.replace(/[\0\s]+$/, '').split(/\r\n|\n|\r/);
+  const lines = text.replace(/[\0\r\n]+$/, '').split(/\r\n|\n|\r/);
   if (lines[0] !== 'v=0') throw new SdpError('v', `expected 'v=0', got '${lines[0].slice(0, 40)}'`, 1);
   const session: RawLevel = { lines: [], attrs: [] };
   const media: RawLevel[] = [];
@@ -130,7 +133,7 @@ function splitLevels(text: string): { session: RawLevel; media: RawLevel[] } {
   const seen = new Map<RawLevel, Set<string>>();
   lines.forEach((l, i) => {
     const line = i + 1;
-    if (l === '') return;
+    if (l.trim() === '') return;
     const m = /^([a-z])=(.*)$/.exec(l);
     if (!m) throw new SdpError('line', `not '<letter>=<value>': '${l.slice(0, 40)}'`, line);
     const [, type, value] = m;
