@@ -1,0 +1,208 @@
+import { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase, type PolyphaseTable } from './filter-design.js';
+import { FrameHistory } from './history.js';
+import { checkOutput, inputFrames, type Resampler } from './resampler.js';
+
+export interface VariableOptions {
+  inRate: number;
+  outRate: number;
+  channels: number;
+  /** Filter phases; coefficients between them are linearly interpolated. */
+  phases?: number;
+  /** Largest |adjustment| accepted by setAdjustmentPpm(). */
+  maxAdjustmentPpm?: number;
+  /** Seconds a full-range (2 * max) ratio change takes; bounds the pitch slew. */
+  slewSeconds?: number;
+}
+
+const CHUNK = 4096;
+
+/** Row differences, shared between instances like the tables themselves. */
+const deltaCache = new WeakMap<PolyphaseTable, Float64Array>();
+
+function rowDeltas(table: PolyphaseTable): Float64Array {
+  let d = deltaCache.get(table);
+  if (!d) {
+    const { phases, taps, coeffs } = table;
+    d = new Float64Array(phases * taps);
+    for (let k = 0; k < phases * taps; k++) d[k] = coeffs[k + taps] - coeffs[k];
+    deltaCache.set(table, d);
+  }
+  return d;
+}
+
+/**
+ * Resampler whose ratio can be steered at run time (clock-skew compensation).
+ * Same Kaiser prototype as the fixed path, but tabulated at `phases` fractional
+ * positions with linear interpolation between adjacent rows, so any position
+ * can be reached. The interpolation error is the price: see docs/dsp.md.
+ *
+ * The read position advances by inRate/outRate * (1 + adjustment) input
+ * frames per output frame; a positive adjustment consumes input faster.
+ * Changes glide at a bounded rate so the pitch never steps.
+ */
+export class VariableResampler implements Resampler {
+  readonly inRate: number;
+  readonly outRate: number;
+  readonly channels: number;
+  readonly latencyFrames: number;
+  readonly table: PolyphaseTable;
+  /** deltas[p][m] = coeffs[p+1][m] - coeffs[p][m]. */
+  private readonly deltas: Float64Array;
+  private readonly history: FrameHistory;
+  private readonly nominal: number;
+  private readonly maxAdjust: number;
+  private readonly slewPerFrame: number;
+  private step: number;
+  private targetStep: number;
+  private index = 0;
+  private frac = 0;
+  private inputCount = 0;
+
+  constructor(opts: VariableOptions) {
+    this.inRate = opts.inRate;
+    this.outRate = opts.outRate;
+    this.channels = opts.channels;
+    const phases = opts.phases ?? 2048;
+    const spec = { inRate: opts.inRate, outRate: opts.outRate, attenuationDb: DEFAULT_ATTENUATION_DB, ...defaultBand(opts.inRate, opts.outRate) };
+    this.table = designPolyphase(spec, phases, phases + 1);
+    this.deltas = rowDeltas(this.table);
+    const taps = this.table.taps;
+    this.latencyFrames = taps / 2;
+    this.history = new FrameHistory(opts.channels, taps + Math.max(CHUNK, taps), 0);
+    this.nominal = opts.inRate / opts.outRate;
+    this.maxAdjust = (opts.maxAdjustmentPpm ?? 1000) * 1e-6;
+    this.slewPerFrame = (2 * this.maxAdjust * this.nominal) / ((opts.slewSeconds ?? 0.1) * opts.outRate);
+    this.step = this.nominal;
+    this.targetStep = this.nominal;
+    this.reset();
+  }
+
+  /** Current adjustment in ppm (after slew limiting). */
+  get adjustmentPpm(): number {
+    return (this.step / this.nominal - 1) * 1e6;
+  }
+
+  /** Steers the ratio; clamped to ±maxAdjustmentPpm. */
+  setAdjustmentPpm(ppm: number): void {
+    const a = Math.max(-this.maxAdjust, Math.min(this.maxAdjust, ppm * 1e-6));
+    this.targetStep = this.nominal * (1 + a);
+  }
+
+  reset(): void {
+    const half = this.table.taps / 2;
+    this.history.reset(1 - half);
+    this.history.appendZeros(half - 1);
+    this.index = 0;
+    this.frac = 0;
+    this.inputCount = 0;
+    this.step = this.targetStep;
+  }
+
+  maxOutputFrames(inputFrames: number): number {
+    return Math.ceil((inputFrames + this.latencyFrames + 1) / (this.nominal * (1 - this.maxAdjust))) + 1;
+  }
+
+  process(input: Float32Array | Float64Array, output: Float64Array, count?: number): number {
+    const frames = inputFrames(input, this.channels, count);
+    checkOutput(output, this.maxOutputFrames(frames), this.channels);
+    let written = 0;
+    for (let from = 0; from < frames; ) {
+      const n = Math.min(frames - from, this.history.space);
+      this.history.append(input, from, n);
+      from += n;
+      this.inputCount += n;
+      written = this.run(output, written, this.history.end - this.table.taps / 2);
+    }
+    return written;
+  }
+
+  /** Emits outputs up to the last input frame; the total follows the ratio history. */
+  flush(output: Float64Array): number {
+    checkOutput(output, this.maxOutputFrames(0), this.channels);
+    this.history.appendZeros(this.table.taps / 2);
+    const written = this.run(output, 0, this.inputCount);
+    this.reset();
+    return written;
+  }
+
+  /** Emits outputs while the read index is below `last`. */
+  private run(output: Float64Array, written: number, last: number): number {
+    const h = this.history;
+    const { taps, phases, coeffs } = this.table;
+    const deltas = this.deltas;
+    const half = taps / 2;
+    const ch = this.channels;
+    let index = this.index;
+    let frac = this.frac;
+    let step = this.step;
+    const target = this.targetStep;
+    const slew = this.slewPerFrame;
+    let o = written * ch;
+    while (index < last) {
+      const pos = frac * phases;
+      const p = Math.floor(pos);
+      const f = pos - p;
+      const cb = p * taps;
+      const first = index - half + 1 - h.start;
+      if (ch === 2) dotStereoInterp(coeffs, deltas, cb, f, h.buf, first * 2, taps, output, o);
+      else dotInterp(coeffs, deltas, cb, f, h.buf, first, taps, ch, output, o);
+      o += ch;
+      if (step !== target) step = target > step ? Math.min(target, step + slew) : Math.max(target, step - slew);
+      frac += step;
+      const whole = Math.floor(frac);
+      index += whole;
+      frac -= whole;
+    }
+    this.index = index;
+    this.frac = frac;
+    this.step = step;
+    h.discardBefore(index - half + 1);
+    return o / ch;
+  }
+}
+
+/** Dot product with coefficients interpolated between two table rows, stereo. */
+function dotStereoInterp(
+  c: Float64Array,
+  d: Float64Array,
+  cb: number,
+  f: number,
+  x: Float64Array,
+  xb: number,
+  taps: number,
+  out: Float64Array,
+  ob: number,
+): void {
+  // Two accumulators per channel hide add latency; taps is a multiple of 4.
+  let l0 = 0, l1 = 0, r0 = 0, r1 = 0;
+  const end = cb + taps;
+  for (let m = cb, xi = xb; m < end; m += 2, xi += 4) {
+    const k0 = c[m] + f * d[m];
+    const k1 = c[m + 1] + f * d[m + 1];
+    l0 += k0 * x[xi];
+    r0 += k0 * x[xi + 1];
+    l1 += k1 * x[xi + 2];
+    r1 += k1 * x[xi + 3];
+  }
+  out[ob] = l0 + l1;
+  out[ob + 1] = r0 + r1;
+}
+
+function dotInterp(
+  c: Float64Array,
+  d: Float64Array,
+  cb: number,
+  f: number,
+  x: Float64Array,
+  firstFrame: number,
+  taps: number,
+  ch: number,
+  out: Float64Array,
+  ob: number,
+): void {
+  for (let j = 0; j < ch; j++) {
+    let acc = 0;
+    for (let m = 0, xi = firstFrame * ch + j; m < taps; m++, xi += ch) acc += (c[cb + m] + f * d[cb + m]) * x[xi];
+    out[ob + j] = acc;
+  }
+}
