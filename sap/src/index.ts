@@ -18,3 +18,5 @@ export {
 } from './announcer.js';
 export type { SapAnnouncerOptions, SapAnnouncerCounters, SapSentEvent, SapAnnouncerEvents } from './announcer.js';
 export { sdpSemanticallyEqual } from './sdp-equal.js';
+export { SapBrowser, sessionTimeoutMs, MIN_TIMEOUT_MS, MAX_TIMEOUT_MS, DEFAULT_MAX_SESSIONS } from './browser.js';
+export type { SapBrowserOptions, SapSession, SapRemovalReason, SapBrowserCounters, SapBrowserEvents } from './browser.js';

@@ -1,0 +1,215 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import { SAP_ADDRESS_AES67, SAP_ADDRESS_RFC, SAP_PORT, DEFAULT_INTERVAL_MS } from './announcer.js';
+import { decodeSap, type SapPacket } from './packet.js';
+import { parseSdp } from './sdp-parse.js';
+import type { StreamDescription } from './sdp-model.js';
+
+export const MIN_TIMEOUT_MS = 5 * 60_000;
+export const MAX_TIMEOUT_MS = 60 * 60_000;
+export const DEFAULT_MAX_SESSIONS = 1000;
+/** Gaps shorter than this are the same announcement heard twice (both groups, two interfaces), not an interval. */
+const MIN_MEASURED_INTERVAL_MS = 1000;
+
+export interface SapBrowserOptions {
+  /** Interface to join the SAP groups on. */
+  interfaceAddress: string;
+  groups?: string[];
+  port?: number;
+  /** Address to bind; 0.0.0.0 hears every joined group. */
+  bindAddress?: string;
+  maxSessions?: number;
+  minTimeoutMs?: number;
+  maxTimeoutMs?: number;
+  sweepIntervalMs?: number;
+  /** Marks our own announcements (e.g. `(p) => announcer.isOwn(p.origin, p.hash)`). */
+  isOwn?: (packet: SapPacket) => boolean;
+  now?: () => number;
+}
+
+export interface SapSession {
+  /** o= username, session id and address: RFC 4566's globally unique session identity. */
+  key: string;
+  /** Originating source from the SAP header. */
+  origin: string;
+  /** Where the datagram came from. */
+  sender: string;
+  hash: number;
+  sdp: string;
+  description: StreamDescription;
+  own: boolean;
+  firstSeen: number;
+  lastSeen: number;
+  /** Smoothed observed announcement interval, once two announcements have been heard. */
+  intervalMs?: number;
+  expiresAt: number;
+}
+
+export type SapRemovalReason = 'deleted' | 'expired' | 'evicted';
+
+export interface SapBrowserCounters {
+  datagrams: number;
+  invalid: number;
+  announcements: number;
+  deletions: number;
+}
+
+export interface SapBrowserEvents {
+  added: [SapSession];
+  updated: [SapSession, SapSession];
+  removed: [SapSession, SapRemovalReason];
+  /** A datagram that was dropped; never thrown. */
+  invalid: [{ from: string; reason: string }];
+  warning: [string];
+}
+
+/** Receiving-side timeout: 10x the observed interval (30 s assumed until measured), clamped to [min, max]. */
+export function sessionTimeoutMs(intervalMs: number | undefined, minMs = MIN_TIMEOUT_MS, maxMs = MAX_TIMEOUT_MS): number {
+  return Math.min(maxMs, Math.max(minMs, 10 * (intervalMs ?? DEFAULT_INTERVAL_MS)));
+}
+
+const ORIGIN_LINE = /^o=(\S+) (\d+) (\d+) IN (IP[46]) (\S+)/m;
+
+function sessionKey(username: string, sessionId: string, address: string): string {
+  return `${username} ${sessionId} ${address}`;
+}
+
+/** Listens for SAP announcements and keeps a bounded, expiring cache of remote sessions. */
+export class SapBrowser extends EventEmitter<SapBrowserEvents> {
+  readonly counters: SapBrowserCounters = { datagrams: 0, invalid: 0, announcements: 0, deletions: 0 };
+  private readonly opts: Required<Omit<SapBrowserOptions, 'isOwn'>> & Pick<SapBrowserOptions, 'isOwn'>;
+  /** Insertion order is least recently seen first, so eviction takes the first entry. */
+  private readonly byKey = new Map<string, SapSession>();
+  private readonly byHash = new Map<string, string>();
+  private socket?: Socket;
+  private timer?: NodeJS.Timeout;
+
+  constructor(opts: SapBrowserOptions) {
+    super();
+    this.opts = {
+      groups: [SAP_ADDRESS_AES67, SAP_ADDRESS_RFC],
+      port: SAP_PORT,
+      bindAddress: '0.0.0.0',
+      maxSessions: DEFAULT_MAX_SESSIONS,
+      minTimeoutMs: MIN_TIMEOUT_MS,
+      maxTimeoutMs: MAX_TIMEOUT_MS,
+      sweepIntervalMs: 1000,
+      now: Date.now,
+      ...opts,
+    };
+  }
+
+  get port(): number | undefined {
+    return this.socket?.address().port;
+  }
+
+  async start(): Promise<void> {
+    if (this.socket) return;
+    const socket = createSocket({ type: 'udp4', reuseAddr: true });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(this.opts.port, this.opts.bindAddress, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    try {
+      for (const g of this.opts.groups) socket.addMembership(g, this.opts.interfaceAddress);
+    } catch (e) {
+      socket.close();
+      throw e;
+    }
+    socket.on('error', (e) => this.emit('warning', `SAP browser socket: ${e.message}`));
+    socket.on('message', (msg, rinfo) => this.receive(msg, rinfo));
+    this.socket = socket;
+    this.timer = setInterval(() => this.sweep(), this.opts.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  sessions(): SapSession[] {
+    return [...this.byKey.values()];
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Drops sessions not refreshed within their timeout. Runs on a timer; public for tests and callers with their own clock. */
+  sweep(now = this.opts.now()): void {
+    for (const s of [...this.byKey.values()]) if (s.expiresAt <= now) this.drop(s, 'expired');
+  }
+
+  /** Handles one datagram. Nothing thrown here: the wire is untrusted. */
+  receive(msg: Buffer, rinfo: Pick<RemoteInfo, 'address'>): void {
+    this.counters.datagrams++;
+    try {
+      const packet = decodeSap(msg);
+      if (packet.type === 'delete') this.onDelete(packet);
+      else this.onAnnounce(packet, rinfo.address);
+    } catch (e) {
+      this.counters.invalid++;
+      this.emit('invalid', { from: rinfo.address, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private onAnnounce(packet: SapPacket, sender: string): void {
+    const description = parseSdp(packet.sdp);
+    const o = description.origin;
+    const key = sessionKey(o.username, o.sessionId, o.address);
+    const now = this.opts.now();
+    const prev = this.byKey.get(key);
+    this.counters.announcements++;
+    if (prev && BigInt(o.version) < BigInt(prev.description.origin.version)) return; // stale, reordered
+    const gap = prev ? now - prev.lastSeen : 0;
+    let intervalMs = prev?.intervalMs;
+    if (prev && gap >= MIN_MEASURED_INTERVAL_MS) intervalMs = intervalMs === undefined ? gap : Math.round(0.75 * intervalMs + 0.25 * gap);
+    const session: SapSession = {
+      key,
+      origin: packet.origin,
+      sender,
+      hash: packet.hash,
+      sdp: packet.sdp,
+      description,
+      own: this.opts.isOwn?.(packet) ?? false,
+      firstSeen: prev?.firstSeen ?? now,
+      lastSeen: now,
+      intervalMs,
+      expiresAt: now + sessionTimeoutMs(intervalMs, this.opts.minTimeoutMs, this.opts.maxTimeoutMs),
+    };
+    if (prev) {
+      this.byKey.delete(key);
+      this.byHash.delete(`${prev.origin}/${prev.hash}`);
+    } else if (this.byKey.size >= this.opts.maxSessions) {
+      const oldest = this.byKey.values().next().value;
+      if (oldest) this.drop(oldest, 'evicted');
+    }
+    this.byKey.set(key, session);
+    this.byHash.set(`${session.origin}/${session.hash}`, key);
+    if (!prev) this.emit('added', session);
+    else if (prev.sdp !== session.sdp) this.emit('updated', session, prev);
+  }
+
+  private onDelete(packet: SapPacket): void {
+    this.counters.deletions++;
+    // The payload may be the full SDP, only its o= line, or empty: then origin and hash identify it.
+    const m = ORIGIN_LINE.exec(packet.sdp);
+    const key = m ? sessionKey(m[1], m[2], m[5]) : this.byHash.get(`${packet.origin}/${packet.hash}`);
+    const s = key === undefined ? undefined : this.byKey.get(key);
+    if (!s) return;
+    // Repeated deletions of a replaced SDP carry the old hash: they must not remove its successor.
+    if (s.hash === packet.hash || (m && BigInt(m[3]) > BigInt(s.description.origin.version))) this.drop(s, 'deleted');
+  }
+
+  private drop(s: SapSession, reason: SapRemovalReason): void {
+    this.byKey.delete(s.key);
+    this.byHash.delete(`${s.origin}/${s.hash}`);
+    this.emit('removed', s, reason);
+  }
+}
