@@ -2,6 +2,7 @@
  * Measurement helpers shared by the DSP tests and bench/resample. Pure
  * functions on Float64 signals; nothing here is on the audio path.
  */
+import type { Resampler } from './resampler.js';
 
 /** Phase of a tone of integer `freq` Hz at sample `n` of an integer-rate signal, exact for huge n. */
 function tonePhase(freq: number, rate: number, n: number): number {
@@ -167,4 +168,15 @@ export function bandPower(spectrum: Float64Array, rate: number, lowHz: number, h
     if (f >= lowHz && f <= highHz) p += spectrum[k];
   }
   return p;
+}
+
+/** Runs a whole signal through `r` in one block plus flush; returns interleaved output. */
+export function resampleAll(r: Resampler, input: Float64Array | Float32Array): Float64Array {
+  const frames = input.length / r.channels;
+  const out = new Float64Array((r.maxOutputFrames(frames) + r.maxOutputFrames(0)) * r.channels);
+  const n = r.process(input, out);
+  const tail = new Float64Array(r.maxOutputFrames(0) * r.channels);
+  const t = r.flush(tail);
+  out.set(tail.subarray(0, t * r.channels), n * r.channels);
+  return out.slice(0, (n + t) * r.channels);
 }

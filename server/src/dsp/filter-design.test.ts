@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { fft } from './analysis.js';
+import { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase, identityRow } from './filter-design.js';
+import { besselI0 } from './kaiser.js';
+
+/** Magnitude response (dB, bins 0..n/2) of the prototype rebuilt from a polyphase table. */
+function prototypeResponseDb(inRate: number, outRate: number, up: number, fftSize: number) {
+  const table = designPolyphase({ inRate, outRate, attenuationDb: DEFAULT_ATTENUATION_DB, ...defaultBand(inRate, outRate) }, up);
+  const re = new Float64Array(fftSize);
+  const im = new Float64Array(fftSize);
+  // Row p, tap m sits at (taps - 1 - m) * up + p samples of the up-sampled rate.
+  for (let p = 0; p < up; p++) {
+    for (let m = 0; m < table.taps; m++) re[(table.taps - 1 - m) * up + p] = table.coeffs[p * table.taps + m] / up;
+  }
+  fft(re, im);
+  const db = new Float64Array(fftSize / 2 + 1);
+  for (let k = 0; k < db.length; k++) db[k] = 10 * Math.log10(re[k] ** 2 + im[k] ** 2 + 1e-300);
+  return { db, binHz: (inRate * up) / fftSize };
+}
+
+describe('filter design', () => {
+  it('besselI0 matches reference values', () => {
+    expect(besselI0(0)).toBe(1);
+    expect(besselI0(1)).toBeCloseTo(1.2660658777520084, 14);
+    expect(besselI0(15) / 339649.3732979139).toBeCloseTo(1, 12);
+  });
+
+  it('44.1 -> 48 kHz prototype: flat to 20 kHz, >= 155 dB down from 22.05 kHz', () => {
+    const { db, binHz } = prototypeResponseDb(44100, 48000, 160, 1 << 18);
+    let passDev = 0;
+    let stopMax = -Infinity;
+    for (let k = 0; k < db.length; k++) {
+      const f = k * binHz;
+      if (f <= 20000) passDev = Math.max(passDev, Math.abs(db[k]));
+      if (f >= 22050) stopMax = Math.max(stopMax, db[k]);
+    }
+    expect(passDev).toBeLessThan(1e-6);
+    expect(stopMax).toBeLessThan(-155);
+  });
+
+  it('half-band design has an exact copy phase', () => {
+    const t = designPolyphase({ inRate: 48000, outRate: 96000, attenuationDb: 175, passHz: 22050, stopHz: 25950 }, 2);
+    expect(identityRow(t)).toBe(0);
+    const other = designPolyphase({ inRate: 44100, outRate: 48000, attenuationDb: 160, ...defaultBand(44100, 48000) }, 160);
+    expect(identityRow(other)).toBe(-1);
+  });
+});
