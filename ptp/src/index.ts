@@ -1,1 +1,10 @@
-export {};
+export { PtpMonitor, type PtpStatus, type HistorySample, type MonitorOptions, type PtpMonitorEvents } from './monitor.js';
+export type { LockState, LockConfig } from './lockstate.js';
+export { DEFAULT_LOCK_CONFIG } from './lockstate.js';
+export { taiNowNs, realtimeNowNs } from './clock.js';
+export { identityToSdp, linuxptpToSdp, parseIdentity } from './identity.js';
+export { type PtpSettings, ptp4lConfig, ptp4lCommand, phc2sysCommand, AES67_MEDIA_PROFILE } from './config.js';
+export { Supervisor, type SupervisorOptions } from './supervisor.js';
+export { PmcClient, PmcError, type PmcErrorCode } from './client.js';
+export type * from './tlv.js';
+export { parseLogLine, type LogLine, type LogEvent } from './logparse.js';

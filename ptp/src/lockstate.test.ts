@@ -12,11 +12,11 @@ function follower(portState: 'SLAVE' | 'UNCALIBRATED' = 'SLAVE') {
   let now = T0;
   m.observe({ type: 'defaultDataSet', clockIdentity: 'aa8e4f.fffe.3f251b', domain: 0 }, now);
   m.observe({ type: 'portState', portState }, now);
-  const poll = (offsetNs: number, opts: { gm?: string; frozenIngress?: boolean } = {}) => {
+  const poll = (offsetNs: number, opts: { gm?: string } = {}) => {
     now += 500;
-    const ingressMs = opts.frozenIngress ? T0 : now - 60;
+    const ingressMs = now - 60;
     m.observe(
-      { type: 'timeStatus', offsetNs, ingressTimeNs: BigInt(ingressMs) * 1_000_000n, gmIdentity: opts.gm ?? GM },
+      { type: 'timeStatus', masterOffsetNs: offsetNs, ingressTimeNs: BigInt(ingressMs) * 1_000_000n, gmIdentity: opts.gm ?? GM },
       now,
     );
     return m.evaluate(now);
@@ -75,7 +75,7 @@ describe('LockMachine', () => {
     for (let i = 0; i < 4; i++) f.poll(0);
     expect(f.m.evaluate(f.now()).state).toBe('locked');
     const lostAt = f.now();
-    f.m.observe({ type: 'timeStatus', offsetNs: 0, ingressTimeNs: BigInt(lostAt - 60) * 1_000_000n, gmIdentity: GM }, lostAt);
+    f.m.observe({ type: 'timeStatus', masterOffsetNs: 0, ingressTimeNs: BigInt(lostAt - 60) * 1_000_000n, gmIdentity: GM }, lostAt);
     // ptp4l keeps answering with the same Sync: samples stop counting and the Sync ages
     let v = f.m.evaluate(f.advance(1000));
     expect(v.state).toBe('locked');
@@ -122,7 +122,7 @@ describe('LockMachine', () => {
     for (let i = 0; i < 5; i++) {
       now += 500;
       const tai = BigInt(now - 50 + 37_000) * 1_000_000n;
-      m.observe({ type: 'timeStatus', offsetNs: 10, ingressTimeNs: tai, gmIdentity: GM }, now);
+      m.observe({ type: 'timeStatus', masterOffsetNs: 10, ingressTimeNs: tai, gmIdentity: GM }, now);
     }
     expect(m.evaluate(now).state).toBe('locked');
     expect(m.evaluate(now + 2000).state).toBe('holdover');

@@ -30,7 +30,7 @@ export type ProcessPhase = 'attached' | 'starting' | 'running' | 'backoff' | 'mi
 export type Observation =
   | { type: 'process'; phase: ProcessPhase; detail: string }
   | { type: 'unreachable'; reason: string }
-  | { type: 'timeStatus'; offsetNs: number; ingressTimeNs: bigint; gmIdentity: string }
+  | { type: 'timeStatus'; masterOffsetNs: number; ingressTimeNs: bigint; gmIdentity: string }
   | { type: 'portState'; portState: PortState }
   | { type: 'pathDelay'; ns: number }
   | { type: 'grandmaster'; gmIdentity: string }
@@ -210,8 +210,8 @@ export class LockMachine {
     if (Math.abs(now - best) <= PLAUSIBLE_INGRESS_MS) this.lastSyncAt = Math.max(this.lastSyncAt ?? best, Math.min(best, now));
     else if (advanced) this.lastSyncAt = now;
     if (!advanced) return; // the same Sync seen twice is not a new sample
-    this.offsetNs = o.offsetNs;
-    if (Math.abs(o.offsetNs) <= this.cfg.offsetThresholdNs) {
+    this.offsetNs = o.masterOffsetNs;
+    if (Math.abs(o.masterOffsetNs) <= this.cfg.offsetThresholdNs) {
       this.good++;
       this.bad = 0;
       if (this.good >= this.cfg.lockSamples) this.latched = true;
