@@ -90,9 +90,13 @@ export const errors = {
   },
   vermagicMismatch(path: string, release: string, vermagic: string, details: ModuleErrorDetails): ModuleError {
     const builtFor = vermagic.split(/\s+/)[0] ?? vermagic;
+    const what =
+      builtFor === release
+        ? `${path} has vermagic "${vermagic}", which the running kernel ${release} does not accept: it was built with a different kernel configuration.`
+        : `${path} was built for kernel ${builtFor} (vermagic "${vermagic}"), but the running kernel is ${release} (uname -r).`;
     return new ModuleError(
       'VERMAGIC_MISMATCH',
-      `${path} was built for kernel ${builtFor} (vermagic "${vermagic}"), but the running kernel is ${release} (uname -r).${dmesgSuffix(details)}`,
+      `${what}${dmesgSuffix(details)}`,
       `Rebuild the module against the running kernel: install linux-headers-${release} and run ${buildHelper} ` +
         `(it uses /lib/modules/${release}/build), or install it through DKMS so it is rebuilt on every kernel update.`,
       { ...details, kernelRelease: release, moduleVermagic: vermagic },

@@ -39,11 +39,24 @@ export function classifyKmodStderr(stderr: string): KmodFailure {
   return 'OTHER';
 }
 
+/**
+ * Kernel log lines written since `before` was read: the explanation of the attempt
+ * that just failed, without older failures of the same module. When `before` can't
+ * be found again (ring buffer wrapped, dmesg not readable) falls back to lines
+ * that mention the module.
+ */
+export function dmesgSince(before: string, after: string, moduleName: string): string[] {
+  const last = before.trimEnd().split('\n').pop()?.trimEnd() ?? '';
+  const lines = after.split('\n').map((l) => l.trimEnd());
+  const at = last === '' ? -1 : lines.lastIndexOf(last);
+  return at >= 0 ? lines.slice(at + 1).filter((l) => l.length > 0) : relevantDmesg(after, moduleName);
+}
+
 /** Kernel log lines that explain a failed load of `moduleName` ("snd_aloop: Unknown symbol snd_pcm_new (err -2)"). */
 export function relevantDmesg(dmesg: string, moduleName: string): string[] {
   const name = moduleName.replace(/-/g, '_');
   const mentions = new RegExp(`(?:^|[\\]\\s])(?:${escapeRe(name)}|${escapeRe(moduleName)}):`);
-  const general = /Loading of (?:unsigned )?module|module verification failed|Lockdown:|module is from the staging|version magic|disagrees about version/;
+  const general = /Loading of (?:unsigned )?module|Invalid ELF header|module verification failed|Lockdown:|module is from the staging|version magic|disagrees about version/;
   return dmesg
     .split('\n')
     .map((l) => l.trimEnd())

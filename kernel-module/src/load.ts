@@ -1,6 +1,6 @@
 import { errors, type ModuleError, type ModuleErrorDetails } from './errors.js';
 import { readDmesg, runTool } from './exec.js';
-import { classifyKmodStderr, missingSymbols, relevantDmesg } from './kmod.js';
+import { classifyKmodStderr, dmesgSince, missingSymbols } from './kmod.js';
 import { formatParams, type ModuleParams } from './params.js';
 import { kernelRelease, readStatus, type ModuleStatus, type StatusContext } from './status.js';
 
@@ -28,10 +28,12 @@ export async function loadModule(ctx: StatusContext, opts: LoadOptions = {}): Pr
   if (before.loaded) throw errors.alreadyLoaded(ctx.moduleName);
 
   const [cmd, args] = path === undefined ? (['modprobe', [ctx.moduleName, ...params]] as const) : (['insmod', [path, ...params]] as const);
+  // Remember where the kernel log ends, so a failure is explained by its own messages only.
+  const dmesgBefore = await readDmesg(ctx.runner);
   const r = await runTool(ctx.runner, cmd, args);
   const command = [cmd, ...args];
   if (r.code !== 0) {
-    throw await explainLoadFailure(ctx, path ?? ctx.moduleName, { command, exitCode: r.code, stderr: r.stderr });
+    throw await explainLoadFailure(ctx, path ?? ctx.moduleName, dmesgBefore, { command, exitCode: r.code, stderr: r.stderr });
   }
   return { command, status: await readStatus(ctx) };
 }
@@ -50,11 +52,11 @@ function checkModulePath(path: unknown): string {
   return path;
 }
 
-async function explainLoadFailure(ctx: StatusContext, target: string, details: ModuleErrorDetails): Promise<ModuleError> {
+async function explainLoadFailure(ctx: StatusContext, target: string, dmesgBefore: string, details: ModuleErrorDetails): Promise<ModuleError> {
   const stderr = details.stderr ?? '';
   const withDmesg = async (): Promise<ModuleErrorDetails> => ({
     ...details,
-    dmesg: relevantDmesg(await readDmesg(ctx.runner), ctx.moduleName).slice(-maxDmesgLines),
+    dmesg: dmesgSince(dmesgBefore, await readDmesg(ctx.runner), ctx.moduleName).slice(-maxDmesgLines),
   });
   switch (classifyKmodStderr(stderr)) {
     case 'EPERM':
@@ -96,7 +98,10 @@ async function explainFormat(ctx: StatusContext, target: string, details: Module
   } catch {
     vermagic = null;
   }
-  if (release !== null && vermagic !== null && vermagic.split(/\s+/)[0] !== release) {
+  // With CONFIG_MODVERSIONS the kernel ignores the release part of vermagic and
+  // compares the flags, so a same-release module can still be rejected for its vermagic.
+  const kernelSaysVermagic = (details.dmesg ?? []).some((l) => /version magic/.test(l));
+  if (release !== null && vermagic !== null && (vermagic.split(/\s+/)[0] !== release || kernelSaysVermagic)) {
     return errors.vermagicMismatch(target, release, vermagic, details);
   }
   return errors.invalidFormat(target, { ...details, ...(release ? { kernelRelease: release } : {}), ...(vermagic ? { moduleVermagic: vermagic } : {}) });
