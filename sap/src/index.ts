@@ -20,3 +20,9 @@ export type { SapAnnouncerOptions, SapAnnouncerCounters, SapSentEvent, SapAnnoun
 export { sdpSemanticallyEqual } from './sdp-equal.js';
 export { SapBrowser, sessionTimeoutMs, MIN_TIMEOUT_MS, MAX_TIMEOUT_MS, DEFAULT_MAX_SESSIONS } from './browser.js';
 export type { SapBrowserOptions, SapSession, SapRemovalReason, SapBrowserCounters, SapBrowserEvents } from './browser.js';
+export { RtspServer, byNamePath, DEFAULT_RTSP_PORT } from './rtsp-server.js';
+export type { RtspServerEvents } from './rtsp-server.js';
+export { RtspConnection, rtspDescribe } from './rtsp-client.js';
+export type { RtspResponse, RtspConnectionEvents } from './rtsp-client.js';
+export { RtspFramer, RtspFrameError, formatRtsp } from './rtsp-message.js';
+export type { RtspMessage } from './rtsp-message.js';
