@@ -1,0 +1,14 @@
+export * from './analysis.js';
+export { ChainResampler } from './chain-resampler.js';
+export { createResampler, createVariableResampler, type ResamplerOptions } from './create-resampler.js';
+export { TpdfDither } from './dither.js';
+export { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase, type FilterSpec, type PolyphaseTable } from './filter-design.js';
+export { Gain, MAX_GAIN_DB, type GainOptions } from './gain.js';
+export { monoSum, RoutingMatrix, stereoPair, twoPointOne } from './matrix.js';
+export { createMeterReading, Meter, type MeterReading } from './meter.js';
+export { Passthrough } from './passthrough.js';
+export { PolyphaseResampler, type PolyphaseOptions } from './polyphase-resampler.js';
+export { needsDither, Quantizer, type OutputBits, type PathState } from './quantize.js';
+export { INPUT_RATES, STREAM_RATES, type Resampler } from './resampler.js';
+export { SkewController, type SkewOptions } from './skew.js';
+export { VariableResampler, type VariableOptions } from './variable-resampler.js';
