@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { mdnsLabel } from './mdns.js';
 import { formatRtsp, RtspFramer, type RtspMessage } from './rtsp-message.js';
 
 export const DEFAULT_RTSP_PORT = 8854;
@@ -77,7 +78,8 @@ export class RtspServer extends EventEmitter<RtspServerEvents> {
   private accept(socket: Socket): void {
     const framer = new RtspFramer();
     this.subscribers.set(socket, new Set());
-    socket.setTimeout(120_000, () => socket.destroy());
+    // Long enough for browsers that keep the connection for ANNOUNCE pushes; they re-DESCRIBE when it drops.
+    socket.setTimeout(600_000, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.subscribers.delete(socket));
     socket.on('data', (chunk: Buffer) => {
@@ -116,6 +118,8 @@ export class RtspServer extends EventEmitter<RtspServerEvents> {
         return undefined;
       }
       for (const p of this.streams.values()) if (p.name === name) return p;
+      // mDNS instance labels cannot hold every name (see mdnsLabel); browsers ask for the label.
+      for (const p of this.streams.values()) if (mdnsLabel(p.name) === name) return p;
       return undefined;
     }
     const byId = /^\/by-id\/(\d+)$/.exec(path);
