@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { parseFlacStreamInfo } from './flac-streaminfo.js';
 import { AudioError, type AudioBlock, type AudioFormat, type AudioSource } from './types.js';

@@ -1,0 +1,40 @@
+import type { ChildProcess } from 'node:child_process';
+
+/** Collects a child's output so assertions can quote it. */
+export function collect(child: ChildProcess): { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  return { out: () => out, err: () => err };
+}
+
+export function exited(child: ChildProcess, timeoutMs: number): Promise<number> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`process ${child.pid} did not exit within ${timeoutMs} ms`)), timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(t);
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+/** Stops a recorder with SIGINT so it finalises its file, and waits for it. */
+export async function interrupt(child: ChildProcess, timeoutMs = 10_000): Promise<number> {
+  if (child.exitCode !== null) return child.exitCode;
+  child.kill('SIGINT');
+  return exited(child, timeoutMs);
+}
+
+export function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      if (predicate()) return resolve();
+      if (Date.now() - start > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
