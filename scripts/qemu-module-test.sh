@@ -107,8 +107,10 @@ timeout "${QEMU_TIMEOUT:-600}" qemu-system-x86_64 \
   </dev/null >"$work/serial.log" 2>&1 || status=$?
 echo "@@KM-TIMING qemu-s=$(elapsed "$t_boot") total-s=$(elapsed "$t_start") qemu-exit=$status"
 
-tr -d '\r' < "$work/serial.log" | grep -E '^@@KM' || true
-if ! grep -q '^@@KM-EXIT 0' <(tr -d '\r' < "$work/serial.log"); then
+# The firmware's terminal escapes can share a line with the first marker, hence -o.
+tr -d '\r' < "$work/serial.log" | grep -ao '@@KM.*' > "$work/results.txt" || true
+cat "$work/results.txt"
+if ! grep -q '^@@KM-EXIT 0$' "$work/results.txt"; then
   echo "qemu-module-test: guest did not finish cleanly (qemu exit $status); serial log tail:" >&2
   tail -40 "$work/serial.log" >&2
   exit 1
