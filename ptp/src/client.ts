@@ -52,6 +52,8 @@ interface Pending {
 }
 
 let instances = 0;
+const DISCOVERY_BATCH = 8;
+const DISCOVERY_WAIT_MS = 150;
 
 export class PmcClient extends EventEmitter<PmcClientEvents> {
   /** Last reason a datagram was rejected, for status reasons when only garbage arrives. */
@@ -59,7 +61,8 @@ export class PmcClient extends EventEmitter<PmcClientEvents> {
   private readonly transport: UnixDgram;
   private readonly portNumber: number;
   private readonly timeoutMs: number;
-  private readonly domainNumber: number;
+  /** ptp4l silently ignores management messages for another domain, even on its Unix socket. */
+  domainNumber: number;
   private readonly pending = new Map<number, Pending>();
   private sequenceId = 0;
   private reachable: boolean | null = null;
@@ -94,6 +97,27 @@ export class PmcClient extends EventEmitter<PmcClientEvents> {
     return this.request(name, h.sequenceId, encodeSet(h, name, value));
   }
 
+  /**
+   * Finds the domain ptp4l runs on by asking each of the 128 in turn, a few at a time (the socket's
+   * receive queue is short); adopts and returns it, or null when nothing answered.
+   */
+  async discoverDomain(): Promise<number | null> {
+    for (let base = 0; base < 128 && !this.closed; base += DISCOVERY_BATCH) {
+      const asks = Array.from({ length: DISCOVERY_BATCH }, (_, i) => {
+        const h = this.nextHeader(base + i);
+        return this.request('DEFAULT_DATA_SET', h.sequenceId, encodeGet(h, 'DEFAULT_DATA_SET'), DISCOVERY_WAIT_MS);
+      });
+      try {
+        const dds = await Promise.any(asks);
+        this.domainNumber = dds.domainNumber;
+        return dds.domainNumber;
+      } catch {
+        // none of these domains
+      }
+    }
+    return null;
+  }
+
   /** Subscribes now and keeps the subscription alive (renewed at a third of its duration). */
   async subscribe(opts: SubscribeOptions = {}): Promise<void> {
     this.subscription = {
@@ -126,27 +150,30 @@ export class PmcClient extends EventEmitter<PmcClientEvents> {
     }
   }
 
-  private nextHeader() {
+  private nextHeader(domainNumber = this.domainNumber) {
     this.sequenceId = (this.sequenceId + 1) & 0xffff;
-    return { portNumber: this.portNumber, sequenceId: this.sequenceId, domainNumber: this.domainNumber };
+    return { portNumber: this.portNumber, sequenceId: this.sequenceId, domainNumber };
   }
 
-  private request<K extends ManagementName>(name: K, seq: number, buf: Buffer): Promise<DataSets[K]> {
+  /** `probeMs`: a short timeout that says nothing about reachability (discovery asks where no one answers). */
+  private request<K extends ManagementName>(name: K, seq: number, buf: Buffer, probeMs?: number): Promise<DataSets[K]> {
+    const probe = probeMs !== undefined;
+    const timeoutMs = probeMs ?? this.timeoutMs;
     if (this.closed) return Promise.reject(new PmcError('closed', 'client closed'));
     return new Promise<DataSets[K]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
-        this.markReachable(false);
+        if (!probe) this.markReachable(false);
         const junk = this.lastInvalid ? `; last datagram received was malformed: ${this.lastInvalid}` : '';
-        reject(new PmcError('timeout', `no reply from ptp4l at ${this.serverPath} within ${this.timeoutMs} ms${junk}`));
-      }, this.timeoutMs);
+        reject(new PmcError('timeout', `no reply from ptp4l at ${this.serverPath} within ${timeoutMs} ms${junk}`));
+      }, timeoutMs);
       this.pending.set(seq, { name, resolve: (r) => resolve(r.data as DataSets[K]), reject, timer });
       this.transport.send(buf, this.serverPath).catch((e: unknown) => {
         const p = this.pending.get(seq);
         if (!p) return;
         clearTimeout(p.timer);
         this.pending.delete(seq);
-        this.markReachable(false);
+        if (!probe) this.markReachable(false);
         const why = e instanceof Error ? e.message : String(e);
         reject(new PmcError('unreachable', `cannot send to ptp4l socket ${this.serverPath}: ${why}`));
       });

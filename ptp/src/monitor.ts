@@ -4,7 +4,7 @@
  * publishes PtpStatus changes.
  */
 import { EventEmitter } from 'node:events';
-import { PmcClient } from './client.js';
+import { PmcClient, PmcError } from './client.js';
 import type { PtpSettings } from './config.js';
 import { linuxptpToSdp } from './identity.js';
 import { LockMachine, type LockConfig, type LockState, type Observation, type Verdict } from './lockstate.js';
@@ -49,7 +49,10 @@ export interface MonitorOptions extends Partial<LockConfig> {
   timeoutMs?: number;
   /** Samples kept for plots; default 1200 (10 min at 500 ms). */
   historySize?: number;
-  /** ptp4l's domain, for the management header (ptp4l answers any domain on its Unix socket). */
+  /**
+   * ptp4l's domain, for the management header: ptp4l ignores requests for another domain. When requests
+   * time out, the monitor asks all domains and adopts the one that answers (ptp4l restarted on another).
+   */
   domainNumber?: number;
   supervisor?: SupervisorOptions;
 }
@@ -60,6 +63,9 @@ export interface PtpMonitorEvents {
   /** ptp4l/phc2sys log lines (supervised monitors only). */
   log: [line: LogLine];
 }
+
+/** Domain discovery is 128 requests; once per interval is plenty. */
+const DISCOVERY_INTERVAL_MS = 5000;
 
 const CHANGE_KEYS = ['state', 'reason', 'gmIdentity', 'domain', 'utcOffset', 'portState', 'clockIdentity'] as const;
 
@@ -72,6 +78,7 @@ export class PtpMonitor extends EventEmitter<PtpMonitorEvents> {
   private pollTimer: NodeJS.Timeout | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
   private polling = false;
+  private lastDiscovery = 0;
   private lastTimeStatusPush = 0;
   private closed = false;
 
@@ -202,6 +209,16 @@ export class PtpMonitor extends EventEmitter<PtpMonitorEvents> {
   private unreachable(e: unknown): void {
     if (this.closed) return;
     this.observe({ type: 'unreachable', reason: e instanceof Error ? e.message : String(e) });
+    if (e instanceof PmcError && e.code === 'timeout' && Date.now() - this.lastDiscovery > DISCOVERY_INTERVAL_MS) {
+      this.lastDiscovery = Date.now();
+      void this.discoverDomain();
+    }
+  }
+
+  private async discoverDomain(): Promise<void> {
+    const before = this.client.domainNumber;
+    const found = await this.client.discoverDomain();
+    if (found !== null && found !== before && !this.closed) await this.refresh();
   }
 
   private observe(o: Observation): void {
