@@ -3,6 +3,17 @@ import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { parseFlacStreamInfo } from './flac-streaminfo.js';
 import { AudioError, type AudioBlock, type AudioFormat, type AudioSource } from './types.js';
 
+/**
+ * libFLAC's WASM wrapper prints every decode error to console.error itself; we report errors our own
+ * way (one line naming the file), so its lines are dropped and everything else passes through.
+ */
+const LIBRARY_PREFIX = '@wasm-audio-decoders/flac';
+const consoleError = console.error.bind(console);
+console.error = (...args: unknown[]) => {
+  if (typeof args[0] === 'string' && args[0].startsWith(LIBRARY_PREFIX)) return;
+  consoleError(...args);
+};
+
 /** Input chunk size: small enough that one decode call stays well under a millisecond of CPU. */
 const CHUNK_BYTES = 16 * 1024;
 
@@ -59,7 +70,7 @@ export async function openFlac(path: string, file: FileHandle, head: Buffer): Pr
         if (result.samplesDecoded > 0) return toBlock(result.channelData, result.samplesDecoded);
       }
       if (format.totalFrames !== null && decodedFrames < format.totalFrames) {
-        throw new AudioError(path, `truncated FLAC: decoded ${decodedFrames} of ${format.totalFrames} frames`);
+        throw new AudioError(path, `truncated or corrupt FLAC: decoded ${decodedFrames} of ${format.totalFrames} frames`);
       }
       return null;
     },

@@ -57,8 +57,8 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
   const groups = consecutiveGroups(opts.baseAddress, format.channels);
   const engine = new RtpEngine();
   const announcer = new SapAnnouncer({ interfaceAddress: opts.iface.address, intervalMs: opts.sapIntervalMs, ttl: opts.ttl });
-  announcer.on('warning', (w) => opts.err(`warning: ${w}`));
-  engine.on('clockStep', (stepMs: number, cause: string) => opts.err(`clock step of ${stepMs.toFixed(3)} ms (${cause}): streams re-anchored`));
+  announcer.on('warning', (w) => opts.err(`aes67: warning: ${w}`));
+  engine.on('clockStep', (stepMs: number, cause: string) => opts.err(`aes67: clock step of ${stepMs.toFixed(3)} ms (${cause}): streams re-anchored`));
   let stopping = false;
   let failures = 0;
   let server: Awaited<ReturnType<typeof listen>>['server'] | undefined;
@@ -146,7 +146,7 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
       open: opts.open,
       onError: (_i, e) => {
         failures++;
-        opts.err(`error: ${e.message} (skipped)`);
+        opts.err(`aes67: error: ${e.message} (skipped)`);
       },
       stopped: () => stopping,
     });
