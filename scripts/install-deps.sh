@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite uses (receivers, capture, PTP, audio tools, browser).
+# Idempotent: packages already present are skipped, and apt is not touched when nothing is missing.
+set -euo pipefail
+
+PACKAGES=(
+  ffmpeg                      # third-party receiver (bit-exact checks)
+  gstreamer1.0-tools          # gst-launch-1.0: second third-party receiver
+  gstreamer1.0-plugins-base   # audioconvert, wavenc's dependencies
+  gstreamer1.0-plugins-good   # udpsrc, rtpjitterbuffer, rtpL24depay/rtpL16depay, wavenc
+  tshark                      # dissects our SAP/SDP and RTP packets
+  tcpdump                     # departure captures for bench/pacing
+  linuxptp                    # ptp4l and pmc for the PTP tests
+  flac                        # reference decoder (flac -d) and test-file encoder
+  sox                         # test signal generator
+  iproute2                    # ip netns, veth, bridge
+  util-linux                  # setpriv (runs ptp4l without CAP_SYS_TIME)
+  curl                        # RTSP DESCRIBE client and API checks
+  git                         # the README test clones the repository
+  ca-certificates
+)
+# Optional extras named by other parts of the suite (QEMU kernel test, console browser tests).
+if [[ -n "${EXTRA_APT_PACKAGES:-}" ]]; then read -r -a extra <<<"$EXTRA_APT_PACKAGES"; PACKAGES+=("${extra[@]}"); fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#PACKAGES[@]} Debian packages present"
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing Debian packages: ${missing[*]}" >&2
+  echo "install-deps: run as root (or: sudo apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, non-interactively.
+echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
