@@ -28,7 +28,8 @@ export async function readLink(path: string): Promise<string | null> {
   }
 }
 
-// ESRCH/ENOENT: a process exited while being scanned; EACCES/EPERM: write-only sysfs parameters and other users' /proc/<pid>/fd.
+// ENOENT/ESRCH: a process exited while /proc was scanned; EACCES/EPERM: write-only sysfs parameters and
+// other users' /proc/<pid>/fd; EINVAL: readlink on something that is not a symlink.
 function isFsMiss(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'ESRCH' || code === 'EINVAL';
