@@ -70,6 +70,20 @@ describe('SapBrowser (in-process datagrams)', () => {
     expect(b.size).toBe(0);
   });
 
+  it('takes a lower version from a sender that restarted (seconds later), but not a reordered one', () => {
+    let now = 0;
+    const b = new SapBrowser({ interfaceAddress: '127.0.0.1', now: () => now });
+    const v7 = stream('8', 7, { name: 'before restart' });
+    const v0 = stream('8', 0, { name: 'after restart' });
+    b.receive(encodeSap({ type: 'announce', hash: sapHash(v7), origin: '10.69.0.2', sdp: v7 }), from);
+    now += 100;
+    b.receive(encodeSap({ type: 'announce', hash: sapHash(v0), origin: '10.69.0.2', sdp: v0 }), from);
+    expect(b.sessions()[0].description.name).toBe('before restart');
+    now += 30_000;
+    b.receive(encodeSap({ type: 'announce', hash: sapHash(v0), origin: '10.69.0.2', sdp: v0 }), from);
+    expect(b.sessions()[0].description.name).toBe('after restart');
+  });
+
   it('accepts deletions that carry only the o= line, or nothing (matched by origin + hash)', () => {
     const b = new SapBrowser({ interfaceAddress: '127.0.0.1' });
     const a = stream('1', 1);

@@ -136,7 +136,8 @@ export class SapAnnouncer extends EventEmitter<SapAnnouncerEvents> {
     const socket = this.socket;
     if (!socket) return;
     clearTimeout(this.timer);
-    const sends = [...this.streams].map(([key, s]) => this.send('delete', key, s));
+    // Deletions still being repeated go out once more: this is the last chance for receivers that missed them.
+    const sends = [...this.pending.map((p) => this.send('delete', p.key, p)), ...[...this.streams].map(([key, s]) => this.send('delete', key, s))];
     await Promise.all(sends);
     this.pending = [];
     this.socket = undefined;

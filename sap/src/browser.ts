@@ -10,6 +10,8 @@ export const MAX_TIMEOUT_MS = 60 * 60_000;
 export const DEFAULT_MAX_SESSIONS = 1000;
 /** Gaps shorter than this are the same announcement heard twice (both groups, two interfaces), not an interval. */
 const MIN_MEASURED_INTERVAL_MS = 1000;
+/** How long after an announcement a lower version counts as reordered rather than as a restarted sender. */
+const STALE_WINDOW_MS = 5000;
 
 export interface SapBrowserOptions {
   /** Interface to join the SAP groups on. */
@@ -166,7 +168,9 @@ export class SapBrowser extends EventEmitter<SapBrowserEvents> {
     const now = this.opts.now();
     const prev = this.byKey.get(key);
     this.counters.announcements++;
-    if (prev && BigInt(o.version) < BigInt(prev.description.origin.version)) return; // stale, reordered
+    // A lower version just after a higher one is a reordered, stale packet. Long after, it is a device that
+    // restarted and counts from its initial version again: take it, or the stream would vanish until expiry.
+    if (prev && BigInt(o.version) < BigInt(prev.description.origin.version) && now - prev.lastSeen < STALE_WINDOW_MS) return;
     const gap = prev ? now - prev.lastSeen : 0;
     let intervalMs = prev?.intervalMs;
     if (prev && gap >= MIN_MEASURED_INTERVAL_MS) intervalMs = intervalMs === undefined ? gap : Math.round(0.75 * intervalMs + 0.25 * gap);
