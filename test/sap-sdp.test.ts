@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSdp, parseSdp, SdpError } from '@aes67/sap';
+import { buildSdp, parseSdp, sdpSemanticallyEqual, SdpError } from '@aes67/sap';
 import { TYPICAL, TYPICAL_SDP, exampleFiles } from './sap/fixtures.js';
 
 describe('buildSdp', () => {
@@ -77,5 +77,15 @@ describe('parseSdp on real device SDPs', () => {
 
   it('reads back our own typical SDP into the same description', () => {
     expect(parseSdp(TYPICAL_SDP)).toEqual({ ...TYPICAL, info: '1 channels: Left' });
+  });
+});
+
+describe('sdpSemanticallyEqual', () => {
+  it('ignores GMID case and session- vs media-level placement, not values or unknown attributes', () => {
+    expect(sdpSemanticallyEqual(TYPICAL_SDP, TYPICAL_SDP.replace('00-1D-C1', '00-1d-c1'))).toBe(true);
+    const hoisted = TYPICAL_SDP.replace('a=mediaclk:direct=0\r\n', '').replace('t=0 0\r\n', 't=0 0\r\na=mediaclk:direct=0\r\n');
+    expect(sdpSemanticallyEqual(TYPICAL_SDP, hoisted)).toBe(true);
+    expect(sdpSemanticallyEqual(TYPICAL_SDP, TYPICAL_SDP.replace('direct=0', 'direct=5'))).toBe(false);
+    expect(sdpSemanticallyEqual(TYPICAL_SDP, `${TYPICAL_SDP}a=x-foo:bar\r\n`)).toBe(false);
   });
 });
