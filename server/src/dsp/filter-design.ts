@@ -12,8 +12,8 @@ export interface FilterSpec {
   stopHz: number;
 }
 
-/** Kaiser attenuation chosen by measurement (docs/dsp.md): about -180 dB THD+N. */
-export const DEFAULT_ATTENUATION_DB = 160;
+/** Kaiser attenuation chosen by measurement (docs/dsp.md): about -200 dB THD+N, -186 dB alias. */
+export const DEFAULT_ATTENUATION_DB = 175;
 
 /**
  * Default band edges: passband to 0.4535 of the lower rate (20 kHz for
@@ -79,42 +79,12 @@ function design(spec: FilterSpec, phases: number, rows: number): PolyphaseTable 
   for (let p = 0; p < rows; p++) {
     for (let m = 0; m < taps; m++) coeffs[p * taps + m] = prototype(half - 1 - m + p / phases, fc, half, beta, i0Beta);
   }
-  if (phases === 2 && rows === 2 && fc === 0.5) {
-    // Half-band interpolator: the even phase is the input itself. Making it
-    // an exact unit impulse lets the resampler copy those samples.
-    coeffs.fill(0, 0, taps);
-    coeffs[half - 1] = 1;
-    normaliseRow(coeffs, taps, taps);
-  } else {
-    // Unity DC gain averaged over all phases of one input period.
-    let sum = 0;
-    for (let k = 0; k < phases * taps; k++) sum += coeffs[k];
-    const scale = phases / sum;
-    for (let k = 0; k < coeffs.length; k++) coeffs[k] *= scale;
-  }
-  return { taps, phases, rows, coeffs, cutoffHz: fc * spec.inRate };
-}
-
-/** Returns the row index whose coefficients are a unit impulse, or -1. */
-export function identityRow(table: PolyphaseTable): number {
-  const { taps, coeffs } = table;
-  for (let p = 0; p < table.rows; p++) {
-    let ones = 0;
-    let others = 0;
-    for (let m = 0; m < taps; m++) {
-      const v = coeffs[p * taps + m];
-      if (v === 1) ones++;
-      else if (v !== 0) others++;
-    }
-    if (ones === 1 && others === 0) return p;
-  }
-  return -1;
-}
-
-function normaliseRow(coeffs: Float64Array, start: number, taps: number): void {
+  // Unity DC gain averaged over all phases of one input period.
   let sum = 0;
-  for (let m = 0; m < taps; m++) sum += coeffs[start + m];
-  for (let m = 0; m < taps; m++) coeffs[start + m] /= sum;
+  for (let k = 0; k < phases * taps; k++) sum += coeffs[k];
+  const scale = phases / sum;
+  for (let k = 0; k < coeffs.length; k++) coeffs[k] *= scale;
+  return { taps, phases, rows, coeffs, cutoffHz: fc * spec.inRate };
 }
 
 /** Greatest common divisor of two positive integers. */

@@ -15,8 +15,10 @@ export class FrameHistory {
     readonly channels: number,
     readonly capacity: number,
     start: number,
+    /** Backing store (e.g. a view into Wasm memory); allocated if omitted. */
+    buf = new Float64Array(capacity * channels),
   ) {
-    this.buf = new Float64Array(capacity * channels);
+    this.buf = buf;
     this.start = start;
   }
 

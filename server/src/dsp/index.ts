@@ -1,5 +1,4 @@
 export * from './analysis.js';
-export { ChainResampler } from './chain-resampler.js';
 export { createResampler, createVariableResampler, type ResamplerOptions } from './create-resampler.js';
 export { TpdfDither } from './dither.js';
 export { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase, type FilterSpec, type PolyphaseTable } from './filter-design.js';

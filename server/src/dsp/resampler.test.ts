@@ -16,8 +16,8 @@ function measureTone(inRate: number, outRate: number, freq: number) {
 describe('fixed-ratio resampler quality (44.1 kHz input)', () => {
   for (const outRate of [48000, 96000]) {
     it(`THD+N at 1 kHz and 19 kHz, -> ${outRate}`, () => {
-      expect(measureTone(44100, outRate, 1000).thdNDb).toBeLessThan(-175);
-      expect(measureTone(44100, outRate, 19000).thdNDb).toBeLessThan(-170);
+      expect(measureTone(44100, outRate, 1000).thdNDb).toBeLessThan(-190);
+      expect(measureTone(44100, outRate, 19000).thdNDb).toBeLessThan(-190);
     });
 
     it(`passband flat to 20 kHz, -> ${outRate}`, () => {
@@ -29,7 +29,7 @@ describe('fixed-ratio resampler quality (44.1 kHz input)', () => {
     it(`rejects the image of a 21 kHz tone, -> ${outRate}`, () => {
       // Everything but the tone itself, relative to the input tone.
       const fit = measureTone(44100, outRate, 21000);
-      expect(levelDb(fit.residualRms, AMP / Math.SQRT2)).toBeLessThan(-160);
+      expect(levelDb(fit.residualRms, AMP / Math.SQRT2)).toBeLessThan(-180);
     });
   }
 });

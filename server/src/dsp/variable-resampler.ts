@@ -1,5 +1,6 @@
 import { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase, type PolyphaseTable } from './filter-design.js';
-import { FrameHistory } from './history.js';
+import { FirBatch } from './fir-batch.js';
+import type { FrameHistory } from './history.js';
 import { checkOutput, inputFrames, type Resampler } from './resampler.js';
 
 export interface VariableOptions {
@@ -46,8 +47,7 @@ export class VariableResampler implements Resampler {
   readonly channels: number;
   readonly latencyFrames: number;
   readonly table: PolyphaseTable;
-  /** deltas[p][m] = coeffs[p+1][m] - coeffs[p][m]. */
-  private readonly deltas: Float64Array;
+  private readonly batch: FirBatch;
   private readonly history: FrameHistory;
   private readonly nominal: number;
   private readonly maxAdjust: number;
@@ -65,10 +65,10 @@ export class VariableResampler implements Resampler {
     const phases = opts.phases ?? 2048;
     const spec = { inRate: opts.inRate, outRate: opts.outRate, attenuationDb: DEFAULT_ATTENUATION_DB, ...defaultBand(opts.inRate, opts.outRate) };
     this.table = designPolyphase(spec, phases, phases + 1);
-    this.deltas = rowDeltas(this.table);
     const taps = this.table.taps;
+    this.batch = new FirBatch(this.table.coeffs, rowDeltas(this.table), taps, opts.channels, taps + Math.max(CHUNK, taps), 0);
+    this.history = this.batch.history;
     this.latencyFrames = taps / 2;
-    this.history = new FrameHistory(opts.channels, taps + Math.max(CHUNK, taps), 0);
     this.nominal = opts.inRate / opts.outRate;
     this.maxAdjust = (opts.maxAdjustmentPpm ?? 1000) * 1e-6;
     this.slewPerFrame = (2 * this.maxAdjust * this.nominal) / ((opts.slewSeconds ?? 0.1) * opts.outRate);
@@ -128,81 +128,28 @@ export class VariableResampler implements Resampler {
   /** Emits outputs while the read index is below `last`. */
   private run(output: Float64Array, written: number, last: number): number {
     const h = this.history;
-    const { taps, phases, coeffs } = this.table;
-    const deltas = this.deltas;
+    const { taps, phases } = this.table;
     const half = taps / 2;
-    const ch = this.channels;
     let index = this.index;
     let frac = this.frac;
     let step = this.step;
     const target = this.targetStep;
     const slew = this.slewPerFrame;
-    let o = written * ch;
     while (index < last) {
       const pos = frac * phases;
       const p = Math.floor(pos);
-      const f = pos - p;
-      const cb = p * taps;
-      const first = index - half + 1 - h.start;
-      if (ch === 2) dotStereoInterp(coeffs, deltas, cb, f, h.buf, first * 2, taps, output, o);
-      else dotInterp(coeffs, deltas, cb, f, h.buf, first, taps, ch, output, o);
-      o += ch;
+      if (this.batch.push(p, index - half + 1 - h.start, pos - p)) written = this.batch.drain(output, written, true);
       if (step !== target) step = target > step ? Math.min(target, step + slew) : Math.max(target, step - slew);
       frac += step;
       const whole = Math.floor(frac);
       index += whole;
       frac -= whole;
     }
+    written = this.batch.drain(output, written, true);
     this.index = index;
     this.frac = frac;
     this.step = step;
     h.discardBefore(index - half + 1);
-    return o / ch;
-  }
-}
-
-/** Dot product with coefficients interpolated between two table rows, stereo. */
-function dotStereoInterp(
-  c: Float64Array,
-  d: Float64Array,
-  cb: number,
-  f: number,
-  x: Float64Array,
-  xb: number,
-  taps: number,
-  out: Float64Array,
-  ob: number,
-): void {
-  // Two accumulators per channel hide add latency; taps is a multiple of 4.
-  let l0 = 0, l1 = 0, r0 = 0, r1 = 0;
-  const end = cb + taps;
-  for (let m = cb, xi = xb; m < end; m += 2, xi += 4) {
-    const k0 = c[m] + f * d[m];
-    const k1 = c[m + 1] + f * d[m + 1];
-    l0 += k0 * x[xi];
-    r0 += k0 * x[xi + 1];
-    l1 += k1 * x[xi + 2];
-    r1 += k1 * x[xi + 3];
-  }
-  out[ob] = l0 + l1;
-  out[ob + 1] = r0 + r1;
-}
-
-function dotInterp(
-  c: Float64Array,
-  d: Float64Array,
-  cb: number,
-  f: number,
-  x: Float64Array,
-  firstFrame: number,
-  taps: number,
-  ch: number,
-  out: Float64Array,
-  ob: number,
-): void {
-  for (let j = 0; j < ch; j++) {
-    let acc = 0;
-    for (let m = 0, xi = firstFrame * ch + j; m < taps; m++, xi += ch) acc += (c[cb + m] + f * d[cb + m]) * x[xi];
-    out[ob + j] = acc;
+    return written;
   }
 }
