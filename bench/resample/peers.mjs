@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import libsamplerate from '@alexanderolsen/libsamplerate-js';
-import { createResampler, createVariableResampler } from '../../server/dist/dsp/index.js';
+import { createResampler, VariableResampler } from '../../server/dist/dsp/index.js';
 import { readWav, writeWav } from './wav.mjs';
 
 // CommonJS package: named imports are not detected by Node's ESM loader.
@@ -41,7 +41,7 @@ function runOurs(resampler, input) {
 export const ours = (inRate, outRate, input) => runOurs(createResampler({ inRate, outRate, channels: CHANNELS }), input);
 
 export const oursVariable = (inRate, outRate, input) =>
-  runOurs(createVariableResampler({ inRate, outRate, channels: CHANNELS }), input);
+  runOurs(new VariableResampler({ inRate, outRate, channels: CHANNELS }), input);
 
 /** libsamplerate SRC_SINC_BEST_QUALITY (WASM), same process; flushed with trailing silence. */
 export async function libsamplerateJs(inRate, outRate, input) {

@@ -46,7 +46,9 @@ async function measure(name, outRate) {
   const thd1k = (await tone(1000)).thdNDb;
   const thd19k = (await tone(19000)).thdNDb;
   // Alias rejection: everything except the 21 kHz tone, relative to the input tone.
-  const alias = levelDb((await tone(21000)).residualRms, AMP / Math.SQRT2);
+  const fit21k = await tone(21000);
+  const alias = levelDb(fit21k.residualRms, AMP / Math.SQRT2);
+  const level21k = levelDb(fit21k.amplitude, AMP);
   const pass20k = levelDb((await tone(20000)).amplitude, AMP);
   const long = sine(1000, IN_RATE, SECONDS * IN_RATE, AMP, 2);
   const cpu = [];
@@ -56,7 +58,7 @@ async function measure(name, outRate) {
     cpu.push(res.cpuSeconds);
     frames = res.output.length / 2;
   }
-  return { name, outRate, thd1k, thd19k, alias, pass20k, cpu: median(cpu), cpuAll: cpu, frames };
+  return { name, outRate, thd1k, thd19k, alias, pass20k, level21k, cpu: median(cpu), cpuAll: cpu, frames };
 }
 
 const rows = [];
@@ -73,7 +75,7 @@ console.log(
   `\n44.1 kHz stereo -> 48/96 kHz, -1 dBFS tones; CPU = median of ${REPEATS} runs over ${SECONDS} s, ` +
     `quality on ${QUALITY_SECONDS} s tones (middle half, left channel)\n`,
 );
-const header = ['tool', 'out Hz', 'THD+N 1k dB', 'THD+N 19k dB', 'alias 21k dB', 'level 20k dB', 'CPU s', 'x realtime', 'CPU vs ours'];
+const header = ['tool', 'out Hz', 'THD+N 1k dB', 'THD+N 19k dB', 'alias 21k dB', 'level 20k dB', 'level 21k dB', 'CPU s', 'x realtime', 'CPU vs ours'];
 const table = rows.map((r) => {
   const base = rows.find((o) => o.name === 'ours' && o.outRate === r.outRate);
   return [
@@ -83,6 +85,7 @@ const table = rows.map((r) => {
     fmt(r.thd19k),
     fmt(r.alias),
     fmt(r.pass20k, 4),
+    fmt(r.level21k, 2),
     fmt(r.cpu, 2),
     fmt(SECONDS / r.cpu, 0),
     base ? `${fmt(r.cpu / base.cpu, 1)}x` : '-',

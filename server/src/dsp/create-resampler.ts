@@ -1,7 +1,6 @@
 import { Passthrough } from './passthrough.js';
 import { PolyphaseResampler } from './polyphase-resampler.js';
 import type { Resampler } from './resampler.js';
-import { VariableResampler, type VariableOptions } from './variable-resampler.js';
 
 export interface ResamplerOptions {
   inRate: number;
@@ -22,9 +21,4 @@ export function createResampler(opts: ResamplerOptions): Resampler {
   if (!(Number.isInteger(channels) && channels > 0)) throw new RangeError(`bad channel count ${channels}`);
   if (inRate === outRate) return new Passthrough(inRate, channels);
   return new PolyphaseResampler({ inRate, outRate, channels });
-}
-
-/** Steerable resampler for clock-skew compensation (see VariableResampler). */
-export function createVariableResampler(opts: ResamplerOptions & Omit<VariableOptions, keyof ResamplerOptions>): VariableResampler {
-  return new VariableResampler(opts);
 }

@@ -1,11 +1,4 @@
-import {
-  DEFAULT_ATTENUATION_DB,
-  defaultBand,
-  designPolyphase,
-  gcd,
-  type FilterSpec,
-  type PolyphaseTable,
-} from './filter-design.js';
+import { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase, gcd, type PolyphaseTable } from './filter-design.js';
 import { FirBatch } from './fir-batch.js';
 import type { FrameHistory } from './history.js';
 import { checkOutput, inputFrames, type Resampler } from './resampler.js';
@@ -14,8 +7,8 @@ export interface PolyphaseOptions {
   inRate: number;
   outRate: number;
   channels: number;
-  /** Overrides of the default band edges and attenuation. */
-  filter?: Partial<Pick<FilterSpec, 'attenuationDb' | 'passHz' | 'stopHz'>>;
+  /** Kaiser stopband attenuation (default DEFAULT_ATTENUATION_DB). */
+  attenuationDb?: number;
 }
 
 /** Input frames appended per inner pass; bounds the history buffer size. */
@@ -40,8 +33,8 @@ export class PolyphaseResampler implements Resampler {
   /** Integer input index and phase (numerator over `up`) of the next output. */
   private index = 0;
   private phase = 0;
-  private inputFrames = 0;
-  private outputFrames = 0;
+  private inputCount = 0;
+  private outputCount = 0;
 
   constructor(opts: PolyphaseOptions) {
     this.inRate = opts.inRate;
@@ -50,14 +43,8 @@ export class PolyphaseResampler implements Resampler {
     const g = gcd(opts.inRate, opts.outRate);
     this.up = opts.outRate / g;
     this.down = opts.inRate / g;
-    const spec: FilterSpec = {
-      inRate: opts.inRate,
-      outRate: opts.outRate,
-      attenuationDb: DEFAULT_ATTENUATION_DB,
-      ...defaultBand(opts.inRate, opts.outRate),
-      ...opts.filter,
-    };
-    this.table = designPolyphase(spec, this.up);
+    const attenuationDb = opts.attenuationDb ?? DEFAULT_ATTENUATION_DB;
+    this.table = designPolyphase({ inRate: opts.inRate, outRate: opts.outRate, attenuationDb, ...defaultBand(opts.inRate, opts.outRate) }, this.up);
     this.latencyFrames = this.table.taps / 2;
     const { taps, coeffs } = this.table;
     this.batch = new FirBatch(coeffs, null, taps, opts.channels, taps + Math.max(CHUNK, taps), 0);
@@ -72,8 +59,8 @@ export class PolyphaseResampler implements Resampler {
     this.history.appendZeros(half - 1);
     this.index = 0;
     this.phase = 0;
-    this.inputFrames = 0;
-    this.outputFrames = 0;
+    this.inputCount = 0;
+    this.outputCount = 0;
   }
 
   maxOutputFrames(inputFrames: number): number {
@@ -88,7 +75,7 @@ export class PolyphaseResampler implements Resampler {
       const n = Math.min(frames - from, this.history.space);
       this.history.append(input, from, n);
       from += n;
-      this.inputFrames += n;
+      this.inputCount += n;
       written = this.run(output, written, Infinity);
     }
     return written;
@@ -97,8 +84,8 @@ export class PolyphaseResampler implements Resampler {
   flush(output: Float64Array): number {
     checkOutput(output, this.maxOutputFrames(0), this.channels);
     this.history.appendZeros(this.table.taps / 2);
-    const total = Math.ceil((this.inputFrames * this.up) / this.down);
-    const written = this.run(output, 0, total - this.outputFrames);
+    const total = Math.ceil((this.inputCount * this.up) / this.down);
+    const written = this.run(output, 0, total - this.outputCount);
     this.reset();
     return written;
   }
@@ -127,7 +114,7 @@ export class PolyphaseResampler implements Resampler {
     written = this.batch.drain(output, written, false);
     this.index = index;
     this.phase = phase;
-    this.outputFrames += n;
+    this.outputCount += n;
     h.discardBefore(index - half + 1);
     return written;
   }

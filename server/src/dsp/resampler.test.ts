@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channel, fitSine, levelDb, resampleAll, sine } from './analysis.js';
 import { createResampler } from './create-resampler.js';
+import { PolyphaseResampler } from './polyphase-resampler.js';
 import { INPUT_RATES, STREAM_RATES } from './resampler.js';
 
 const AMP = 10 ** (-1 / 20); // -1 dBFS
@@ -104,5 +105,17 @@ describe('passthrough', () => {
     expect(r.process(x, out)).toBe(1024);
     for (let k = 0; k < x.length; k++) expect(out[k]).toBe(x[k]);
     expect(r.flush(out)).toBe(0);
+  });
+});
+
+describe('attenuation option', () => {
+  it('trades quality for taps as designed', () => {
+    const make = (attenuationDb: number) => new PolyphaseResampler({ inRate: 44100, outRate: 48000, channels: 1, attenuationDb });
+    const cheap = make(140);
+    expect(cheap.table.taps).toBeLessThan(make(175).table.taps);
+    const y = resampleAll(cheap, sine(19000, 44100, 22050, AMP));
+    const thdN = fitSine(y, 19000, 48000, 6000, 18000).thdNDb;
+    expect(thdN).toBeLessThan(-140);
+    expect(thdN).toBeGreaterThan(-170);
   });
 });
