@@ -17,6 +17,11 @@ PACKAGES=(
   util-linux                  # setpriv (runs ptp4l without CAP_SYS_TIME)
   curl                        # RTSP DESCRIBE client and API checks
   git                         # the README test clones the repository
+  qemu-system-x86             # kernel-module test boots Debian's kernel under QEMU (TCG)
+  linux-image-amd64           # ...that kernel, with snd-aloop standing in for the Merging module
+  busybox-static              # ...the guest's userland in the initramfs
+  kmod                        # ...modprobe/insmod/rmmod in the guest
+  cpio                        # ...to pack the initramfs
   ca-certificates
 )
 # Optional extras named by other parts of the suite (QEMU kernel test, console browser tests).
