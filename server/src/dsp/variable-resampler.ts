@@ -17,6 +17,11 @@ export interface VariableOptions {
 
 const CHUNK = 4096;
 
+/** Indices into VariableResampler.pos. */
+const STEP = 0;
+const TARGET = 1;
+const FRAC = 2;
+
 /** Row differences, shared between instances like the tables themselves. */
 const deltaCache = new WeakMap<PolyphaseTable, Float64Array>();
 
@@ -52,10 +57,13 @@ export class VariableResampler implements Resampler {
   private readonly nominal: number;
   private readonly maxAdjust: number;
   private readonly slewPerFrame: number;
-  private step: number;
-  private targetStep: number;
+  /**
+   * Read step (input frames per output frame), its target and the fractional
+   * read position. A typed array rather than fields: storing changing
+   * doubles in fields measured as per-call garbage (boxed numbers).
+   */
+  private readonly pos = new Float64Array(3);
   private index = 0;
-  private frac = 0;
   private inputCount = 0;
 
   constructor(opts: VariableOptions) {
@@ -72,20 +80,20 @@ export class VariableResampler implements Resampler {
     this.nominal = opts.inRate / opts.outRate;
     this.maxAdjust = (opts.maxAdjustmentPpm ?? 1000) * 1e-6;
     this.slewPerFrame = (2 * this.maxAdjust * this.nominal) / ((opts.slewSeconds ?? 0.1) * opts.outRate);
-    this.step = this.nominal;
-    this.targetStep = this.nominal;
+    this.pos[STEP] = this.nominal;
+    this.pos[TARGET] = this.nominal;
     this.reset();
   }
 
   /** Current adjustment in ppm (after slew limiting). */
   get adjustmentPpm(): number {
-    return (this.step / this.nominal - 1) * 1e6;
+    return (this.pos[STEP] / this.nominal - 1) * 1e6;
   }
 
   /** Steers the ratio; clamped to ±maxAdjustmentPpm. */
   setAdjustmentPpm(ppm: number): void {
     const a = Math.max(-this.maxAdjust, Math.min(this.maxAdjust, ppm * 1e-6));
-    this.targetStep = this.nominal * (1 + a);
+    this.pos[TARGET] = this.nominal * (1 + a);
   }
 
   reset(): void {
@@ -93,9 +101,9 @@ export class VariableResampler implements Resampler {
     this.history.reset(1 - half);
     this.history.appendZeros(half - 1);
     this.index = 0;
-    this.frac = 0;
+    this.pos[FRAC] = 0;
     this.inputCount = 0;
-    this.step = this.targetStep;
+    this.pos[STEP] = this.pos[TARGET];
   }
 
   maxOutputFrames(inputFrames: number): number {
@@ -131,9 +139,9 @@ export class VariableResampler implements Resampler {
     const { taps, phases } = this.table;
     const half = taps / 2;
     let index = this.index;
-    let frac = this.frac;
-    let step = this.step;
-    const target = this.targetStep;
+    let frac = this.pos[FRAC];
+    let step = this.pos[STEP];
+    const target = this.pos[TARGET];
     const slew = this.slewPerFrame;
     while (index < last) {
       const pos = frac * phases;
@@ -147,8 +155,8 @@ export class VariableResampler implements Resampler {
     }
     written = this.batch.drain(output, written, true);
     this.index = index;
-    this.frac = frac;
-    this.step = step;
+    this.pos[FRAC] = frac;
+    this.pos[STEP] = step;
     h.discardBefore(index - half + 1);
     return written;
   }
