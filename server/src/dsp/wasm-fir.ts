@@ -60,11 +60,13 @@ const add = [0x6a];
 const mul = [0x6c];
 const shrU = [0x76];
 const ltU = [0x49];
+const eqz = [0x45];
 const f64Add = [0xa0];
 const f64Mul = [0xa2];
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
-const v128Load = (offset: number) => simd(0x00, 4, ...uleb(offset));
-const v128Store = simd(0x0b, 4, 0);
+// Frames are only 8-byte aligned, so v128 accesses declare 8-byte alignment.
+const v128Load = (offset: number) => simd(0x00, 3, ...uleb(offset));
+const v128Store = simd(0x0b, 3, 0);
 const v128Zero = simd(0x0c, ...new Array<number>(16).fill(0));
 const f64x2Splat = simd(0x14);
 const f64x2Lane0 = simd(0x21, 0);
@@ -78,10 +80,7 @@ const brIf = (depth: number) => [0x0d, ...uleb(depth)];
 // Parameters.
 const JOBS = 0, COUNT = 1, TAPS = 2, CH = 3, OUT = 4, DELTA = 5;
 
-/**
- * Body shared by both kernels. `interp` selects coefficients c + f * delta.
- * Locals after the parameters: see the constants below.
- */
+/** Body shared by both kernels. `interp` selects coefficients c + f * delta. */
 function firBody(interp: boolean): number[] {
   const base = interp ? 6 : 5;
   const END = base, STRIDE = base + 1, PAIR = base + 2, C = base + 3, CEND = base + 4, X = base + 5, CROW = base + 6, XROW = base + 7;
@@ -110,7 +109,7 @@ function firBody(interp: boolean): number[] {
     ...get(CH), ...i32c(8), ...mul, ...set(STRIDE),
     ...get(JOBS), ...get(COUNT), ...i32c(16), ...mul, ...add, ...set(END),
     ...block(
-      ...[[...get(JOBS), ...get(END), ...ltU, 0x45, ...brIf(0)]],
+      [...get(JOBS), ...get(END), ...ltU, ...eqz, ...brIf(0)],
       loop(
         [...get(JOBS), ...i32Load(0), ...set(CROW)],
         [...get(JOBS), ...i32Load(4), ...set(XROW)],
