@@ -11,13 +11,13 @@ export async function openAudioFile(path: string): Promise<AudioSource> {
   try {
     file = await open(path, 'r');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw new AudioError(path, why);
+    throw new AudioError(path, describeFsError(e));
   }
   try {
     const head = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await file.read(head, 0, HEAD_BYTES, 0);
+    const { bytesRead } = await file.read(head, 0, HEAD_BYTES, 0).catch((e: unknown) => {
+      throw new AudioError(path, describeFsError(e));
+    });
     const h = head.subarray(0, bytesRead);
     if (bytesRead === 0) throw new AudioError(path, 'empty file');
     if (h.toString('latin1', 0, 4) === 'fLaC') return await openFlac(path, file, h);
@@ -27,4 +27,12 @@ export async function openAudioFile(path: string): Promise<AudioSource> {
     await file.close();
     throw e;
   }
+}
+
+function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return (e as Error).message;
 }
