@@ -53,7 +53,7 @@ interface Pending {
 
 let instances = 0;
 const DISCOVERY_BATCH = 8;
-const DISCOVERY_WAIT_MS = 150;
+const DISCOVERY_WAIT_MS = 400;
 
 export class PmcClient extends EventEmitter<PmcClientEvents> {
   /** Last reason a datagram was rejected, for status reasons when only garbage arrives. */
