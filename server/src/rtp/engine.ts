@@ -3,8 +3,8 @@ import { EventEmitter } from 'node:events';
 import { randomInt } from 'node:crypto';
 import { SampleRing } from './ring.js';
 import { UserError } from '../errors.js';
-import { checkPayloadSize, type Encoding } from './packet.js';
-import { framesPerPacket } from './schedule.js';
+import type { Encoding } from './packet.js';
+import { checkSourceFormat, packetShape } from './format.js';
 import { STAT_FIELDS, Stat, type FromPacer, type PacerInit, type ToPacer } from './protocol.js';
 
 export interface EngineOptions {
@@ -70,6 +70,7 @@ export class RtpEngine extends EventEmitter {
   private readonly wake: Int32Array;
   private readonly freeSlots: number[];
   private readonly slots = new Map<number, number>();
+  private readonly sourceFormats = new Map<number, { sampleRate: number; ptimeUs: number }>();
   private readonly pendingReady = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private stopped: Promise<void> | null = null;
@@ -127,21 +128,26 @@ export class RtpEngine extends EventEmitter {
   }
 
   addSource(opts: SourceOptions): EngineSource {
-    const fpp = framesPerPacket(opts.sampleRate, opts.ptimeUs);
+    const fpp = checkSourceFormat(opts.sampleRate, opts.ptimeUs);
     const ring = SampleRing.create(opts.channels, (opts.sampleRate * (opts.bufferMs ?? 500)) / 1000);
     const id = this.nextId++;
+    this.sourceFormats.set(id, { sampleRate: opts.sampleRate, ptimeUs: opts.ptimeUs });
     const prefill = Math.min(ring.frames, Math.round((opts.sampleRate * (opts.prefillMs ?? 100)) / 1000));
     this.send({ type: 'addSource', source: { id, ring: ring.handle, sampleRate: opts.sampleRate, framesPerPacket: fpp, prefillFrames: prefill } });
     return { id, ring, framesPerPacket: fpp };
   }
 
   removeSource(id: number): void {
+    this.sourceFormats.delete(id);
     this.send({ type: 'removeSource', id });
   }
 
   /** Resolves once the stream's socket is bound and connected; rejects on a socket error. */
   async addStream(opts: StreamOptions, framesPerPacket: number): Promise<EngineStream> {
-    checkPayloadSize(opts.encoding, opts.channels, framesPerPacket);
+    const format = this.sourceFormats.get(opts.sourceId);
+    if (!format) throw new Error(`unknown source ${opts.sourceId}`);
+    const shape = packetShape(opts.encoding, opts.channels, format.sampleRate, format.ptimeUs);
+    if (shape.framesPerPacket !== framesPerPacket) throw new Error(`source ${opts.sourceId} sends ${shape.framesPerPacket} frames per packet, not ${framesPerPacket}`);
     const slot = this.freeSlots.pop();
     if (slot === undefined) throw new UserError(`too many streams (at most ${this.slots.size})`);
     const id = this.nextId++;

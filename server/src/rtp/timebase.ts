@@ -14,8 +14,12 @@ const STEP_THRESHOLD_MS = 3;
 export class SystemTaiClock implements TaiClock {
   private monoToUtcMs: number;
 
-  constructor(private utcOffsetS = 37) {
-    this.monoToUtcMs = calibrate();
+  /** `utcNow` is Date.now unless a test stands in for the system clock to step it. */
+  constructor(
+    private utcOffsetS = 37,
+    private readonly utcNow: () => number = Date.now,
+  ) {
+    this.monoToUtcMs = calibrate(utcNow);
   }
 
   taiNowMs(mono = performance.now()): number {
@@ -34,21 +38,33 @@ export class SystemTaiClock implements TaiClock {
    * a few times a second; recalibrates only when a step is seen.
    */
   detectStep(): number {
-    const drift = Date.now() - (performance.now() + this.monoToUtcMs);
+    const drift = this.utcNow() - (performance.now() + this.monoToUtcMs);
     if (drift > -STEP_THRESHOLD_MS && drift < STEP_THRESHOLD_MS) return 0;
     const before = this.monoToUtcMs;
-    this.monoToUtcMs = calibrate();
+    this.monoToUtcMs = calibrate(this.utcNow);
     return this.monoToUtcMs - before;
   }
 }
 
-function calibrate(): number {
-  const start = Date.now();
-  let utc = start;
-  let mono = 0;
-  while (utc === start) {
-    mono = performance.now();
-    utc = Date.now();
+/** A tick seen within this window (ms) of the previous read is pinned to +-half of it. */
+const CALIBRATION_WINDOW_MS = 0.05;
+const CALIBRATION_TICKS = 10;
+
+/**
+ * Finds utc - mono at the instant the ms clock ticks. The tick lies between the last read that saw the
+ * old value and the first that sees the new one; a stall between them (a busy VM) would skew the
+ * result by the stall, so such ticks are skipped and the next one is used.
+ */
+function calibrate(utcNow: () => number): number {
+  let start = utcNow();
+  let last = performance.now();
+  for (let ticks = 0; ; ) {
+    const utc = utcNow();
+    const mono = performance.now();
+    if (utc !== start) {
+      if (mono - last < CALIBRATION_WINDOW_MS || ++ticks >= CALIBRATION_TICKS) return utc - (last + mono) / 2;
+      start = utc;
+    }
+    last = mono;
   }
-  return utc - mono;
 }
