@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { backoffMs } from './socket.js';
+import { initialState, parseEvent, reducer, type State } from './store.js';
+import type { PtpStatus, Snapshot, StatsMap } from './types.js';
+
+const ptp = (over: Partial<PtpStatus> = {}): PtpStatus => ({
+  state: 'locked', reason: 'SLAVE', gmIdentity: 'aa', gmIdentitySdp: 'AA', domain: 0, offsetNs: 120, pathDelayNs: 18000,
+  utcOffset: 37, portState: 'SLAVE', since: 1000, policy: 'keep-streaming', ...over,
+});
+const snapshot = { streams: [], speakers: [], routing: { source: 'player', entries: [], preset: 'custom' }, player: { state: 'stopped', queue: [], current: null, positionS: 0 }, ptp: ptp(), remoteStreams: [] } as Snapshot;
+const stats = (packets: number): StatsMap => ({ s1: { counters: { packets, bytes: 0, latePackets: 0, maxLatenessUs: 0, underruns: 0 }, meters: { peakDb: [-6], rmsDb: [-12], clips: 0 } } });
+
+describe('event reducer', () => {
+  it('a snapshot fills every slice and starts the PTP state history', () => {
+    const s = reducer(initialState, { type: 'event', event: { type: 'snapshot', data: snapshot }, at: 5000 });
+    expect(s.streams).toEqual([]);
+    expect(s.ptp?.state).toBe('locked');
+    expect(s.ptpStates).toEqual([{ t: 1000, state: 'locked', reason: 'SLAVE' }]);
+    expect(s.ptpSamples).toEqual([{ t: 5000, offsetNs: 120, pathDelayNs: 18000 }]);
+    expect(s.playerAt).toBe(5000);
+  });
+
+  it('PTP updates add samples, and a history row only when the state changes', () => {
+    let s = reducer(initialState, { type: 'event', event: { type: 'ptp', data: ptp() }, at: 1 });
+    s = reducer(s, { type: 'event', event: { type: 'ptp', data: ptp({ offsetNs: 90 }) }, at: 2 });
+    s = reducer(s, { type: 'event', event: { type: 'ptp', data: ptp({ state: 'unlocked', reason: 'grandmaster lost', since: 9, offsetNs: null, pathDelayNs: null }) }, at: 3 });
+    expect(s.ptpStates.map((x) => x.state)).toEqual(['locked', 'unlocked']);
+    expect(s.ptpSamples.map((x) => x.offsetNs)).toEqual([120, 90]);
+  });
+
+  it('packet rate comes from successive stats messages', () => {
+    let s: State = reducer(initialState, { type: 'event', event: { type: 'stats', data: stats(1000) }, at: 10_000 });
+    expect(s.rates.s1).toBeUndefined();
+    s = reducer(s, { type: 'event', event: { type: 'stats', data: stats(1250) }, at: 10_250 });
+    expect(s.rates.s1).toBe(1000);
+    expect(s.stats.s1.meters.peakDb).toEqual([-6]);
+  });
+
+  it('REST history goes before live samples, without duplicates', () => {
+    let s = reducer(initialState, { type: 'event', event: { type: 'ptp', data: ptp() }, at: 100 });
+    s = reducer(s, { type: 'ptpHistory', samples: [{ t: 50, offsetNs: 1, pathDelayNs: 2 }, { t: 100, offsetNs: 3, pathDelayNs: 4 }] });
+    expect(s.ptpSamples.map((x) => x.t)).toEqual([50, 100]);
+    expect(s.ptpSamples[1].offsetNs).toBe(120);
+  });
+
+  it('local patches replace only the named slice', () => {
+    const s = reducer({ ...initialState, streams: [] }, { type: 'local', patch: { speakers: [] } });
+    expect(s.speakers).toEqual([]);
+    expect(s.connection).toBe('connecting');
+  });
+});
+
+describe('parseEvent', () => {
+  it('accepts known messages and refuses junk', () => {
+    expect(parseEvent('{"type":"ptp","data":{"state":"locked"}}')?.type).toBe('ptp');
+    expect(parseEvent('not json')).toBeNull();
+    expect(parseEvent('{"type":"bogus","data":{}}')).toBeNull();
+    expect(parseEvent('{"type":"streams"}')).toBeNull();
+  });
+});
+
+describe('reconnect backoff', () => {
+  it('doubles from 0.5 s and caps at 10 s (with jitter of ±25 %)', () => {
+    const mid = () => 0.5;
+    expect([0, 1, 2, 3, 4, 5, 10].map((n) => backoffMs(n, mid))).toEqual([500, 1000, 2000, 4000, 8000, 10000, 10000]);
+    expect(backoffMs(0, () => 0)).toBe(375);
+    expect(backoffMs(0, () => 1)).toBe(625);
+  });
+});

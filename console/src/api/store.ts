@@ -1,0 +1,119 @@
+/**
+ * The console's live state: a pure reducer over WebSocket events plus local optimistic changes.
+ * Everything live comes from the event stream; REST answers only confirm or roll back a change.
+ */
+import type { PtpSample, PtpState, PtpStatus, ServerEvent, Snapshot, StatsMap } from './types.js';
+
+/** About 2 minutes of offset samples at the rate the daemon pushes PTP updates. */
+export const PTP_SAMPLES = 600;
+export const STATE_HISTORY = 50;
+
+export type Connection = 'connecting' | 'open' | 'closed';
+
+export interface State extends Partial<Snapshot> {
+  connection: Connection;
+  stats: StatsMap;
+  /** Packets per second per stream, from the difference of successive stats messages. */
+  rates: Record<string, number>;
+  prevStats: { at: number; packets: Record<string, number> } | null;
+  ptpSamples: PtpSample[];
+  ptpStates: { t: number; state: PtpState; reason: string }[];
+  /** When the player slice last arrived, so the seek bar can advance between player events. */
+  playerAt: number;
+}
+
+export type Action =
+  | { type: 'event'; event: ServerEvent; at: number }
+  | { type: 'connection'; connection: Connection }
+  | { type: 'ptpHistory'; samples: PtpSample[] }
+  /** Optimistic local change or its rollback: replaces one top-level slice. */
+  | { type: 'local'; patch: Partial<Snapshot> };
+
+export const initialState: State = {
+  connection: 'connecting',
+  stats: {},
+  rates: {},
+  prevStats: null,
+  ptpSamples: [],
+  ptpStates: [],
+  playerAt: 0,
+};
+
+function withPtp(state: State, ptp: PtpStatus, at: number): State {
+  const last = state.ptpStates[state.ptpStates.length - 1];
+  const ptpStates =
+    last && last.state === ptp.state ? state.ptpStates : [...state.ptpStates, { t: ptp.since || at, state: ptp.state, reason: ptp.reason }].slice(-STATE_HISTORY);
+  const ptpSamples =
+    ptp.offsetNs === null && ptp.pathDelayNs === null
+      ? state.ptpSamples
+      : [...state.ptpSamples, { t: at, offsetNs: ptp.offsetNs, pathDelayNs: ptp.pathDelayNs }].slice(-PTP_SAMPLES);
+  return { ...state, ptp, ptpStates, ptpSamples };
+}
+
+function withStats(state: State, stats: StatsMap, at: number): State {
+  const packets: Record<string, number> = {};
+  for (const [id, s] of Object.entries(stats)) packets[id] = s.counters.packets;
+  const rates: Record<string, number> = { ...state.rates };
+  const prev = state.prevStats;
+  if (prev && at > prev.at) {
+    for (const [id, n] of Object.entries(packets)) {
+      const before = prev.packets[id];
+      if (before !== undefined && n >= before) rates[id] = ((n - before) * 1000) / (at - prev.at);
+    }
+  }
+  return { ...state, stats, rates, prevStats: { at, packets } };
+}
+
+export function reducer(state: State, action: Action): State {
+  switch (action.type) {
+    case 'connection':
+      return { ...state, connection: action.connection };
+    case 'ptpHistory': {
+      // History from REST goes before anything already received live.
+      const first = state.ptpSamples[0]?.t ?? Infinity;
+      const older = action.samples.filter((s) => s.t < first);
+      return { ...state, ptpSamples: [...older, ...state.ptpSamples].slice(-PTP_SAMPLES) };
+    }
+    case 'local':
+      return { ...state, ...action.patch };
+    case 'event': {
+      const { event, at } = action;
+      switch (event.type) {
+        case 'snapshot': {
+          const { ptp, ...rest } = event.data;
+          return withPtp({ ...state, ...rest, playerAt: at }, ptp, at);
+        }
+        case 'ptp':
+          return withPtp(state, event.data, at);
+        case 'stats':
+          return withStats(state, event.data, at);
+        case 'streams':
+          return { ...state, streams: event.data };
+        case 'speakers':
+          return { ...state, speakers: event.data };
+        case 'routing':
+          return { ...state, routing: event.data };
+        case 'player':
+          return { ...state, player: event.data, playerAt: at };
+        case 'remoteStreams':
+          return { ...state, remoteStreams: event.data };
+      }
+    }
+  }
+  return state;
+}
+
+/** Parses one WebSocket message; unknown or malformed messages give null rather than corrupting state. */
+export function parseEvent(raw: string): ServerEvent | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const { type, data } = v as { type?: unknown; data?: unknown };
+  const known = ['snapshot', 'streams', 'speakers', 'routing', 'player', 'ptp', 'remoteStreams', 'stats'];
+  if (typeof type !== 'string' || !known.includes(type) || typeof data !== 'object' || data === null) return null;
+  return v as ServerEvent;
+}

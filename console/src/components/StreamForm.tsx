@@ -1,0 +1,101 @@
+/** Create or edit a stream. The daemon validates; its field errors are shown beside the named field. */
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError } from '../api/client.js';
+import { errorText } from '../api/StoreContext.js';
+import type { Stream, StreamInput } from '../api/types.js';
+
+type Draft = Record<'name' | 'address' | 'port' | 'ttl' | 'encoding' | 'sampleRate' | 'channels' | 'ptimeUs' | 'payloadType', string> & { enabled: boolean };
+
+const EMPTY: Draft = { name: '', address: '', port: '', ttl: '32', encoding: 'L24', sampleRate: '48000', channels: '1', ptimeUs: '1000', payloadType: '98', enabled: true };
+
+function fromStream(s: Stream): Draft {
+  return {
+    name: s.name, address: s.address, port: String(s.port), ttl: String(s.ttl), encoding: s.encoding, sampleRate: String(s.sampleRate),
+    channels: String(s.channels), ptimeUs: String(s.ptimeUs), payloadType: String(s.payloadType), enabled: s.enabled,
+  };
+}
+
+/** Numbers are sent as typed (even if out of range) so the daemon's validation, not the form, decides. */
+export function toInput(d: Draft): StreamInput {
+  const input: StreamInput = {
+    name: d.name, ttl: Number(d.ttl), encoding: d.encoding as StreamInput['encoding'], sampleRate: Number(d.sampleRate) as StreamInput['sampleRate'],
+    channels: Number(d.channels), ptimeUs: Number(d.ptimeUs) as StreamInput['ptimeUs'], payloadType: Number(d.payloadType), enabled: d.enabled,
+  };
+  if (d.address.trim()) input.address = d.address.trim();
+  if (d.port.trim()) input.port = Number(d.port);
+  return input;
+}
+
+/** Maps the API's dotted field path (e.g. "body.sampleRate") to one of our fields. */
+export function fieldOf(path: string | undefined): keyof Draft | null {
+  if (!path) return null;
+  const last = path.split('.').find((p) => p in EMPTY);
+  return (last as keyof Draft | undefined) ?? null;
+}
+
+export function StreamForm({ stream, onSubmit, onDone }: { stream?: Stream; onSubmit: (input: StreamInput) => Promise<unknown>; onDone: () => void }) {
+  const id = useId();
+  const [d, setD] = useState<Draft>(stream ? fromStream(stream) : EMPTY);
+  const [errors, setErrors] = useState<Partial<Record<keyof Draft, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setFormError(null);
+    try {
+      await onSubmit(toInput(d));
+      onDone();
+    } catch (err) {
+      const f = err instanceof ApiError ? fieldOf(err.field) : null;
+      if (f) setErrors({ [f]: (err as ApiError).message });
+      else setFormError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const field = (k: keyof Draft, label: string, control: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode) => (
+    <div className={errors[k] ? 'field invalid' : 'field'}>
+      <label htmlFor={`${id}-${k}`}>{label}</label>
+      {control({ id: `${id}-${k}`, 'aria-invalid': !!errors[k], 'aria-describedby': errors[k] ? `${id}-${k}-err` : undefined })}
+      {errors[k] && <span className="field-error" id={`${id}-${k}-err`} role="alert">{errors[k]}</span>}
+    </div>
+  );
+  const text = (k: Exclude<keyof Draft, 'enabled'>, placeholder?: string, type = 'text') => (p: { id: string }) => (
+    <input {...p} type={type} value={d[k]} placeholder={placeholder} onChange={(e) => setD({ ...d, [k]: e.target.value })} />
+  );
+  const select = (k: Exclude<keyof Draft, 'enabled'>, options: [string, string][]) => (p: { id: string }) => (
+    <select {...p} value={d[k]} onChange={(e) => setD({ ...d, [k]: e.target.value })}>
+      {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+    </select>
+  );
+
+  return (
+    <form className="stream-form" onSubmit={(e) => void submit(e)} aria-label={stream ? `Edit ${stream.name}` : 'New stream'}>
+      <div className="grid">
+        {field('name', 'Name', text('name'))}
+        {field('address', 'Multicast address', text('address', 'next free group'))}
+        {field('port', 'Port', text('port', '5004', 'number'))}
+        {field('ttl', 'TTL', text('ttl', undefined, 'number'))}
+        {field('encoding', 'Encoding', select('encoding', [['L24', 'L24 (24-bit)'], ['L16', 'L16 (16-bit)']]))}
+        {field('sampleRate', 'Sample rate', select('sampleRate', [['48000', '48 kHz'], ['44100', '44.1 kHz'], ['96000', '96 kHz']]))}
+        {field('channels', 'Channels', text('channels', undefined, 'number'))}
+        {field('ptimeUs', 'Packet time', select('ptimeUs', [['1000', '1 ms'], ['125', '125 µs'], ['250', '250 µs'], ['333', '333 µs'], ['4000', '4 ms']]))}
+        {field('payloadType', 'Payload type', text('payloadType', undefined, 'number'))}
+        <div className="field">
+          <label className="check">
+            <input type="checkbox" checked={d.enabled} onChange={(e) => setD({ ...d, enabled: e.target.checked })} /> Enabled
+          </label>
+        </div>
+      </div>
+      {formError && <p className="field-error" role="alert">{formError}</p>}
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy}>{stream ? 'Save' : 'Create stream'}</button>
+        <button type="button" onClick={onDone}>Cancel</button>
+      </div>
+    </form>
+  );
+}
