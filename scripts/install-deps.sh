@@ -22,6 +22,8 @@ PACKAGES=(
   busybox-static              # ...the guest's userland in the initramfs
   kmod                        # ...modprobe/insmod/rmmod in the guest
   cpio                        # ...to pack the initramfs
+  chromium                    # headless browser for the console's Playwright end-to-end test
+  fonts-dejavu-core           # ...a font for its screenshots (the console loads no web fonts)
   ca-certificates
 )
 # Optional extras named by other parts of the suite (QEMU kernel test, console browser tests).

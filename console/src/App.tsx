@@ -1,44 +1,63 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { api } from './api/client.js';
+import { StoreProvider } from './api/StoreContext.js';
+import type { AuthStatus } from './api/types.js';
+import { Login } from './components/Login.js';
+import { PAGES, Shell, type PageId } from './components/Shell.js';
+import { Network } from './pages/Network.js';
+import { Overview } from './pages/Overview.js';
+import { Patch } from './pages/Patch.js';
+import { PlayerPage } from './pages/PlayerPage.js';
+import { Ptp } from './pages/Ptp.js';
+import { Speakers } from './pages/Speakers.js';
+import { Streams } from './pages/Streams.js';
+import { System } from './pages/System.js';
 
-interface StreamRow {
-  id: number;
-  name: string;
-  address: string;
-  port: number;
-  encoding: string;
-  sampleRate: number;
-  packetsSent: number;
+/** Hash routes (#/speakers) work from the daemon's static files without server-side fallbacks. */
+function pageFromHash(): PageId {
+  const id = window.location.hash.replace(/^#\/?/, '');
+  return PAGES.some(([p]) => p === id) ? (id as PageId) : 'overview';
 }
 
 export function App() {
-  const [streams, setStreams] = useState<StreamRow[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    fetch('/api/v1/streams')
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((rows: StreamRow[]) => setStreams(rows))
-      .catch((e: Error) => setError(e.message));
+  const [page, setPage] = useState<PageId>(pageFromHash);
+  const [auth, setAuth] = useState<AuthStatus | null>(null);
+  const [authError, setAuthError] = useState<string | null>(null);
+  const checkAuth = useCallback(() => {
+    api.authStatus().then(setAuth, (e: Error) => setAuthError(e.message));
   }, []);
+  useEffect(checkAuth, [checkAuth]);
+  useEffect(() => {
+    const on = () => {
+      setPage(pageFromHash());
+      document.getElementById('main')?.focus();
+    };
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+
+  if (!auth) {
+    return (
+      <main className="login">
+        <p role={authError ? 'alert' : 'status'}>{authError ? `Cannot reach the daemon: ${authError}` : 'Connecting…'}</p>
+        {authError && <button type="button" onClick={() => { setAuthError(null); checkAuth(); }}>Retry</button>}
+      </main>
+    );
+  }
+  if (auth.authRequired && !auth.authenticated) return <Login onDone={checkAuth} />;
+  const logout = () => void api.logout().finally(checkAuth);
   return (
-    <main>
-      <h1>aes67-sender</h1>
-      {error && <p role="alert">Cannot reach the daemon: {error}</p>}
-      <table>
-        <caption>Streams</caption>
-        <thead>
-          <tr><th>Name</th><th>Group</th><th>Format</th><th>Packets</th></tr>
-        </thead>
-        <tbody>
-          {streams.map((s) => (
-            <tr key={s.id}>
-              <td>{s.name}</td>
-              <td>{s.address}:{s.port}</td>
-              <td>{s.encoding}/{s.sampleRate}</td>
-              <td>{s.packetsSent}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </main>
+    <StoreProvider>
+      <Shell page={page}>
+        {page === 'overview' && <Overview />}
+        {page === 'speakers' && <Speakers />}
+        {page === 'patch' && <Patch />}
+        {page === 'streams' && <Streams />}
+        {page === 'player' && <PlayerPage />}
+        {page === 'ptp' && <Ptp />}
+        {page === 'network' && <Network />}
+        {page === 'system' && <System auth={auth} onLogout={logout} />}
+      </Shell>
+    </StoreProvider>
   );
 }

@@ -1,0 +1,113 @@
+import { useStore } from '../api/StoreContext.js';
+import { api } from '../api/client.js';
+import type { Speaker } from '../api/types.js';
+import { Badge, ptpTone } from '../components/Badge.js';
+import { RxPatchList, type VisibleStream } from '../components/RxPatchList.js';
+import { SpeakerControls } from '../components/SpeakerControls.js';
+import { canPlay } from '../logic/compat.js';
+import { khz, ptime } from '../logic/format.js';
+import { feedFrom, inputCount, inputLabel, sourceValue } from '../logic/patch.js';
+
+export function Speakers() {
+  const { state, change, report } = useStore();
+  const streams = state.streams ?? [];
+  const speakers = state.speakers ?? [];
+  const ptpState = state.ptp?.state;
+
+  // Our own streams plus what others announce; our own SAP echoes are the same streams, so they are left out.
+  const visible: VisibleStream[] = [
+    ...streams.map((s) => ({ key: `l-${s.id}`, name: s.name, address: s.address, origin: 'this sender', encoding: s.encoding, sampleRate: s.sampleRate, channels: s.channels, streamId: s.id })),
+    ...(state.remoteStreams ?? []).filter((r) => !r.own).map((r) => ({ key: `r-${r.id}`, name: r.name, address: r.address, origin: `${r.origin} (${r.source.toUpperCase()})`, encoding: r.encoding, sampleRate: r.sampleRate, channels: r.channels })),
+  ];
+
+  const patchSpeaker = (sp: Speaker, patch: Partial<Speaker>, what: string) =>
+    change(what, { speakers: speakers.map((x) => (x.id === sp.id ? { ...x, ...patch } : x)) }, () => api.updateSpeaker(sp.id, patch));
+
+  const setSource = (sp: Speaker, value: string) => {
+    const routing = state.routing;
+    if (!routing || sp.streamId === null) return;
+    const next = feedFrom(routing, sp.streamId, sp.channel, value === '' ? [] : value.split('+').map(Number));
+    void change(`Patching a source to ${sp.name}`, { routing: next }, () => api.putRouting(next));
+  };
+
+  return (
+    <div className="page">
+      <h1>Speakers</h1>
+      {speakers.length === 0 && <p className="muted">No speakers configured.</p>}
+      <div className="cards">
+        {speakers.map((sp) => {
+          const feed = streams.find((s) => s.id === sp.streamId);
+          const meters = feed ? state.stats[feed.id]?.meters ?? feed.meters : undefined;
+          const n = inputCount(state.routing);
+          const src = sourceValue(state.routing?.entries ?? [], sp.streamId, sp.channel);
+          const srcOptions = [...Array.from({ length: n }, (_, i) => String(i)), '0+1'];
+          return (
+            <section key={sp.id} className="card speaker" aria-labelledby={`sp-${sp.id}`} data-speaker={sp.name}>
+              <header className="card-head">
+                <h2 id={`sp-${sp.id}`}>{sp.name}</h2>
+                <Badge tone={sp.online === undefined ? 'muted' : sp.online ? 'ok' : 'bad'}>{sp.online === undefined ? 'online: unknown' : sp.online ? 'online' : 'offline'}</Badge>
+                <Badge tone={ptpTone(sp.ptpState ?? ptpState)}>PTP {sp.ptpState ?? ptpState ?? 'unknown'}</Badge>
+              </header>
+              <p className="muted">{sp.model ?? 'Unknown model'}{sp.host ? ` · ${sp.host}` : ''} · set to {khz(sp.sampleRate)} · takes {sp.encodings.join('/')} up to {sp.maxChannels} ch</p>
+              <div className="feed">
+                <h3>Fed by</h3>
+                {feed ? (
+                  <p>
+                    <strong>{feed.name}</strong> channel {sp.channel + 1} · <span className="mono">{feed.address}:{feed.port}</span> · {khz(feed.sampleRate)} · {feed.encoding} · {ptime(feed.ptimeUs)}
+                    {!canPlay(sp, feed).ok && <span className="rx-reason"> — the speaker cannot play this: {canPlay(sp, feed).reason}</span>}
+                  </p>
+                ) : (
+                  <p className="muted">Nothing patched.</p>
+                )}
+                <div className="row wrap">
+                  <label>
+                    Stream{' '}
+                    <select
+                      value={sp.streamId ?? ''}
+                      onChange={(e) => void patchSpeaker(sp, { streamId: e.target.value || null, channel: 0 }, `Patching ${sp.name}`)}
+                    >
+                      <option value="">(none)</option>
+                      {streams.map((s) => {
+                        const c = canPlay(sp, s);
+                        return <option key={s.id} value={s.id} disabled={!c.ok}>{s.name}{c.ok ? '' : ` — ${c.reason}`}</option>;
+                      })}
+                    </select>
+                  </label>
+                  {feed && feed.channels > 1 && (
+                    <label>
+                      Channel{' '}
+                      <select value={sp.channel} onChange={(e) => void patchSpeaker(sp, { channel: Number(e.target.value) }, `Changing ${sp.name}'s channel`)}>
+                        {Array.from({ length: feed.channels }, (_, i) => <option key={i} value={i}>{i + 1}</option>)}
+                      </select>
+                    </label>
+                  )}
+                  {feed && state.routing && (
+                    <label>
+                      Source{' '}
+                      <select value={srcOptions.includes(src) || src === '' ? src : 'custom'} onChange={(e) => setSource(sp, e.target.value)}>
+                        <option value="">(silent)</option>
+                        {srcOptions.map((o) => <option key={o} value={o}>{o.split('+').map((i) => inputLabel(Number(i))).join(' + ')}</option>)}
+                        {!srcOptions.includes(src) && src !== '' && <option value="custom" disabled>custom (see Patch)</option>}
+                      </select>
+                    </label>
+                  )}
+                </div>
+              </div>
+              <SpeakerControls speaker={sp} meters={meters} channel={sp.channel} onChange={(p) => void patchSpeaker(sp, p, `Changing ${sp.name}`)} />
+              <button
+                type="button"
+                onClick={() => api.identify(sp.id).catch((e: Error) => report(`Identify ${sp.name} failed: ${e.message}`))}
+              >
+                Identify
+              </button>
+              <div>
+                <h3>Streams this speaker sees ({visible.filter((v) => canPlay(sp, v).ok).length} playable of {visible.length})</h3>
+                <RxPatchList speaker={sp} speakerName={sp.name} streams={visible} currentStreamId={sp.streamId} onPatch={(id) => void patchSpeaker(sp, { streamId: id, channel: 0 }, `Patching ${sp.name}`)} />
+              </div>
+            </section>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

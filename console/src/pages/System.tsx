@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { useStore } from '../api/StoreContext.js';
+import { api } from '../api/client.js';
+import { useFetch } from '../api/useFetch.js';
+import { Badge } from '../components/Badge.js';
+
+export function System({ auth, onLogout }: { auth: { authRequired: boolean; authenticated: boolean } | null; onLogout: () => void }) {
+  const { state, report } = useStore();
+  const sys = useFetch(api.system, [state.connection === 'open']);
+  const mod = useFetch(api.module);
+  const [busy, setBusy] = useState(false);
+  const moduleAction = async (action: 'load' | 'unload') => {
+    setBusy(true);
+    try {
+      await (action === 'load' ? api.loadModule() : api.unloadModule());
+    } catch (e) {
+      report(`${action === 'load' ? 'Loading' : 'Unloading'} the kernel module failed: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+      mod.reload();
+    }
+  };
+  const m = mod.data;
+  return (
+    <div className="page">
+      <h1>System</h1>
+      <div className="two">
+        <section className="card" aria-labelledby="sys-h">
+          <h2 id="sys-h">Daemon</h2>
+          {sys.error && <p className="field-error" role="alert">{sys.error}</p>}
+          {sys.data && (
+            <dl className="facts">
+              <dt>Version</dt><dd>{sys.data.version}</dd>
+              <dt>Interface</dt>
+              <dd>
+                {sys.data.interface.name} <span className="mono">{sys.data.interface.address ?? ''}</span>{' '}
+                <Badge tone={sys.data.interface.up ? 'ok' : 'bad'}>{sys.data.interface.up ? 'up' : 'down'}</Badge>
+              </dd>
+              <dt>Event stream</dt><dd>{state.connection}</dd>
+            </dl>
+          )}
+        </section>
+        <section className="card" aria-labelledby="mod-h">
+          <h2 id="mod-h">Kernel module</h2>
+          {mod.error && <p className="field-error" role="alert">{mod.error}</p>}
+          {m && (
+            <>
+              <dl className="facts">
+                <dt>Module</dt><dd>{m.moduleName}</dd>
+                <dt>Status</dt><dd><Badge tone={m.loaded ? 'ok' : 'muted'}>{m.loaded ? 'loaded' : 'not loaded'}</Badge>{!m.moduleSupport && ' (this kernel cannot load modules)'}</dd>
+                <dt>Kernel</dt><dd>{m.kernelRelease ?? '—'}</dd>
+                <dt>Version</dt><dd>{m.version ?? '—'}</dd>
+                <dt>In use by</dt><dd>{m.usedBy.length ? m.usedBy.join(', ') : m.refcount ? `${m.refcount} users` : 'nobody'}</dd>
+                <dt>Devices</dt><dd>{m.devices.length ? m.devices.join(', ') : '—'}</dd>
+              </dl>
+              <div className="row">
+                <button type="button" disabled={busy || m.loaded || !m.moduleSupport} onClick={() => void moduleAction('load')}>Load</button>
+                <button type="button" disabled={busy || !m.loaded} onClick={() => void moduleAction('unload')}>Unload</button>
+              </div>
+            </>
+          )}
+        </section>
+      </div>
+      <section className="card wide" aria-labelledby="auth-h">
+        <h2 id="auth-h">Login</h2>
+        {auth?.authRequired ? (
+          <>
+            <p>
+              The console and API require a password. Change it by putting the output of <code>aes67 hash-password</code> in the
+              config's <code>auth.passwordHash</code>; scripts use the bearer token in <code>auth.token</code>. Sessions are an HttpOnly cookie.
+            </p>
+            <button type="button" onClick={onLogout}>Log out</button>
+          </>
+        ) : (
+          <p>
+            Login is off: anyone who can reach this port can change the system. Turn it on by putting the output of{' '}
+            <code>aes67 hash-password</code> in the config's <code>auth.passwordHash</code> (and a bearer token for scripts in <code>auth.token</code>).
+          </p>
+        )}
+      </section>
+      <section className="card wide" aria-labelledby="log-h">
+        <h2 id="log-h">Log (latest lines)</h2>
+        <div className="row"><button type="button" onClick={sys.reload}>Refresh log</button></div>
+        <pre className="logs" tabIndex={0} aria-label="Daemon log">{sys.data?.logs.join('\n') || 'No log lines.'}</pre>
+      </section>
+    </div>
+  );
+}
