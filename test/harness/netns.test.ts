@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createLan, requireNetns, type Lan } from './netns.js';
+import { waitFor } from './process.js';
 
 const enabled = requireNetns('netns harness test');
 
@@ -20,15 +21,15 @@ describe.runIf(enabled)('netns harness', () => {
     ]);
     let out = '';
     rx.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise<void>((r) => rx.stdout!.once('data', () => r()));
+    await waitFor(() => out.includes('ready'), 10_000, 'the receiver');
+    // A few sends a little apart: the first may race the IGMP join settling on the bridge.
     const tx = await lan.run('sender', 'node', [
       '-e',
       `const s=require('dgram').createSocket('udp4');s.bind(0,'10.69.0.1',()=>{s.setMulticastInterface('10.69.0.1');
-       s.send('hello-lan',5004,'239.69.9.9',()=>s.close())})`,
+       let n=0;const t=setInterval(()=>{s.send('hello-lan',5004,'239.69.9.9');if(++n===10){clearInterval(t);s.close()}},100)})`,
     ]);
     expect(tx.code).toBe(0);
-    await new Promise<void>((r) => rx.once('exit', () => r()));
-    expect(out).toContain('hello-lan');
+    await waitFor(() => out.includes('hello-lan'), 5000, 'the multicast datagram');
   });
 
   it('removes every namespace on down()', async () => {
