@@ -1,11 +1,20 @@
 #!/usr/bin/env node
 import { playCommand } from './cli/play.js';
+import { serveCommand } from './cli/serve.js';
+import { clientCommand } from './cli/client.js';
+import { hashPasswordCommand } from './cli/hash-password.js';
 import { UserError } from './errors.js';
 import { AudioError } from './audio/types.js';
 
 const USAGE = `Usage: aes67 <command> [options]
 
 Commands:
+  serve               the daemon: config file, REST API, web console, SAP/RAVENNA, PTP
+  streams ls|add|rm   list, add or remove streams of a running daemon
+  speakers ls         list speakers of a running daemon
+  ptp status          PTP state of a running daemon
+  module status|load|unload   the RAVENNA kernel module, through a running daemon
+  hash-password       read a password on stdin and print its scrypt hash for auth.passwordHash
   play <files>...   play FLAC/WAV files as one mono AES67 stream per channel
   demo              the embedded default: a stereo test signal on loopback
 
@@ -18,6 +27,15 @@ async function main(argv: string[]): Promise<number> {
       return playCommand(rest, false);
     case 'demo':
       return playCommand(rest, true);
+    case 'serve':
+      return serveCommand(rest);
+    case 'streams':
+    case 'speakers':
+    case 'ptp':
+    case 'module':
+      return clientCommand(cmd, rest);
+    case 'hash-password':
+      return hashPasswordCommand(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -45,12 +45,12 @@ describe('README commands', () => {
     try {
       await waitFor(() => log.out().includes('API: http://127.0.0.1:8067/api/v1/streams'), 240_000, `the API line (output so far: ${log.out().slice(-500)} ${log.err().slice(-500)})`);
       await new Promise((r) => setTimeout(r, 1000));
-      const streams = (await (await fetch('http://127.0.0.1:8067/api/v1/streams')).json()) as { name: string; address: string; encoding: string; packetsSent: number }[];
+      const streams = (await (await fetch('http://127.0.0.1:8067/api/v1/streams')).json()) as { name: string; address: string; encoding: string; counters: { packets: number } }[];
       expect(streams.map((s) => [s.name, s.address, s.encoding])).toEqual([
         ['aes67-sender 1 Left', '239.69.0.1', 'L24'],
         ['aes67-sender 2 Right', '239.69.0.2', 'L24'],
       ]);
-      expect(streams[0].packetsSent).toBeGreaterThan(500);
+      expect(streams[0].counters.packets).toBeGreaterThan(500);
       const sdp = await fetch('http://127.0.0.1:8067/api/v1/streams/2/sdp');
       expect(sdp.headers.get('content-type')).toMatch(/^application\/sdp/);
       expect(await sdp.text()).toContain('c=IN IP4 239.69.0.2/32');

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { ModuleManager } from '@aes67/kernel-module';
+import { isModuleError } from '@aes67/kernel-module';
+import { PtpSettingsSchema } from '../../config/schema.js';
+import type { Daemon } from '../../daemon/daemon.js';
+import type { Auth } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { route, type RouteDef } from '../route.js';
+
+export const VERSION = '0.1.0';
+
+/** Kernel-module failures are the host's state, not our bug: 409 with the module's code and fix. */
+async function moduleCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isModuleError(e)) throw new ApiError(409, `module_${e.code}`, `${e.message} ${e.fix ?? ''}`.trim());
+    throw e;
+  }
+}
+
+export interface SystemDeps {
+  daemon: Daemon;
+  module: ModuleManager;
+  auth: Auth;
+  logs: () => string[];
+}
+
+export function systemRoutes({ daemon: d, module, auth, logs }: SystemDeps): RouteDef[] {
+  return [
+    route({ method: 'get', path: '/ptp', summary: 'PTP status', handler: () => d.clock.status() }),
+    route({ method: 'get', path: '/ptp/history', summary: 'Offset and path delay samples', handler: () => d.clock.history() }),
+    route({
+      method: 'put',
+      path: '/ptp/settings',
+      summary: 'Replace the PTP settings (ptp4l restarts only if needed)',
+      body: PtpSettingsSchema,
+      response: PtpSettingsSchema,
+      handler: async (_ctx, body) => {
+        await d.store.update((cfg) => void (cfg.ptp = body));
+        return d.store.current.ptp;
+      },
+    }),
+    route({ method: 'get', path: '/remote-streams', summary: 'Streams seen by SAP and RAVENNA (mDNS/RTSP), ours excluded', handler: () => d.discovery.remote.list() }),
+    route({ method: 'get', path: '/module', summary: 'Kernel module status', handler: () => moduleCall(() => module.status()) }),
+    route({ method: 'post', path: '/module/load', summary: 'Load the kernel module', handler: () => moduleCall(() => module.load()) }),
+    route({ method: 'post', path: '/module/unload', summary: 'Unload the kernel module', handler: () => moduleCall(() => module.unload()) }),
+    route({
+      method: 'get',
+      path: '/system',
+      summary: 'Version, interface and a log tail',
+      handler: () => ({ version: VERSION, interface: { name: d.iface.name, address: d.iface.address, up: true }, logs: logs() }),
+    }),
+    route({
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Password login; sets an HttpOnly SameSite=Strict session cookie (5 attempts a minute)',
+      body: z.object({ password: z.string().max(1024) }).strict(),
+      public: true,
+      handler: async (ctx, body) => {
+        await auth.login(ctx, body.password);
+        return { authenticated: true };
+      },
+    }),
+    route({ method: 'post', path: '/auth/logout', summary: 'End the session', public: true, handler: (ctx) => (auth.logout(ctx), { authenticated: false }) }),
+    route({
+      method: 'get',
+      path: '/auth/status',
+      summary: 'Whether auth is on and this request is authenticated',
+      public: true,
+      handler: (ctx) => ({ authRequired: auth.required, authenticated: auth.authenticated(ctx.headers) }),
+    }),
+  ];
+}

@@ -1,0 +1,118 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { ModuleManager } from '@aes67/kernel-module';
+import type { Daemon } from '../daemon/daemon.js';
+import { UserError } from '../errors.js';
+import { ApiError } from './errors.js';
+import { Auth } from './auth.js';
+import { readJson, validate, type RouteDef } from './route.js';
+import { streamRoutes } from './routes/streams.js';
+import { speakerRoutes } from './routes/speakers.js';
+import { systemRoutes, VERSION } from './routes/system.js';
+import { openApi } from './openapi.js';
+import { createMetrics } from './metrics.js';
+import { attachEvents } from './events.js';
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2' };
+
+export interface ApiOptions {
+  daemon: Daemon;
+  module: ModuleManager;
+  consoleDir: string | null;
+  logs: () => string[];
+}
+
+export interface ApiServer {
+  server: Server;
+  routes: RouteDef[];
+  router: Router;
+  close(): Promise<void>;
+}
+
+export function createApiServer(opts: ApiOptions): ApiServer {
+  const d = opts.daemon;
+  const auth = new Auth(() => d.store.current.auth);
+  const routes = [...streamRoutes(d), ...speakerRoutes(d), ...systemRoutes({ daemon: d, module: opts.module, auth, logs: opts.logs })];
+  const app = new Koa({ proxy: false });
+  const router = new Router({ prefix: '/api/v1' });
+  const metrics = createMetrics(d);
+
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (e) {
+      const err = e instanceof ApiError ? e : null;
+      if (!err) d.log.error({ err: (e as Error).stack, path: ctx.path }, 'request failed');
+      ctx.status = err?.status ?? 500;
+      ctx.body = { error: { code: err?.code ?? 'internal', message: err?.message ?? 'internal error (see the daemon log)', ...(err?.field ? { field: err.field } : {}) } };
+    }
+  });
+
+  for (const r of routes) {
+    router[r.method](r.path, async (ctx) => {
+      if (!r.public && !auth.authenticated(ctx.headers)) throw new ApiError(401, 'unauthorized', 'log in or send a bearer token');
+      const raw = r.method === 'get' || r.method === 'delete' ? {} : await readJson(ctx);
+      const body = r.body ? validate(r.body, raw) : undefined;
+      const result = await r.handler(ctx, body);
+      ctx.status = r.status ?? 200;
+      if (ctx.status !== 204) ctx.body = result ?? {};
+    });
+  }
+  const doc = openApi(routes, VERSION);
+  router.get('/openapi.json', (ctx) => void (ctx.body = doc));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError(405, 'method_not_allowed', 'method not allowed'), notImplemented: () => new ApiError(501, 'not_implemented', 'not implemented') }));
+  app.use(async (ctx, next) => {
+    if (ctx.path === '/metrics' && ctx.method === 'GET') {
+      ctx.type = metrics.contentType;
+      ctx.body = await metrics.metrics();
+      return;
+    }
+    if (ctx.path.startsWith('/api/')) throw new ApiError(404, 'not_found', `no route ${ctx.method} ${ctx.path}`);
+    await next();
+  });
+  app.use(async (ctx) => {
+    if (!opts.consoleDir || ctx.method !== 'GET') throw new ApiError(404, 'not_found', `nothing at ${ctx.path}`);
+    const root = opts.consoleDir;
+    const wanted = normalize(join(root, ctx.path));
+    // SPA: anything that is not a file under the console's dist is index.html.
+    const file = wanted.startsWith(root + sep) && extname(wanted) && existsSync(wanted) ? wanted : join(root, 'index.html');
+    ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
+    ctx.body = await readFile(file);
+  });
+  app.on('error', () => undefined);
+
+  const server = createServer(app.callback());
+  server.requestTimeout = 30_000;
+  const closeEvents = attachEvents(server, d, auth, () => ({
+    streams: d.streams(),
+    speakers: d.store.current.speakers,
+    routing: d.store.current.routing,
+    ptp: d.clock.status(),
+    remoteStreams: d.discovery.remote.list(),
+  }));
+  return {
+    server,
+    routes,
+    router,
+    close: async () => {
+      await closeEvents();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export function listenOn(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new UserError(`HTTP port ${port} on ${host} is already in use (set http.port in the config)`) : e));
+    server.listen(port, host, () => {
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : port);
+    });
+  });
+}

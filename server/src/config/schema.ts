@@ -1,0 +1,137 @@
+import { isIPv4 } from 'node:net';
+import { z } from 'zod';
+import { isMulticastIpv4 } from '../net/multicast.js';
+
+/** Entity and config schemas: the single source for validation, the JSON Schema and the OpenAPI document. */
+
+export const Encoding = z.enum(['L16', 'L24']);
+export const SampleRate = z.union([z.literal(44100), z.literal(48000), z.literal(96000)]);
+export const Ptime = z.union([z.literal(125), z.literal(250), z.literal(333), z.literal(1000), z.literal(4000)]);
+const Id = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "_" or "-", at most 32');
+const Digits = z.string().regex(/^[0-9]{1,10}$/, 'decimal digits');
+
+export const MulticastAddress = z
+  .string()
+  .refine((a) => isMulticastIpv4(a) && !a.startsWith('224.0.0.'), 'an IPv4 multicast group outside 224.0.0.0/24, e.g. 239.69.0.1');
+
+export const StreamSettings = z.object({
+  name: z.string().min(1).max(64),
+  address: MulticastAddress,
+  port: z.number().int().min(1024).max(65535),
+  ttl: z.number().int().min(1).max(255),
+  encoding: Encoding,
+  sampleRate: SampleRate,
+  channels: z.number().int().min(1).max(8),
+  ptimeUs: Ptime,
+  payloadType: z.number().int().min(96).max(127),
+  enabled: z.boolean(),
+});
+export type StreamSettings = z.infer<typeof StreamSettings>;
+
+export const StreamConfigSchema = StreamSettings.extend({ id: Id, sessionId: Digits, sdpVersion: Digits });
+export type StoredStream = z.infer<typeof StreamConfigSchema>;
+
+/** POST body: address and port may be left to the daemon (next free group). */
+export const StreamCreate = StreamSettings.partial({ address: true, port: true }).extend({
+  ttl: StreamSettings.shape.ttl.default(32),
+  encoding: Encoding.default('L24'),
+  sampleRate: SampleRate.default(48000),
+  channels: StreamSettings.shape.channels.default(1),
+  ptimeUs: Ptime.default(1000),
+  payloadType: StreamSettings.shape.payloadType.default(96),
+  enabled: z.boolean().default(true),
+}).strict();
+export const StreamPatch = StreamSettings.partial().strict();
+
+/** null is -Infinity dB (JSON has no infinities). */
+export const GainDb = z.number().min(-120).max(12).nullable();
+
+export const SpeakerSettings = z.object({
+  name: z.string().min(1).max(64),
+  host: z.string().max(253).nullable(),
+  model: z.string().max(128).nullable(),
+  sampleRate: SampleRate,
+  encodings: z.array(Encoding).min(1),
+  maxChannels: z.number().int().min(1).max(64),
+  streamId: Id.nullable(),
+  channel: z.number().int().min(0).max(7),
+  gainDb: GainDb,
+  mute: z.boolean(),
+  delayMs: z.number().min(0).max(100),
+});
+export const SpeakerSchema = SpeakerSettings.extend({ id: Id });
+export type Speaker = z.infer<typeof SpeakerSchema>;
+export const SpeakerCreate = SpeakerSettings.partial()
+  .required({ name: true })
+  .extend({
+    host: SpeakerSettings.shape.host.default(null),
+    model: SpeakerSettings.shape.model.default(null),
+    sampleRate: SampleRate.default(48000),
+    encodings: SpeakerSettings.shape.encodings.default(['L24', 'L16']),
+    maxChannels: SpeakerSettings.shape.maxChannels.default(1),
+    streamId: SpeakerSettings.shape.streamId.default(null),
+    channel: SpeakerSettings.shape.channel.default(0),
+    gainDb: GainDb.default(0),
+    mute: z.boolean().default(false),
+    delayMs: SpeakerSettings.shape.delayMs.default(0),
+  })
+  .strict();
+export const SpeakerPatch = SpeakerSettings.partial().strict();
+
+export const RoutingEntry = z.object({
+  input: z.number().int().min(0).max(7),
+  streamId: Id,
+  channel: z.number().int().min(0).max(7),
+  gainDb: GainDb,
+});
+export const Preset = z.enum(['stereo', 'mono', '2.1']);
+export const RoutingSchema = z
+  .object({ source: z.enum(['player', 'tone']), entries: z.array(RoutingEntry).max(512), preset: z.enum(['stereo', 'mono', '2.1', 'custom']) })
+  .strict();
+export type Routing = z.infer<typeof RoutingSchema>;
+export type RoutingEntry = z.infer<typeof RoutingEntry>;
+export const PresetRequest = z.object({ preset: Preset, streamIds: z.array(Id).min(1).max(3) }).strict();
+
+export const PtpSettingsSchema = z
+  .object({
+    /** off: no PTP (streams say "traceable"); attach: watch a running ptp4l; supervise: run ptp4l ourselves. */
+    mode: z.enum(['off', 'attach', 'supervise']),
+    socket: z.string().min(1).max(108),
+    interface: z.string().max(15).nullable(),
+    domain: z.number().int().min(0).max(127),
+    priority1: z.number().int().min(0).max(255),
+    timestamping: z.enum(['hardware', 'software']),
+    /** Tests/development: ptp4l free-running under a bounding set without CAP_SYS_TIME. */
+    freeRunning: z.boolean(),
+    policy: z.enum(['keep-streaming', 'mute']),
+  })
+  .strict();
+export type PtpConfig = z.infer<typeof PtpSettingsSchema>;
+
+const Host = z.string().refine((h) => isIPv4(h) || h === 'localhost' || h === '::' || h === '::1', 'an IPv4 address, ::, ::1 or localhost');
+
+export const ConfigSchema = z
+  .object({
+    version: z.literal(1),
+    /** Network interface name or one of its IPv4 addresses. */
+    interface: z.string().min(1).max(64),
+    http: z.object({ host: Host, port: z.number().int().min(0).max(65535) }).strict(),
+    auth: z
+      .object({
+        /** scrypt$<N>$<salt b64>$<hash b64>, from `aes67 hash-password`. */
+        passwordHash: z.string().regex(/^scrypt\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/).nullable(),
+        /** Bearer token for scripts and the CLI (at least 16 characters). */
+        token: z.string().min(16).max(256).nullable(),
+      })
+      .strict(),
+    sap: z.object({ intervalS: z.number().min(0.1).max(300) }).strict(),
+    /** RAVENNA discovery: RTSP DESCRIBE server (port 0: any free port) and mDNS advertisement/browsing. */
+    ravenna: z.object({ enabled: z.boolean(), rtspPort: z.number().int().min(0).max(65535) }).strict(),
+    ptp: PtpSettingsSchema,
+    player: z.object({ library: z.string().min(1) }).strict(),
+    streams: z.array(StreamConfigSchema).max(128),
+    speakers: z.array(SpeakerSchema).max(256),
+    routing: RoutingSchema,
+  })
+  .strict();
+export type Config = z.infer<typeof ConfigSchema>;

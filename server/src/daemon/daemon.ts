@@ -1,0 +1,153 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { RtpEngine } from '../rtp/engine.js';
+import type { Config } from '../config/schema.js';
+import type { ResolvedInterface } from '../net/interface.js';
+import { ConfigStore } from './store.js';
+import { Discovery } from './discovery.js';
+import { Runtime, type LiveStream } from './runtime.js';
+import { ClockReference } from './clock.js';
+import type { InputBus } from './input.js';
+
+export interface StreamView {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  ttl: number;
+  encoding: 'L16' | 'L24';
+  sampleRate: number;
+  channels: number;
+  ptimeUs: number;
+  payloadType: number;
+  enabled: boolean;
+  sessionId: string;
+  sdpVersion: string;
+  counters: { packets: number; bytes: number; latePackets: number; maxLatenessUs: number; underruns: number };
+  meters: { peakDb: (number | null)[]; rmsDb: (number | null)[]; clips: number };
+  dscp: { requested: number; marked: boolean; reason?: string };
+  error?: string;
+}
+
+export type EventType = 'streams' | 'speakers' | 'routing' | 'player' | 'ptp' | 'remoteStreams';
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
+
+/** The running sender: configuration store, RTP engine, discovery and PTP, with views for the API. */
+export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [Record<string, Pick<StreamView, 'counters' | 'meters'>>] }> {
+  readonly engine = new RtpEngine();
+  readonly discovery: Discovery;
+  readonly runtime: Runtime;
+  readonly clock: ClockReference;
+  private readonly meters = new Map<string, StreamView['meters']>();
+  private statsTimer: NodeJS.Timeout | null = null;
+  readonly startedAt = Date.now();
+
+  constructor(
+    readonly store: ConfigStore,
+    readonly iface: ResolvedInterface,
+    readonly log: Logger,
+    playerInput: (rate: number) => InputBus | null,
+  ) {
+    super();
+    const cfg = store.current;
+    this.discovery = new Discovery(iface.address, cfg, log);
+    this.clock = new ClockReference(cfg.ptp);
+    this.runtime = new Runtime(this.engine, this.discovery, { address: iface.address, loopback: true }, () => this.clock.refClock(), { input: playerInput }, log);
+    this.engine.on('streamError', (id: number, message: string) => log.error({ engineStream: id, err: message }, 'stream error'));
+    this.engine.on('clockStep', (stepMs: number, cause: string) => log.warn({ stepMs, cause }, 'clock step: streams re-anchored'));
+    store.on('changed', (next, prev) => void this.onChanged(next, prev));
+    this.clock.on('status', (st) => {
+      this.emit('event', 'ptp', st);
+      this.runtime.setMuteAll(this.muteForPtp());
+    });
+    // A new grandmaster changes every SDP: bump the versions so receivers take the new ts-refclk.
+    this.clock.on('refClock', () => void this.bumpVersions());
+  }
+
+  private muteForPtp(): boolean {
+    const st = this.clock.status();
+    return st.policy === 'mute' && st.state !== 'disabled' && st.state !== 'locked';
+  }
+
+  async start(): Promise<void> {
+    await this.discovery.start();
+    await this.runtime.apply(this.store.current);
+    this.discovery.remote.on('changed', () => this.emit('event', 'remoteStreams', this.discovery.remote.list()));
+    this.statsTimer = setInterval(() => this.emit('stats', this.stats()), 250);
+  }
+
+  private async onChanged(next: Config, prev: Config): Promise<void> {
+    await this.runtime.apply(next);
+    if (JSON.stringify(next.ptp) !== JSON.stringify(prev.ptp)) await this.clock.reconfigure(next.ptp);
+    this.runtime.setMuteAll(this.muteForPtp());
+    if (next.streams !== prev.streams) this.emit('event', 'streams', this.streams());
+    if (JSON.stringify(next.speakers) !== JSON.stringify(prev.speakers)) this.emit('event', 'speakers', next.speakers);
+    if (JSON.stringify(next.routing) !== JSON.stringify(prev.routing)) this.emit('event', 'routing', next.routing);
+  }
+
+  private async bumpVersions(): Promise<void> {
+    await this.store
+      .update((d) => {
+        for (const s of d.streams) s.sdpVersion = String(Number(s.sdpVersion) + 1);
+      })
+      .catch((e: Error) => this.log.error({ err: e.message }, 'could not re-announce after a clock change'));
+  }
+
+  private view(live: LiveStream): StreamView {
+    const c = this.runtime.counters(live);
+    const { cfg } = live;
+    return {
+      ...cfg,
+      counters: { packets: c?.packets ?? 0, bytes: c?.bytes ?? 0, latePackets: c?.latePackets ?? 0, maxLatenessUs: c?.maxLatenessUs ?? 0, underruns: c?.underruns ?? 0 },
+      meters: this.meters.get(cfg.id) ?? { peakDb: new Array<null>(cfg.channels).fill(null), rmsDb: new Array<null>(cfg.channels).fill(null), clips: 0 },
+      // The engine's sockets do not set DSCP yet; say so rather than pretend.
+      dscp: { requested: 34, marked: false, reason: 'the RTP engine does not mark DSCP' },
+      ...(live.error ? { error: live.error } : {}),
+    };
+  }
+
+  streams(): StreamView[] {
+    return this.store.current.streams.map((s) => this.runtime.streams.get(s.id)).filter((l): l is LiveStream => l !== undefined).map((l) => this.view(l));
+  }
+
+  stream(id: string): StreamView | undefined {
+    const live = this.runtime.streams.get(id);
+    return live && this.view(live);
+  }
+
+  sdp(id: string): string | undefined {
+    const sdp = this.runtime.streams.get(id)?.sdp;
+    return sdp === '' ? undefined : sdp;
+  }
+
+  /** Reads the meters (which starts their next window) and returns counters and meters per stream. */
+  private stats(): Record<string, Pick<StreamView, 'counters' | 'meters'>> {
+    for (const live of this.runtime.streams.values()) {
+      if (!live.program) continue;
+      const m: StreamView['meters'] = { peakDb: [], rmsDb: [], clips: 0 };
+      for (let c = 0; c < live.cfg.channels; c++) {
+        const strip = live.program.strip(live.firstChannel + c);
+        if (!strip) continue;
+        const r = strip.readMeter();
+        m.peakDb.push(finiteOrNull(r.peakDb[0]));
+        m.rmsDb.push(finiteOrNull(r.rmsDb[0]));
+        m.clips += strip.clips;
+      }
+      this.meters.set(live.cfg.id, m);
+    }
+    const out: Record<string, Pick<StreamView, 'counters' | 'meters'>> = {};
+    for (const v of this.streams()) out[v.id] = { counters: v.counters, meters: v.meters };
+    return out;
+  }
+
+  /** Graceful stop: queued config writes finish, SAP deletions go out, ptp children stop. */
+  async stop(): Promise<void> {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    await this.store.flush();
+    await this.discovery.stop();
+    await this.runtime.stop();
+    await this.clock.stop();
+    await this.engine.stop();
+  }
+}

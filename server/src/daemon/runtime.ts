@@ -1,0 +1,191 @@
+import { buildSdp, type RefClock } from '@aes67/sap';
+import type { Logger } from 'pino';
+import type { RtpEngine, StreamCounters } from '../rtp/engine.js';
+import { RoutingMatrix } from '../dsp/index.js';
+import type { Config, StoredStream } from '../config/schema.js';
+import { channelLabel, describeStream } from '../streams/stream.js';
+import { Program, PROGRAM_CHANNELS } from './program.js';
+import { BUS_CHANNELS, ToneInput, type InputBus } from './input.js';
+import type { Discovery } from './discovery.js';
+
+export interface LiveStream {
+  cfg: StoredStream;
+  program: Program | null;
+  firstChannel: number;
+  engineId: number | null;
+  sdp: string;
+  error?: string;
+}
+
+/** The fields whose change needs a new RTP flow; anything else (name) only changes the SDP. */
+const FLOW_KEYS = ['address', 'port', 'ttl', 'encoding', 'sampleRate', 'channels', 'ptimeUs', 'payloadType', 'enabled'] as const;
+
+export interface PlayerInputs {
+  /** The player's bus at `rate`, or null when the player feeds another rate's program. */
+  input(rate: number): InputBus | null;
+}
+
+/** Makes the engine, programs and announcements match the configuration, touching only what changed. */
+export class Runtime {
+  readonly streams = new Map<string, LiveStream>();
+  private readonly programs = new Map<string, Program>();
+  private readonly tones = new Map<string, ToneInput>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly engine: RtpEngine,
+    private readonly discovery: Discovery,
+    private readonly node: { address: string; loopback: boolean },
+    private readonly clock: () => RefClock,
+    private readonly player: PlayerInputs,
+    private readonly log: Logger,
+  ) {}
+
+  /** Applies changes one after another, in the order the store committed them. */
+  apply(cfg: Config): Promise<void> {
+    this.chain = this.chain.then(() => this.reconcile(cfg)).catch((e: Error) => this.log.error({ err: e.message }, 'apply failed'));
+    return this.chain;
+  }
+
+  private async reconcile(cfg: Config): Promise<void> {
+    const wanted = new Map(cfg.streams.map((s) => [s.id, s]));
+    for (const [id, live] of this.streams) {
+      const next = wanted.get(id);
+      if (!next || FLOW_KEYS.some((k) => next[k] !== live.cfg[k])) this.tearDown(live);
+    }
+    for (const s of cfg.streams) {
+      const live = this.streams.get(s.id);
+      if (live) {
+        live.cfg = s;
+        this.announce(live);
+      } else await this.bringUp(s);
+    }
+    for (const [key, p] of this.programs) {
+      if (!p.empty) continue;
+      this.programs.delete(key);
+      this.tones.delete(key);
+      await p.stop(this.engine);
+    }
+    this.configureMix(cfg);
+  }
+
+  private tearDown(live: LiveStream): void {
+    if (live.engineId !== null) this.engine.removeStream(live.engineId);
+    live.program?.free(live.cfg.id);
+    this.discovery.withdraw(live.cfg.id);
+    this.streams.delete(live.cfg.id);
+  }
+
+  private program(rate: number, ptimeUs: number): Program {
+    const key = `${rate}/${ptimeUs}`;
+    let p = this.programs.get(key);
+    if (!p) {
+      p = new Program(this.engine, rate, ptimeUs);
+      this.programs.set(key, p);
+      this.tones.set(key, new ToneInput(rate));
+    }
+    return p;
+  }
+
+  private async bringUp(s: StoredStream): Promise<void> {
+    const live: LiveStream = { cfg: s, program: null, firstChannel: 0, engineId: null, sdp: '' };
+    this.streams.set(s.id, live);
+    if (!s.enabled) return;
+    const program = this.program(s.sampleRate, s.ptimeUs);
+    const first = program.allocate(s.id, s.channels);
+    if (first === null) {
+      live.error = `more than ${PROGRAM_CHANNELS} channels at ${s.sampleRate} Hz / ${s.ptimeUs} us`;
+      return;
+    }
+    live.program = program;
+    live.firstChannel = first;
+    try {
+      const e = await this.engine.addStream(
+        {
+          sourceId: program.source.id,
+          firstChannel: first,
+          channels: s.channels,
+          encoding: s.encoding,
+          payloadType: s.payloadType,
+          address: s.address,
+          port: s.port,
+          ttl: s.ttl,
+          interfaceAddress: this.node.address,
+          loopback: this.node.loopback,
+        },
+        program.source.framesPerPacket,
+      );
+      live.engineId = e.id;
+      this.announce(live);
+    } catch (e) {
+      live.error = (e as Error).message;
+      this.log.error({ stream: s.id, err: live.error }, 'stream not started');
+    }
+  }
+
+  /** (Re)publishes the SDP; the clock reference comes from the live PTP state. */
+  announce(live: LiveStream): void {
+    if (live.engineId === null) return;
+    const s = live.cfg;
+    const labels = s.channels === 1 ? [s.name] : Array.from({ length: s.channels }, (_, c) => channelLabel(c, s.channels));
+    live.sdp = buildSdp(describeStream({ ...s, channelLabels: labels }, { address: this.node.address }, this.clock(), Number(s.sdpVersion)));
+    this.discovery.publish(s.id, live.sdp, s.name);
+  }
+
+  private configureMix(cfg: Config): void {
+    const bySlot = new Map(cfg.speakers.filter((sp) => sp.streamId !== null).map((sp) => [`${sp.streamId}/${sp.channel}`, sp]));
+    const rows = new Map<Program, number[][]>();
+    const terms = new Map<string, number[]>();
+    for (const e of cfg.routing.entries) {
+      const live = this.streams.get(e.streamId);
+      if (!live?.program) continue;
+      const out = live.firstChannel + e.channel;
+      const gains = rows.get(live.program) ?? Array.from({ length: PROGRAM_CHANNELS }, () => new Array<number>(BUS_CHANNELS).fill(0));
+      gains[out][e.input] += e.gainDb === null ? 0 : 10 ** (e.gainDb / 20);
+      rows.set(live.program, gains);
+      const key = `${e.streamId}/${e.channel}`;
+      terms.set(key, [...(terms.get(key) ?? []), e.gainDb === null ? 0 : 10 ** (e.gainDb / 20)]);
+    }
+    for (const live of this.streams.values()) {
+      if (!live.program) continue;
+      for (let c = 0; c < live.cfg.channels; c++) {
+        const sp = bySlot.get(`${live.cfg.id}/${c}`);
+        const t = terms.get(`${live.cfg.id}/${c}`) ?? [];
+        live.program.setStrip(live.firstChannel + c, {
+          bits: live.cfg.encoding === 'L16' ? 16 : 24,
+          gainDb: sp ? sp.gainDb : 0,
+          mute: sp?.mute ?? false,
+          delayMs: sp?.delayMs ?? 0,
+          identityRoute: t.length === 1 && t[0] === 1,
+        });
+      }
+    }
+    for (const [key, p] of this.programs) {
+      const gains = rows.get(p);
+      const input = cfg.routing.source === 'tone' ? (this.tones.get(key) ?? null) : this.player.input(p.sampleRate);
+      p.setRouting(gains ? new RoutingMatrix(BUS_CHANNELS, PROGRAM_CHANNELS, gains) : null, input);
+    }
+  }
+
+  counters(live: LiveStream): StreamCounters | null {
+    return live.engineId === null ? null : this.engine.counters(live.engineId);
+  }
+
+  setMuteAll(mute: boolean): void {
+    for (const p of this.programs.values()) p.muteAll = mute;
+  }
+
+  identify(streamId: string, channel: number, seconds: number): boolean {
+    const live = this.streams.get(streamId);
+    const strip = live?.program?.strip(live.firstChannel + channel);
+    strip?.identify(seconds);
+    return strip !== undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.chain;
+    for (const live of [...this.streams.values()]) this.tearDown(live);
+    for (const p of this.programs.values()) await p.stop(this.engine);
+    this.programs.clear();
+  }
+}

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import { createModuleManager, type ModuleManager } from '@aes67/kernel-module';
+import { loadConfigFile } from '../config/load.js';
+import { defaultConfig } from '../config/defaults.js';
+import { saveAtomically, serializeConfig } from '../config/save.js';
+import type { Config } from '../config/schema.js';
+import { resolveInterface } from '../net/interface.js';
+import { UserError } from '../errors.js';
+import { ConfigStore } from './store.js';
+import { Daemon } from './daemon.js';
+import { createApiServer, listenOn, type ApiServer } from '../api/server.js';
+
+export interface ServeOptions {
+  /** null: the embedded default, kept in memory only. */
+  configPath: string | null;
+  module?: ModuleManager;
+  /** Where log lines go (default stdout). */
+  write?: (line: string) => void;
+}
+
+export interface Running {
+  daemon: Daemon;
+  api: ApiServer;
+  url: string;
+  stop(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const CONSOLE_DIR = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+
+async function readConfig(path: string | null): Promise<Config> {
+  if (path === null) return defaultConfig();
+  if (existsSync(path)) return loadConfigFile(path);
+  // First start with a new path: write the default so its session ids survive restarts.
+  const cfg = defaultConfig();
+  await saveAtomically(path, serializeConfig(cfg, path)).catch((e: Error) => {
+    throw new UserError(`cannot create config ${path}: ${e.message}`);
+  });
+  return cfg;
+}
+
+/** Starts the whole daemon: config, engine, discovery, PTP, HTTP API and events. */
+export async function serve(opts: ServeOptions): Promise<Running> {
+  const cfg = await readConfig(opts.configPath);
+  if (!LOOPBACK.has(cfg.http.host) && cfg.auth.passwordHash === null && cfg.auth.token === null) {
+    throw new UserError(`http.host ${cfg.http.host} is reachable from the network: set auth.passwordHash (aes67 hash-password) or auth.token first`);
+  }
+  const iface = resolveInterface(cfg.interface);
+  const tail: string[] = [];
+  const write = opts.write ?? ((l: string) => void process.stdout.write(l));
+  const log: Logger = pino({ base: { pid: process.pid } }, {
+    write(line: string) {
+      tail.push(line.trimEnd());
+      if (tail.length > 200) tail.shift();
+      write(line);
+    },
+  });
+  const store = new ConfigStore(cfg, opts.configPath);
+  const daemon = new Daemon(store, iface, log, () => null);
+  await daemon.start();
+  const api = createApiServer({ daemon, module: opts.module ?? createModuleManager(), consoleDir: existsSync(CONSOLE_DIR) ? CONSOLE_DIR : null, logs: () => tail.slice(-50) });
+  let port: number;
+  try {
+    port = await listenOn(api.server, cfg.http.host, cfg.http.port);
+  } catch (e) {
+    await daemon.stop();
+    throw e;
+  }
+  const host = cfg.http.host.includes(':') ? `[${cfg.http.host}]` : cfg.http.host;
+  log.info({ port, config: opts.configPath ?? '(embedded default)' }, 'serving');
+  let stopping: Promise<void> | null = null;
+  return {
+    daemon,
+    api,
+    url: `http://${host}:${port}`,
+    stop: () =>
+      (stopping ??= (async () => {
+        await api.close();
+        await daemon.stop();
+        log.info('stopped');
+      })()),
+  };
+}
