@@ -1,8 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { StreamDescription } from '@aes67/sap';
 
-export const EXAMPLES_DIR = '/work/shared/reference/sdp-examples';
+/** Real device SDPs (copied from the shared reference with their provenance README), kept in the repo. */
+export const EXAMPLES_DIR = fileURLToPath(new URL('../../sap/fixtures/sdp-examples/', import.meta.url));
 
 export function exampleFiles(): { file: string; text: string }[] {
   return readdirSync(EXAMPLES_DIR)
