@@ -1,0 +1,49 @@
+/** WebSocket events: snapshot first, a REST-created stream within 500 ms, counters that move. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestDaemon } from './daemon/start.js';
+
+describe('daemon events', () => {
+  let d: Awaited<ReturnType<typeof startTestDaemon>>;
+  beforeAll(async () => {
+    d = await startTestDaemon();
+  });
+  afterAll(async () => d?.stop());
+
+  it('sends a snapshot, then the new stream within 500 ms, then rising counters', async () => {
+    const ws = new WebSocket(`${d.url.replace('http', 'ws')}/api/v1/events`);
+    const msgs: { type: string; data: unknown; at: number }[] = [];
+    ws.on('message', (m: Buffer) => msgs.push({ ...(JSON.parse(m.toString()) as { type: string; data: unknown }), at: Date.now() }));
+    await new Promise((r) => ws.once('open', r));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(msgs[0].type).toBe('snapshot');
+    expect(Object.keys(msgs[0].data as object).sort()).toEqual(['ptp', 'remoteStreams', 'routing', 'speakers', 'streams']);
+    const t0 = Date.now();
+    const res = await d.api$('/streams', { method: 'POST', json: { name: 'ws test' } });
+    const id = ((await res.json()) as { id: string }).id;
+    const seen = () => msgs.find((m) => m.type === 'streams' && (m.data as { id: string }[]).some((s) => s.id === id));
+    await new Promise((r) => setTimeout(r, 500 - (Date.now() - t0)));
+    expect(seen(), 'stream event within 500 ms').toBeDefined();
+    expect(seen()!.at - t0).toBeLessThan(500);
+    await new Promise((r) => setTimeout(r, 700));
+    const stats = msgs.filter((m) => m.type === 'stats').map((m) => (m.data as Record<string, { counters: { packets: number } }>)['1'].counters.packets);
+    expect(stats.length).toBeGreaterThanOrEqual(3);
+    expect(stats[stats.length - 1]).toBeGreaterThan(stats[0]);
+    ws.close();
+  });
+
+  it('refuses the socket without credentials when auth is on', async () => {
+    const a = await startTestDaemon((c) => void (c.auth = { passwordHash: null, token: 'events-token-0123456789' }));
+    try {
+      const ws = new WebSocket(`${a.url.replace('http', 'ws')}/api/v1/events`);
+      const status = await new Promise<number>((r) => ws.once('unexpected-response', (_q, res) => r(res.statusCode ?? 0)));
+      expect(status).toBe(401);
+      const ok = new WebSocket(`${a.url.replace('http', 'ws')}/api/v1/events?token=events-token-0123456789`);
+      const first = await new Promise<string>((r) => ok.once('message', (m: Buffer) => r(JSON.parse(m.toString()).type as string)));
+      expect(first).toBe('snapshot');
+      ok.close();
+    } finally {
+      await a.stop();
+    }
+  });
+});
