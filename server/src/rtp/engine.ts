@@ -5,6 +5,8 @@ import { SampleRing } from './ring.js';
 import { UserError } from '../errors.js';
 import type { Encoding } from './packet.js';
 import { checkSourceFormat, packetShape } from './format.js';
+import { resolveInterface } from '../net/interface.js';
+import { DEFAULT_DSCP, type DscpState } from './dscp.js';
 import { STAT_FIELDS, Stat, type FromPacer, type PacerInit, type ToPacer } from './protocol.js';
 
 export interface EngineOptions {
@@ -14,6 +16,8 @@ export interface EngineOptions {
   /** Busy-wait this long before each deadline to beat the OS wake-up latency. */
   spinUs?: number;
   maxStreams?: number;
+  /** DSCP for streams that do not set their own (AES67 media: 34, AF41); 0 sends unmarked. */
+  dscp?: number;
 }
 
 export interface SourceOptions {
@@ -34,8 +38,13 @@ export interface StreamOptions {
   address: string;
   port: number;
   ttl: number;
-  interfaceAddress: string;
+  /** The multicast interface's IPv4 address; or give `interface` instead. */
+  interfaceAddress?: string;
+  /** The multicast interface by name (eth0) or IPv4 address; resolved when the stream is added. */
+  interface?: string;
+  /** Multicast loopback: whether this host's own sockets also receive the stream. */
   loopback: boolean;
+  dscp?: number;
 }
 
 export interface StreamCounters {
@@ -46,6 +55,8 @@ export interface StreamCounters {
   underruns: number;
   lastSeq: number;
   lastTimestamp: number;
+  /** Whether the packets carry the requested DSCP, and why not. */
+  dscp: DscpState;
 }
 
 export interface EngineSource {
@@ -62,7 +73,8 @@ export interface EngineStream {
 
 /**
  * Main-thread handle on the pacer worker. Sources are sample rings the caller fills; streams are
- * RTP flows cut from a source's channels. Events: 'sourceStarted', 'sourceEnded', 'clockStep', 'streamError'.
+ * RTP flows cut from a source's channels. Events: 'sourceStarted', 'sourceEnded', 'clockStep',
+ * 'streamError', and 'warning' (a message, once per distinct cause, e.g. packets left unmarked).
  */
 export class RtpEngine extends EventEmitter {
   private readonly worker: Worker;
@@ -72,6 +84,9 @@ export class RtpEngine extends EventEmitter {
   private readonly slots = new Map<number, number>();
   private readonly sourceFormats = new Map<number, { sampleRate: number; ptimeUs: number }>();
   private readonly pendingReady = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly dscpStates = new Map<number, DscpState>();
+  private readonly warned = new Set<string>();
+  private readonly defaultDscp: number;
   private nextId = 1;
   private stopped: Promise<void> | null = null;
 
@@ -85,6 +100,7 @@ export class RtpEngine extends EventEmitter {
       sendOffsetMs: opts.sendOffsetMs ?? 0,
       spinUs: opts.spinUs ?? 50,
     };
+    this.defaultDscp = opts.dscp ?? DEFAULT_DSCP;
     this.stats = new Float64Array(init.stats);
     this.wake = new Int32Array(init.wake);
     this.freeSlots = Array.from({ length: maxStreams }, (_, i) => maxStreams - 1 - i);
@@ -102,6 +118,8 @@ export class RtpEngine extends EventEmitter {
   private onMessage(m: FromPacer): void {
     switch (m.type) {
       case 'streamReady':
+        this.dscpStates.set(m.id, m.dscp);
+        if (m.dscp.reason && m.dscp.requested !== 0) this.warnOnce(`packets are sent without DSCP ${m.dscp.requested}: ${m.dscp.reason}`);
         this.pendingReady.get(m.id)?.resolve();
         this.pendingReady.delete(m.id);
         break;
@@ -127,6 +145,12 @@ export class RtpEngine extends EventEmitter {
     }
   }
 
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.emit('warning', message);
+  }
+
   addSource(opts: SourceOptions): EngineSource {
     const fpp = checkSourceFormat(opts.sampleRate, opts.ptimeUs);
     const ring = SampleRing.create(opts.channels, (opts.sampleRate * (opts.bufferMs ?? 500)) / 1000);
@@ -148,6 +172,8 @@ export class RtpEngine extends EventEmitter {
     if (!format) throw new Error(`unknown source ${opts.sourceId}`);
     const shape = packetShape(opts.encoding, opts.channels, format.sampleRate, format.ptimeUs);
     if (shape.framesPerPacket !== framesPerPacket) throw new Error(`source ${opts.sourceId} sends ${shape.framesPerPacket} frames per packet, not ${framesPerPacket}`);
+    const interfaceAddress = opts.interface !== undefined ? resolveInterface(opts.interface).address : opts.interfaceAddress;
+    if (interfaceAddress === undefined) throw new Error('a stream needs interface or interfaceAddress');
     const slot = this.freeSlots.pop();
     if (slot === undefined) throw new UserError(`too many streams (at most ${this.slots.size})`);
     const id = this.nextId++;
@@ -155,7 +181,8 @@ export class RtpEngine extends EventEmitter {
     const initialSeq = randomInt(0, 65536);
     this.slots.set(id, slot);
     const ready = new Promise<void>((resolve, reject) => this.pendingReady.set(id, { resolve, reject }));
-    this.send({ type: 'addStream', stream: { ...opts, id, slot, ssrc, initialSeq } });
+    const { interface: _name, ...rest } = opts;
+    this.send({ type: 'addStream', stream: { ...rest, interfaceAddress, dscp: opts.dscp ?? this.defaultDscp, id, slot, ssrc, initialSeq } });
     try {
       await ready;
     } catch (e) {
@@ -169,6 +196,7 @@ export class RtpEngine extends EventEmitter {
     const slot = this.slots.get(id);
     if (slot === undefined) return;
     this.slots.delete(id);
+    this.dscpStates.delete(id);
     this.send({ type: 'removeStream', id });
     this.freeSlots.push(slot);
   }
@@ -186,6 +214,7 @@ export class RtpEngine extends EventEmitter {
       underruns: s[o + Stat.Underruns],
       lastSeq: s[o + Stat.LastSeq],
       lastTimestamp: s[o + Stat.LastTimestamp],
+      dscp: this.dscpStates.get(id) ?? { requested: 0, marked: false, reason: 'stream not ready' },
     };
   }
 

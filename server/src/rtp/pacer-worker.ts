@@ -9,6 +9,7 @@ import { SampleRing } from './ring.js';
 import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs, writeStaticHeader } from './packet.js';
 import { alignedSampleAt, dueTaiMs, rtpTimestamp } from './schedule.js';
 import { SystemTaiClock } from './timebase.js';
+import { markSocket } from './dscp.js';
 import { LATE_THRESHOLD_US, STAT_FIELDS, Stat, type FromPacer, type PacerInit, type SourceSpec, type StreamSpec, type ToPacer } from './protocol.js';
 
 /** Buffers per stream in flight: the kernel may hold a send briefly when the socket queue is full. */
@@ -16,6 +17,12 @@ const BUFFERS_PER_STREAM = 8;
 /** A deadline missed by more than this is a stall; re-anchor instead of bursting to catch up. */
 const STALL_MS = 50;
 const STEP_CHECK_MS = 250;
+/**
+ * After a short stall (under STALL_MS) the overdue packets still go out, but spaced at least this far
+ * apart (or a quarter packet time, if shorter), so a receiver never sees more than 2 packets of a
+ * 1 ms stream in 250 us; at that spacing a 1 ms stream catches up about 6x faster than real time.
+ */
+const CATCH_UP_GAP_MS = 0.15;
 const IDLE_WAIT_MS = 20;
 
 interface StreamState {
@@ -36,6 +43,9 @@ interface SourceState {
   started: boolean;
   mediaSample: number;
   dueMono: number;
+  /** No tick before this (catch-up spacing after a stall). */
+  earliestMono: number;
+  catchUpGapMs: number;
 }
 
 const init = workerData as PacerInit;
@@ -84,10 +94,11 @@ function addStream(spec: StreamSpec): void {
       post({ type: 'streamError', id: spec.id, message: (e as Error).message });
       return;
     }
+    const dscp = markSocket(socket, spec.dscp);
     socket.connect(spec.port, spec.address, () => {
       state.ready = true;
       sources.get(spec.sourceId)?.streams.push(state);
-      post({ type: 'streamReady', id: spec.id });
+      post({ type: 'streamReady', id: spec.id, dscp });
     });
   });
 }
@@ -141,7 +152,9 @@ function tick(src: SourceState, nowMono: number): void {
   }
   ring.consume(frames);
   src.mediaSample += F;
-  src.dueMono += (F * 1000) / src.spec.sampleRate;
+  // From the media time each time (not +=), so no rounding accumulates at 44.1 kHz.
+  src.dueMono = monoForTai(dueTaiMs(src.mediaSample, src.spec.sampleRate, init.sendOffsetMs));
+  src.earliestMono = nowMono + src.catchUpGapMs;
 }
 
 function readyToStart(src: SourceState): boolean {
@@ -176,8 +189,9 @@ function loop(): void {
       anchor(src, now);
       post({ type: 'clockStep', stepMs: late, cause: 'stall' });
     }
-    while (sources.has(src.spec.id) && src.dueMono <= performance.now()) tick(src, performance.now());
-    if (sources.has(src.spec.id)) nextDue = Math.min(nextDue, src.dueMono);
+    const t = performance.now();
+    if (src.dueMono <= t && src.earliestMono <= t) tick(src, t);
+    if (sources.has(src.spec.id)) nextDue = Math.min(nextDue, Math.max(src.dueMono, src.earliestMono));
   }
   sleepUntil(nextDue);
   setImmediate(loop);
@@ -201,6 +215,8 @@ port.on('message', (m: ToPacer) => {
         started: false,
         mediaSample: 0,
         dueMono: 0,
+        earliestMono: 0,
+        catchUpGapMs: Math.min(CATCH_UP_GAP_MS, (m.source.framesPerPacket * 250) / m.source.sampleRate),
       });
       break;
     case 'removeSource':

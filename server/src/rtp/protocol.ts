@@ -1,5 +1,6 @@
 import type { RingHandle } from './ring.js';
 import type { Encoding } from './packet.js';
+import type { DscpState } from './dscp.js';
 
 /** Per-stream counters in shared memory, written by the pacer, read by anyone. */
 export const STAT_FIELDS = 8;
@@ -41,6 +42,8 @@ export interface StreamSpec {
   ttl: number;
   interfaceAddress: string;
   loopback: boolean;
+  /** 0..63; 0 leaves packets unmarked. */
+  dscp: number;
 }
 
 export type ToPacer =
@@ -52,7 +55,7 @@ export type ToPacer =
   | { type: 'stop' };
 
 export type FromPacer =
-  | { type: 'streamReady'; id: number }
+  | { type: 'streamReady'; id: number; dscp: DscpState }
   | { type: 'streamError'; id: number; message: string }
   | { type: 'sourceStarted'; id: number; firstSample: number }
   | { type: 'sourceEnded'; id: number }

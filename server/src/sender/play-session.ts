@@ -58,6 +58,7 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
   const engine = new RtpEngine();
   const announcer = new SapAnnouncer({ interfaceAddress: opts.iface.address, intervalMs: opts.sapIntervalMs, ttl: opts.ttl });
   announcer.on('warning', (w) => opts.err(`aes67: warning: ${w}`));
+  engine.on('warning', (w: string) => opts.err(`aes67: warning: ${w}`));
   engine.on('clockStep', (stepMs: number, cause: string) => opts.err(`aes67: clock step of ${stepMs.toFixed(3)} ms (${cause}): streams re-anchored`));
   let stopping = false;
   let failures = 0;

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * Drives RtpEngine (server/dist) from a JSON plan, for the namespace tests and bench/pacing:
+ *   node bench/pacing/engine-send.mjs '<plan>'
+ * plan: { interface, seconds, dscp?, spinUs?, sendOffsetMs?, steps?: [{ atMs, utcOffsetS }],
+ *         sources: [{ sampleRate, ptimeUs, encoding, seed, streams: [{ address, port }] }] }
+ * Each source has one channel per stream, filled with noise(seed + channel) (see noise() below), so a
+ * receiver's recording can be checked bit-exact; `seconds` of it, then the sources end and it exits.
+ * Prints one JSON line per event on stdout, and a final { event: 'done', counters, cpuMs }.
+ */
+import { RtpEngine } from '../../server/dist/rtp/engine.js';
+
+/** Deterministic 24-bit noise; the test regenerates it to compare (LCG, numerical recipes). */
+function noise(seed, frames) {
+  const out = new Int32Array(frames);
+  let x = seed >>> 0;
+  for (let i = 0; i < frames; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = x >> 8;
+  }
+  return out;
+}
+
+const CHUNK_MS = 20;
+
+async function feed(source, planes, total) {
+  const chunk = Math.round((source.sampleRate * CHUNK_MS) / 1000);
+  let done = 0;
+  while (done < total) {
+    done += source.engineSource.ring.write(planes, done, Math.min(chunk, total - done));
+    if (done < total) await source.engineSource.ring.waitForSpace(CHUNK_MS);
+  }
+  source.engineSource.ring.finish();
+}
+
+async function main() {
+  const plan = JSON.parse(process.argv[2]);
+  const print = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  const engine = new RtpEngine({ dscp: plan.dscp, spinUs: plan.spinUs, sendOffsetMs: plan.sendOffsetMs });
+  engine.on('warning', (message) => print({ event: 'warning', message }));
+  engine.on('clockStep', (stepMs, cause) => print({ event: 'clockStep', stepMs, cause }));
+  const streams = [];
+  const sources = [];
+  for (const s of plan.sources) {
+    const channels = s.streams.length;
+    const engineSource = engine.addSource({ channels, sampleRate: s.sampleRate, ptimeUs: s.ptimeUs });
+    for (const [c, st] of s.streams.entries()) {
+      const added = await engine.addStream(
+        { sourceId: engineSource.id, firstChannel: c, channels: 1, encoding: s.encoding, payloadType: 96, address: st.address, port: st.port, ttl: 16, interface: plan.interface, loopback: false },
+        engineSource.framesPerPacket,
+      );
+      streams.push({ address: st.address, id: added.id });
+    }
+    const total = Math.round(s.sampleRate * plan.seconds);
+    const planes = Array.from({ length: channels }, (_, c) => noise(s.seed + c, total));
+    sources.push({ ...s, engineSource, planes, total });
+  }
+  let ended = 0;
+  const allEnded = new Promise((resolve) => engine.on('sourceEnded', () => ++ended === sources.length && resolve()));
+  const cpu0 = process.cpuUsage();
+  for (const step of plan.steps ?? []) setTimeout(() => engine.setUtcOffset(step.utcOffsetS), step.atMs);
+  await Promise.all(sources.map((s) => feed(s, s.planes, s.total)));
+  await allEnded;
+  const cpu = process.cpuUsage(cpu0);
+  print({ event: 'done', cpuMs: (cpu.user + cpu.system) / 1000, counters: streams.map((s) => ({ address: s.address, ...engine.counters(s.id) })) });
+  await engine.stop();
+}
+
+await main();
