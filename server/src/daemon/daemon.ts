@@ -39,6 +39,8 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
   readonly discovery: Discovery;
   readonly runtime: Runtime;
   readonly clock: ClockReference;
+  /** TAI-UTC the engine currently uses; the engine starts at 37 s. */
+  private utcOffset = 37;
   private readonly meters = new Map<string, StreamView['meters']>();
   private statsTimer: NodeJS.Timeout | null = null;
   readonly startedAt = Date.now();
@@ -59,6 +61,11 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
     store.on('changed', (next, prev) => void this.onChanged(next, prev));
     this.clock.on('status', (st) => {
       this.emit('event', 'ptp', st);
+      // RTP timestamps count TAI: follow the grandmaster's currentUtcOffset (a leap second re-anchors).
+      if (st.utcOffset !== this.utcOffset) {
+        this.utcOffset = st.utcOffset;
+        this.engine.setUtcOffset(st.utcOffset);
+      }
       this.runtime.setMuteAll(this.muteForPtp());
     });
     // A new grandmaster changes every SDP: bump the versions so receivers take the new ts-refclk.
