@@ -141,7 +141,7 @@ describe('daemon API without auth (loopback)', () => {
     const doc = (await (await d.api$('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     const real = d.api.router.stack
-      .flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${l.path.replace(/:([A-Za-z]+)/g, '{$1}')}`))
+      .flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${String(l.path).replace(/:([A-Za-z]+)/g, '{$1}')}`))
       .filter((r) => !r.endsWith('/api/v1/openapi.json'))
       .sort();
     expect(documented).toEqual(real);

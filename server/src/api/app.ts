@@ -2,6 +2,8 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Server } from 'node:http';
 import { UserError } from '../errors.js';
+import type { HistorySample } from '@aes67/ptp';
+import type { PtpView } from '../daemon/clock.js';
 
 export interface StreamView {
   id: number;
@@ -22,6 +24,8 @@ export interface StreamView {
 export interface ApiModel {
   streams(): StreamView[];
   sdp(id: number): string | undefined;
+  ptp(): PtpView;
+  ptpHistory(): HistorySample[];
 }
 
 function error(ctx: Koa.Context, status: number, code: string, message: string): void {
@@ -41,6 +45,12 @@ export function createApi(model: ApiModel): Koa {
     if (sdp === undefined) return error(ctx, 404, 'not_found', `no stream ${ctx.params.id}`);
     ctx.type = 'application/sdp';
     ctx.body = sdp;
+  });
+  router.get('/ptp', (ctx) => {
+    ctx.body = model.ptp();
+  });
+  router.get('/ptp/history', (ctx) => {
+    ctx.body = model.ptpHistory();
   });
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -22,6 +22,11 @@ Options:
   --sap-interval <s>       seconds between SAP announcements (default 30)
   --name <prefix>          stream name prefix (default aes67-sender)
   --no-loopback            do not loop multicast back to this host
+  --ptp-socket <path>      attach to a running ptp4l's management socket (e.g. /var/run/ptp4l)
+  --ptp-interface <name>   run and supervise ptp4l on this interface (follower, AES67 media profile)
+  --ptp-domain <n>         PTP domain (default 0)
+  --ptp-lock-loss <p>      keep-streaming (default) or mute while PTP is not locked
+  --ptp-free-running       labs and tests only: ptp4l never adjusts the clock (free_running 1, no CAP_SYS_TIME)
   -h, --help               this help`;
 
 export const DEMO_USAGE = `Usage: aes67 demo [--interface <name|ipv4>] [--api-port <n>] [play options]
@@ -40,6 +45,11 @@ const options = {
   'sap-interval': { type: 'string', default: '30' },
   name: { type: 'string', default: 'aes67-sender' },
   'no-loopback': { type: 'boolean', default: false },
+  'ptp-socket': { type: 'string' },
+  'ptp-interface': { type: 'string' },
+  'ptp-domain': { type: 'string', default: '0' },
+  'ptp-lock-loss': { type: 'string', default: 'keep-streaming' },
+  'ptp-free-running': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -63,6 +73,10 @@ export async function playCommand(argv: string[], demo: boolean): Promise<number
   if (!ifSpec) throw new UserError('--interface is required (a name such as eth0, or one of this host\'s IPv4 addresses)');
   const ptimeUs = parseIntOption('ptime', v.ptime, 125, 4000);
   if (!PTIMES.includes(ptimeUs)) throw new UserError(`--ptime must be one of ${PTIMES.join(', ')} microseconds`);
+  if (v['ptp-socket'] && v['ptp-interface']) throw new UserError('give --ptp-socket (attach) or --ptp-interface (supervise), not both');
+  const policy = v['ptp-lock-loss'];
+  if (policy !== 'keep-streaming' && policy !== 'mute') throw new UserError(`--ptp-lock-loss must be keep-streaming or mute, not '${policy}'`);
+  const ptpInterface = v['ptp-interface'] ? resolveInterface(v['ptp-interface']).name : null;
   const opts: PlayOptions = {
     open: demo ? async () => demoSource() : (i) => openAudioFile(positionals[i]),
     inputs: demo ? 1 : positionals.length,
@@ -78,6 +92,16 @@ export async function playCommand(argv: string[], demo: boolean): Promise<number
     sapIntervalMs: parseNumberOption('sap-interval', v['sap-interval'], 0.1, 3600) * 1000,
     namePrefix: v.name,
     loopback: !v['no-loopback'],
+    ptp: {
+      mode: v['ptp-socket'] ? 'attach' : ptpInterface ? 'supervise' : 'off',
+      socket: v['ptp-socket'] ?? `/tmp/aes67-ptp4l-${process.pid}.sock`,
+      interface: ptpInterface,
+      domain: parseIntOption('ptp-domain', v['ptp-domain'], 0, 127),
+      priority1: 250,
+      timestamping: 'software',
+      freeRunning: v['ptp-free-running'],
+      policy,
+    },
     out: (l) => console.log(l),
     err: (l) => console.error(l),
   };

@@ -5,6 +5,8 @@ export interface FeedHooks {
   open(index: number): Promise<AudioSource>;
   onError(index: number, error: Error): void;
   stopped(): boolean;
+  /** When true, silence replaces the audio (time still runs: the track advances while muted). */
+  muted?(): boolean;
 }
 
 /**
@@ -12,6 +14,7 @@ export interface FeedHooks {
  * A source that fails is reported and skipped; the ring never sees a gap from it.
  */
 export async function feed(ring: SampleRing, count: number, hooks: FeedHooks): Promise<void> {
+  let silence: Int32Array[] = [];
   for (let i = 0; i < count && !hooks.stopped(); i++) {
     let source: AudioSource | undefined;
     try {
@@ -22,7 +25,12 @@ export async function feed(ring: SampleRing, count: number, hooks: FeedHooks): P
         let offset = 0;
         while (offset < block.frames) {
           if (hooks.stopped()) return;
-          offset += ring.write(block.channels, offset, block.frames - offset);
+          let planes = block.channels;
+          if (hooks.muted?.()) {
+            if (silence.length !== planes.length || silence[0].length < block.frames) silence = planes.map(() => new Int32Array(block.frames));
+            planes = silence;
+          }
+          offset += ring.write(planes, offset, block.frames - offset);
           if (offset < block.frames) await ring.waitForSpace(100);
         }
       }

@@ -9,6 +9,8 @@ import type { Encoding } from '../rtp/packet.js';
 import type { AudioFormat, AudioSource } from '../audio/types.js';
 import { UserError } from '../errors.js';
 import { feed } from './feeder.js';
+import { ClockReference } from '../daemon/clock.js';
+import type { PtpConfig } from '../config/schema.js';
 
 export interface PlayOptions {
   /** Opens input i; called once to probe and again to play. */
@@ -26,6 +28,8 @@ export interface PlayOptions {
   sapIntervalMs: number;
   namePrefix: string;
   loopback: boolean;
+  /** Where the media clock and the SDP's ts-refclk come from (mode 'off': system clock, "traceable"). */
+  ptp: PtpConfig;
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -60,13 +64,28 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
   announcer.on('warning', (w) => opts.err(`aes67: warning: ${w}`));
   engine.on('warning', (w: string) => opts.err(`aes67: warning: ${w}`));
   engine.on('clockStep', (stepMs: number, cause: string) => opts.err(`aes67: clock step of ${stepMs.toFixed(3)} ms (${cause}): streams re-anchored`));
+  const clock = new ClockReference(opts.ptp);
+  let utcOffset = 37;
+  let muted = false;
+  clock.on('status', (st) => {
+    if (st.utcOffset !== utcOffset) {
+      utcOffset = st.utcOffset;
+      engine.setUtcOffset(utcOffset);
+    }
+    const mute = st.policy === 'mute' && st.state !== 'locked';
+    if (mute !== muted) opts.err(`aes67: PTP ${st.state} (${st.reason}): ${mute ? 'muting' : 'unmuting'} per the lock-loss policy`);
+    muted = mute;
+  });
   let stopping = false;
   let failures = 0;
   let server: Awaited<ReturnType<typeof listen>>['server'] | undefined;
   try {
     const source = engine.addSource({ channels: format.channels, sampleRate: format.sampleRate, ptimeUs: opts.ptimeUs });
-    const version = Math.floor(Date.now() / 1000);
+    let version = Math.floor(Date.now() / 1000);
     const streams: { cfg: StreamConfig; engineId: number; sdp: string }[] = [];
+    const describeAll = () => {
+      for (const s of streams) s.sdp = buildSdp(describeStream(s.cfg, { address: opts.iface.address }, clock.refClock(), version));
+    };
     for (let c = 0; c < format.channels; c++) {
       const label = channelLabel(c, format.channels);
       const cfg: StreamConfig = {
@@ -98,9 +117,17 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
         },
         source.framesPerPacket,
       );
-      const sdp = buildSdp(describeStream(cfg, { address: opts.iface.address }, { kind: 'traceable' }, version));
-      streams.push({ cfg, engineId: s.id, sdp });
+      streams.push({ cfg, engineId: s.id, sdp: '' });
     }
+    describeAll();
+    // A new grandmaster (or domain) changes every SDP: a new version, re-announced by SAP.
+    clock.on('refClock', () => {
+      version = Math.max(version + 1, Math.floor(Date.now() / 1000));
+      describeAll();
+      for (const s of streams) announcer.set(String(s.cfg.id), s.sdp);
+      const ref = clock.refClock();
+      opts.out(`clock reference: ${ref.kind === 'ptp' ? `PTP grandmaster ${ref.gmid} domain ${ref.domain}` : 'traceable'} (SDP version ${version})`);
+    });
 
     const api = createApi({
       streams: (): StreamView[] =>
@@ -123,6 +150,8 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
           };
         }),
       sdp: (id) => streams.find((s) => s.cfg.id === id)?.sdp,
+      ptp: () => clock.status(),
+      ptpHistory: () => clock.history(),
     });
     const listening = await listen(api, opts.apiHost, opts.apiPort);
     server = listening.server;
@@ -150,12 +179,14 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
         opts.err(`aes67: error: ${e.message} (skipped)`);
       },
       stopped: () => stopping,
+      muted: () => muted,
     });
     await Promise.race([ended, signalled]);
     stopping = true;
   } finally {
     await announcer.stop().catch(() => undefined);
     await engine.stop();
+    await clock.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
   return failures > 0 ? 1 : 0;
