@@ -31,7 +31,7 @@ const SRC_IP = '10.70.0.1';
 const GROUP = (i) => `239.70.${i >> 8}.${(i & 255) + 1}`;
 const HZ = Number(execFileSync('getconf', ['CLK_TCK']).toString());
 const dir = mkdtempSync(join(tmpdir(), 'aes67-pacing-'));
-const sh = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const sh = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 }).toString();
 
 function up() {
   sh('ip', ['netns', 'add', SND]);
