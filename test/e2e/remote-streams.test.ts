@@ -1,0 +1,108 @@
+/**
+ * Issue 3 acceptance through the daemon: a second sender announcing a Dante-style SDP shows up in
+ * `GET /api/v1/remote-streams` with the right fields, and disappears after its deletion. Our own
+ * streams are not listed as remote.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLan, requireNetns, type Lan } from '../harness/netns.js';
+import { collect, interrupt } from '../harness/process.js';
+import { CLI } from '../harness/sender.js';
+import { Agent } from '../sap/agent.js';
+import { exampleFiles } from '../sap/fixtures.js';
+
+const enabled = requireNetns('daemon remote-streams test');
+
+interface Remote {
+  source: string;
+  name: string;
+  origin: string;
+  address: string;
+  port: number;
+  encoding: string;
+  sampleRate: number;
+  channels: number;
+  ptimeMs: number;
+  own: boolean;
+  sdp: string;
+}
+
+describe.runIf(enabled)('remote streams in the daemon API', () => {
+  let lan: Lan;
+  let dir: string;
+  beforeAll(async () => {
+    lan = await createLan(['sender', 'dante'], { subnet: 83 });
+    dir = mkdtempSync(join(tmpdir(), 'aes67-remote-'));
+  });
+  afterAll(async () => lan?.down());
+
+  async function remote(): Promise<Remote[]> {
+    const r = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18367/api/v1/remote-streams'], { timeoutMs: 3000 });
+    return r.code === 0 ? (JSON.parse(r.stdout) as Remote[]) : [];
+  }
+
+  async function until(pred: (l: Remote[]) => boolean, ms: number, what: string): Promise<Remote[]> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const l = await remote();
+      if (pred(l)) return l;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(l)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('lists a Dante-style SAP sender with its fields and drops it on deletion', { timeout: 60_000 }, async () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        version: 1,
+        interface: lan.hosts.sender.ifname,
+        http: { host: '127.0.0.1', port: 18367 },
+        auth: { passwordHash: null, token: null },
+        sap: { intervalS: 1 },
+        ravenna: { enabled: false, rtspPort: 0 },
+        ptp: { mode: 'off', socket: '/var/run/ptp4l', interface: null, domain: 0, priority1: 250, timestamping: 'software', freeRunning: false, policy: 'keep-streaming' },
+        player: { library: dir },
+        streams: [{ id: 'a', name: 'ours', address: '239.69.8.1', port: 5004, ttl: 32, encoding: 'L24', sampleRate: 48000, channels: 1, ptimeUs: 1000, payloadType: 96, enabled: true, sessionId: '77', sdpVersion: '1' }],
+        speakers: [],
+        routing: { source: 'tone', preset: 'custom', entries: [] },
+      }),
+    );
+    const daemon = lan.spawn('sender', 'node', [CLI, 'serve', '--config', config]);
+    const log = collect(daemon);
+    const dante = Agent.spawn(lan, 'dante');
+    try {
+      const danteText = exampleFiles().find((f) => f.file === 'dante-aoip44.sdp')!.text.replace('169.254.98.63', lan.hosts.dante.address);
+      // The peer announces once and then only every minute: the daemon must be listening first.
+      for (let i = 0; i < 100 && (await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18367/api/v1/remote-streams'])).code !== 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await dante.call('announcer', { interfaceAddress: lan.hosts.dante.address, intervalMs: 60_000 });
+      await dante.call('set', { key: 'd', sdp: danteText });
+      const list = await until((l) => l.some((s) => s.name.startsWith('AOIP44')), 15_000, 'the Dante stream');
+      expect(list.find((s) => s.name.startsWith('AOIP44'))).toMatchObject({
+        source: 'sap',
+        name: 'AOIP44-serial-1614 : 2',
+        origin: lan.hosts.dante.address,
+        address: '239.65.45.154',
+        port: 5004,
+        encoding: 'L24',
+        sampleRate: 48000,
+        channels: 2,
+        ptimeMs: 1,
+        own: false,
+        sdp: danteText,
+      });
+      expect(list.some((s) => s.name === 'ours'), 'our own stream is not remote').toBe(false);
+      await dante.call('remove', { key: 'd' });
+      await until((l) => !l.some((s) => s.name.startsWith('AOIP44')), 10_000, 'the Dante stream to go');
+    } finally {
+      dante.child.kill('SIGTERM');
+      await interrupt(daemon);
+    }
+    expect(log.err()).not.toMatch(/"level":(50|60)/);
+  });
+});
