@@ -8,6 +8,7 @@ export interface Snapshot {
   streams: unknown;
   speakers: unknown;
   routing: unknown;
+  player: unknown;
   ptp: unknown;
   remoteStreams: unknown;
 }

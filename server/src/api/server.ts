@@ -13,6 +13,7 @@ import { readJson, validate, type RouteDef } from './route.js';
 import { streamRoutes } from './routes/streams.js';
 import { speakerRoutes } from './routes/speakers.js';
 import { systemRoutes, VERSION } from './routes/system.js';
+import { playerRoutes, type PlayerDeps } from './routes/player.js';
 import { openApi } from './openapi.js';
 import { createMetrics } from './metrics.js';
 import { attachEvents } from './events.js';
@@ -24,6 +25,7 @@ export interface ApiOptions {
   module: ModuleManager;
   consoleDir: string | null;
   logs: () => string[];
+  player: PlayerDeps;
 }
 
 export interface ApiServer {
@@ -36,7 +38,7 @@ export interface ApiServer {
 export function createApiServer(opts: ApiOptions): ApiServer {
   const d = opts.daemon;
   const auth = new Auth(() => d.store.current.auth);
-  const routes = [...streamRoutes(d), ...speakerRoutes(d), ...systemRoutes({ daemon: d, module: opts.module, auth, logs: opts.logs })];
+  const routes = [...streamRoutes(d), ...speakerRoutes(d), ...systemRoutes({ daemon: d, module: opts.module, auth, logs: opts.logs }), ...playerRoutes(opts.player)];
   const app = new Koa({ proxy: false });
   const router = new Router({ prefix: '/api/v1' });
   const metrics = createMetrics(d);
@@ -92,6 +94,7 @@ export function createApiServer(opts: ApiOptions): ApiServer {
     streams: d.streams(),
     speakers: d.store.current.speakers,
     routing: d.store.current.routing,
+    player: opts.player.player.view(),
     ptp: d.clock.status(),
     remoteStreams: d.discovery.remote.list(),
   }));

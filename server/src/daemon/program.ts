@@ -98,7 +98,8 @@ export class Program {
   private mix(): void {
     const n = this.block;
     const { matrix, input } = this;
-    const info = input && matrix ? input.read(this.bus, n) : { sourceBits: undefined, resampled: false };
+    // Without routing the mix is exact zeros: claim an integer source so no dither noise is added to it.
+    const info = input && matrix ? input.read(this.bus, n) : { sourceBits: 16, resampled: false };
     if (matrix && input) matrix.process(this.bus, this.mixed, n);
     else this.mixed.fill(0);
     for (const [c, strip] of this.strips) {

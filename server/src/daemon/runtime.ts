@@ -156,7 +156,8 @@ export class Runtime {
           gainDb: sp ? sp.gainDb : 0,
           mute: sp?.mute ?? false,
           delayMs: sp?.delayMs ?? 0,
-          identityRoute: t.length === 1 && t[0] === 1,
+          // An unrouted channel carries exact zeros, which need no dither either.
+          identityRoute: t.length === 0 || (t.length === 1 && t[0] === 1),
         });
       }
     }

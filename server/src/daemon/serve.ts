@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { createModuleManager, type ModuleManager } from '@aes67/kernel-module';
@@ -11,6 +12,8 @@ import { UserError } from '../errors.js';
 import { ConfigStore } from './store.js';
 import { Daemon } from './daemon.js';
 import { createApiServer, listenOn, type ApiServer } from '../api/server.js';
+import { Player } from '../player/player.js';
+import { Library } from '../player/library.js';
 
 export interface ServeOptions {
   /** null: the embedded default, kept in memory only. */
@@ -58,13 +61,26 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     },
   });
   const store = new ConfigStore(cfg, opts.configPath);
-  const daemon = new Daemon(store, iface, log, () => null);
+  const player = new Player(log);
+  // A relative library path is relative to the config file, so a config folder can carry its music.
+  const root = () => resolve(opts.configPath ? dirname(opts.configPath) : process.cwd(), store.current.player.library);
+  const library = new Library(root);
+  const daemon = new Daemon(store, iface, log, (rate) => player.input(rate));
+  player.on('changed', (view) => daemon.emit('event', 'player', view));
   await daemon.start();
-  const api = createApiServer({ daemon, module: opts.module ?? createModuleManager(), consoleDir: existsSync(CONSOLE_DIR) ? CONSOLE_DIR : null, logs: () => tail.slice(-50) });
+  void library.scan();
+  const api = createApiServer({
+    daemon,
+    module: opts.module ?? createModuleManager(),
+    consoleDir: existsSync(CONSOLE_DIR) ? CONSOLE_DIR : null,
+    logs: () => tail.slice(-50),
+    player: { player, library, root },
+  });
   let port: number;
   try {
     port = await listenOn(api.server, cfg.http.host, cfg.http.port);
   } catch (e) {
+    player.stop();
     await daemon.stop();
     throw e;
   }
@@ -78,6 +94,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     stop: () =>
       (stopping ??= (async () => {
         await api.close();
+        player.stop();
         await daemon.stop();
         log.info('stopped');
       })()),

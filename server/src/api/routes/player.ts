@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { Player } from '../../player/player.js';
+import type { Library } from '../../player/library.js';
+import { resolveLibraryPath } from '../../player/paths.js';
+import { readTrackInfo, readCover } from '../../player/metadata.js';
+import { ApiError } from '../errors.js';
+import { route, type RouteDef } from '../route.js';
+
+export const TrackSchema = z.object({
+  id: z.string(),
+  path: z.string(),
+  title: z.string().optional(),
+  artist: z.string().optional(),
+  album: z.string().optional(),
+  track: z.number().optional(),
+  durationS: z.number().optional(),
+  sampleRate: z.number().optional(),
+  hasCover: z.boolean(),
+});
+export const PlayerSchema = z.object({
+  state: z.enum(['stopped', 'playing', 'paused']),
+  queue: z.array(TrackSchema),
+  current: z.number().nullable(),
+  positionS: z.number(),
+  error: z.string().optional(),
+});
+const ScanStatusSchema = z.object({ scanning: z.boolean(), scanned: z.number(), total: z.number(), error: z.string().optional() });
+
+export interface PlayerDeps {
+  player: Player;
+  library: Library;
+  /** The library root as configured (absolute). */
+  root(): string;
+}
+
+export function playerRoutes({ player, library, root }: PlayerDeps): RouteDef[] {
+  const transport = (name: 'play' | 'pause' | 'next' | 'previous', summary: string) =>
+    route({ method: 'post', path: `/player/${name}`, summary, response: PlayerSchema, handler: () => (player[name](), player.view()) });
+  return [
+    route({ method: 'get', path: '/player', summary: 'Player state and queue', response: PlayerSchema, handler: () => player.view() }),
+    route({
+      method: 'post',
+      path: '/player/queue',
+      summary: 'Queue a FLAC or WAV file by its path relative to the library root',
+      body: z.object({ path: z.string().min(1).max(4096) }).strict(),
+      response: TrackSchema,
+      status: 201,
+      handler: async (_ctx, body) => {
+        const file = await resolveLibraryPath(root(), body.path);
+        return player.add({ path: body.path, ...(await readTrackInfo(file)) }, file);
+      },
+    }),
+    route({ method: 'delete', path: '/player/queue/:trackId', summary: 'Remove a queued track', status: 204, handler: (ctx) => void player.remove(ctx.params.trackId) }),
+    route({
+      method: 'post',
+      path: '/player/queue/move',
+      summary: 'Move a queued track to index `to`',
+      body: z.object({ trackId: z.string().min(1).max(64), to: z.number().int().min(0) }).strict(),
+      response: PlayerSchema,
+      handler: (_ctx, body) => (player.move(body.trackId, body.to), player.view()),
+    }),
+    transport('play', 'Play (or resume) the queue'),
+    transport('pause', 'Pause'),
+    transport('next', 'Skip to the next track'),
+    transport('previous', 'Back to the previous track (or the start of this one after 3 s)'),
+    route({
+      method: 'post',
+      path: '/player/seek',
+      summary: 'Seek within the current track',
+      body: z.object({ positionS: z.number().min(0).max(86_400) }).strict(),
+      response: PlayerSchema,
+      handler: (_ctx, body) => (player.seek(body.positionS), player.view()),
+    }),
+    route({
+      method: 'get',
+      path: '/library',
+      summary: 'Tracks found under the library root (?q= searches path, title, artist and album)',
+      response: z.array(TrackSchema),
+      handler: (ctx) => {
+        const q = ctx.query.q;
+        if (Array.isArray(q) || (q !== undefined && q.length > 256)) throw new ApiError(400, 'invalid', 'q: one search string of at most 256 characters', 'q');
+        return library.search(q ?? '');
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/library/scan',
+      summary: 'Rescan the library root (progress in GET /library/status)',
+      response: ScanStatusSchema,
+      status: 202,
+      handler: () => {
+        void library.scan();
+        return library.status();
+      },
+    }),
+    route({ method: 'get', path: '/library/status', summary: 'Scan progress', response: ScanStatusSchema, handler: () => library.status() }),
+    route({
+      method: 'get',
+      path: '/library/cover/:trackId',
+      summary: 'Embedded cover art of a library or queued track (404 when it has none)',
+      handler: async (ctx) => {
+        const id = ctx.params.trackId;
+        const track = library.get(id) ?? player.view().queue.find((t) => t.id === id);
+        if (!track) throw new ApiError(404, 'not_found', `no track '${id}'`);
+        const cover = track.hasCover ? await readCover(await resolveLibraryPath(root(), track.path)) : null;
+        if (!cover) throw new ApiError(404, 'no_cover', `track '${id}' has no cover art`);
+        ctx.type = cover.format;
+        return Buffer.from(cover.data);
+      },
+    }),
+  ];
+}

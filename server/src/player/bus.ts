@@ -1,0 +1,157 @@
+import { createResampler, Passthrough, type Resampler } from '../dsp/index.js';
+import { BUS_CHANNELS, type InputBus, type InputInfo } from '../daemon/input.js';
+import type { AudioFormat } from '../audio/types.js';
+
+/** 24-bit-scaled integers to full scale ±1: exact, and the quantiser's x·2^23 gives them back. */
+const INT24_TO_FLOAT = 1 / 2 ** 23;
+const SILENCE: InputInfo = { sourceBits: 16, resampled: false };
+/** A bus not read for this long belongs to a program the routing no longer feeds from the player. */
+const ACTIVE_MS = 300;
+
+interface Mark {
+  /** Absolute write frame where it starts. */
+  at: number;
+  /** Queue entry, or null: the end of the queue. */
+  entryId: string | null;
+  startS: number;
+  info: InputInfo;
+}
+
+export interface BusListener {
+  /** Whether reads consume audio (playing) or return silence (paused, stopped). */
+  playing(): boolean;
+  /** The decoder has nothing more to write, so a short final read is not an underrun. */
+  drained(): boolean;
+  /** Where the listener is after a read: entry and seconds into it, or null past the queue's end. */
+  progress(entryId: string | null, positionS: number): void;
+}
+
+/**
+ * The player's audio at one program's rate: decoded, resampled when the file's rate differs (an exact
+ * copy when it matches), and spread onto the BUS_CHANNELS-wide input bus. The decoder writes ahead into
+ * a one-second ring; the mixer reads it synchronously and never waits, getting silence instead.
+ */
+export class PlayerBus implements InputBus {
+  private readonly capacity: number;
+  private readonly ring: Float64Array;
+  private readPos = 0;
+  private writePos = 0;
+  private marks: Mark[] = [];
+  private resampler: Resampler | null = null;
+  private bits = 24;
+  private inBuf = new Float64Array(0);
+  private outBuf = new Float64Array(0);
+  private lastRead = 0;
+
+  constructor(
+    readonly rate: number,
+    private readonly listener: BusListener,
+  ) {
+    this.capacity = rate;
+    this.ring = new Float64Array(this.capacity * BUS_CHANNELS);
+  }
+
+  get active(): boolean {
+    return Date.now() - this.lastRead < ACTIVE_MS;
+  }
+
+  /** Output frames a feed of `frames` source frames at `rate` may write (resampler bound). */
+  spaceFor(frames: number, rate: number): boolean {
+    const bound = rate === this.rate ? frames : Math.ceil((frames * this.rate) / rate) + 64;
+    return this.capacity - (this.writePos - this.readPos) >= bound;
+  }
+
+  /** Drops everything not yet heard (seek, skip, queue edits). */
+  clear(): void {
+    this.readPos = this.writePos;
+    this.marks = [];
+    this.resampler = null;
+  }
+
+  /** The next fed frames start `entryId` at `startS` seconds. Keeps the resampler across same-rate tracks: gapless. */
+  startTrack(entryId: string, startS: number, format: AudioFormat): void {
+    const channels = Math.min(format.channels, BUS_CHANNELS);
+    const r = this.resampler;
+    if (!r || r.inRate !== format.sampleRate || r.channels !== channels) {
+      this.flushResampler();
+      this.resampler = createResampler({ inRate: format.sampleRate, outRate: this.rate, channels });
+    }
+    this.bits = format.bitsPerSample;
+    const exact = this.resampler instanceof Passthrough;
+    this.marks.push({ at: this.writePos, entryId, startS, info: { sourceBits: exact ? this.bits : undefined, resampled: !exact } });
+  }
+
+  /** The queue ends here. */
+  end(): void {
+    this.flushResampler();
+    this.marks.push({ at: this.writePos, entryId: null, startS: 0, info: SILENCE });
+  }
+
+  feed(planes: Int32Array[], offset: number, frames: number): void {
+    const r = this.resampler;
+    if (!r) return;
+    const ch = r.channels;
+    if (this.inBuf.length < frames * ch) this.inBuf = new Float64Array(frames * ch);
+    for (let c = 0; c < ch; c++) {
+      const p = planes[c];
+      for (let i = 0; i < frames; i++) this.inBuf[i * ch + c] = p[offset + i] * INT24_TO_FLOAT;
+    }
+    const need = r.maxOutputFrames(frames) * ch;
+    if (this.outBuf.length < need) this.outBuf = new Float64Array(need);
+    this.put(this.outBuf, r.process(this.inBuf, this.outBuf, frames), ch);
+  }
+
+  private flushResampler(): void {
+    const r = this.resampler;
+    if (!r || r instanceof Passthrough) return;
+    const need = r.maxOutputFrames(0) * r.channels;
+    if (this.outBuf.length < need) this.outBuf = new Float64Array(need);
+    this.put(this.outBuf, r.flush(this.outBuf), r.channels);
+  }
+
+  /** Writes interleaved `ch`-channel frames onto the bus; a mono file feeds inputs 0 and 1 (a stereo pair). */
+  private put(src: Float64Array, frames: number, ch: number): void {
+    const n = Math.min(frames, this.capacity - (this.writePos - this.readPos));
+    for (let i = 0; i < n; i++) {
+      const o = ((this.writePos + i) % this.capacity) * BUS_CHANNELS;
+      this.ring.fill(0, o, o + BUS_CHANNELS);
+      for (let c = 0; c < ch; c++) this.ring[o + c] = src[i * ch + c];
+      if (ch === 1) this.ring[o + 1] = src[i];
+    }
+    this.writePos += n;
+  }
+
+  read(out: Float64Array, frames: number): InputInfo {
+    this.lastRead = Date.now();
+    const avail = this.writePos - this.readPos;
+    const lis = this.listener;
+    // All or nothing unless the queue is drained: a block never mixes audio with underrun silence.
+    if (!lis.playing() || avail === 0 || (avail < frames && !lis.drained())) {
+      out.fill(0, 0, frames * BUS_CHANNELS);
+      if (lis.playing() && avail === 0 && lis.drained()) this.report();
+      return SILENCE;
+    }
+    const n = Math.min(avail, frames);
+    for (let i = 0; i < n; i++) {
+      const o = ((this.readPos + i) % this.capacity) * BUS_CHANNELS;
+      out.set(this.ring.subarray(o, o + BUS_CHANNELS), i * BUS_CHANNELS);
+    }
+    out.fill(0, n * BUS_CHANNELS, frames * BUS_CHANNELS);
+    const info = this.markAt(this.readPos)?.info ?? SILENCE;
+    this.readPos += n;
+    this.report();
+    return info;
+  }
+
+  private markAt(pos: number): Mark | undefined {
+    while (this.marks.length > 1 && this.marks[1].at <= pos) this.marks.shift();
+    const m = this.marks[0];
+    return m && m.at <= pos ? m : undefined;
+  }
+
+  private report(): void {
+    const m = this.markAt(this.readPos);
+    if (!m) return;
+    this.listener.progress(m.entryId, m.entryId === null ? 0 : m.startS + (this.readPos - m.at) / this.rate);
+  }
+}
