@@ -5,8 +5,9 @@ export interface Series {
   points: { t: number; v: number | null }[];
 }
 
-export function Plot({ title, series, unit, height = 140 }: { title: string; series: Series[]; unit: string; height?: number }) {
-  const width = 600;
+export function Plot({ title, series, unit, height = 150 }: { title: string; series: Series[]; unit: string; height?: number }) {
+  // Wide viewBox kept in proportion, so tick labels are not stretched; it scales with the card.
+  const width = 1000;
   const pad = { l: 56, r: 8, t: 8, b: 18 };
   const all = series.flatMap((s) => s.points.filter((p): p is { t: number; v: number } => p.v !== null));
   const latest = series.map((s) => {
@@ -38,7 +39,7 @@ export function Plot({ title, series, unit, height = 140 }: { title: string; ser
           ))}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label={`${title}: ${latest.join(', ')}`}>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}: ${latest.join(', ')}`}>
         <line className="axis" x1={pad.l} x2={width - pad.r} y1={y(0)} y2={y(0)} />
         <text className="tick" x={pad.l - 4} y={pad.t + 8} textAnchor="end">{hi.toFixed(1)}</text>
         <text className="tick" x={pad.l - 4} y={height - pad.b} textAnchor="end">{lo.toFixed(1)}</text>

@@ -27,8 +27,13 @@ export function Shell({ page, children }: { page: PageId; children: ReactNode })
   const [theme, setTheme] = useState<Theme>(initialTheme);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
-    localStorage.setItem('theme', theme);
   }, [theme]);
+  // Only an explicit choice is remembered; otherwise the system preference decides on each visit.
+  const toggleTheme = () => {
+    const next = theme === 'dark' ? 'light' : 'dark';
+    localStorage.setItem('theme', next);
+    setTheme(next);
+  };
   const title = PAGES.find(([id]) => id === page)?.[1] ?? '';
   useEffect(() => {
     document.title = `${title} · aes67-sender`;
@@ -50,7 +55,7 @@ export function Shell({ page, children }: { page: PageId; children: ReactNode })
         <span className={`conn ${state.connection}`} role="status" aria-label={`Live updates: ${state.connection}`}>
           {state.connection === 'open' ? 'live' : state.connection === 'connecting' ? 'connecting…' : 'reconnecting…'}
         </span>
-        <button type="button" className="small" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+        <button type="button" className="small" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </header>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import type { Player } from '../api/types.js';
 import { duration, khz } from '../logic/format.js';
+import { Icon } from './Icon.js';
 import { trackTitle } from './Queue.js';
 
 export function position(player: Player, receivedAt: number, now: number): number {
@@ -43,13 +44,13 @@ export function Transport({ player, receivedAt, onAction, onSeek }: {
         {track && <p className="muted">{[track.artist, track.album, track.track !== undefined ? `track ${track.track}` : '', track.sampleRate ? khz(track.sampleRate) : ''].filter(Boolean).join(' · ')}</p>}
         <p className="muted" data-testid="player-state">{player.state}{player.error ? ` — ${player.error}` : ''}</p>
         <div className="row">
-          <button type="button" onClick={() => onAction('previous')} aria-label="Previous track">⏮</button>
+          <button type="button" onClick={() => onAction('previous')} aria-label="Previous track"><Icon name="previous" /></button>
           {player.state === 'playing' ? (
-            <button type="button" className="primary" onClick={() => onAction('pause')} aria-label="Pause">⏸</button>
+            <button type="button" className="primary" onClick={() => onAction('pause')} aria-label="Pause"><Icon name="pause" /></button>
           ) : (
-            <button type="button" className="primary" onClick={() => onAction('play')} aria-label="Play" disabled={player.queue.length === 0}>▶</button>
+            <button type="button" className="primary" onClick={() => onAction('play')} aria-label="Play" disabled={player.queue.length === 0}><Icon name="play" /></button>
           )}
-          <button type="button" onClick={() => onAction('next')} aria-label="Next track">⏭</button>
+          <button type="button" onClick={() => onAction('next')} aria-label="Next track"><Icon name="next" /></button>
         </div>
         <div className="row seek">
           <span className="num" data-testid="position">{duration(pos)}</span>

@@ -54,7 +54,7 @@ export function warnings({ ptp, streams = [], speakers = [], system }: WarningIn
         id: `dscp-${st.id}`,
         kind: 'dscp',
         text: `Stream "${st.name}" is not DSCP-marked (wanted ${st.dscp.requested})${st.dscp.reason ? `: ${st.dscp.reason}` : ''}. Busy switches may delay its packets.`,
-        fix: `Let the daemon set IP_TOS on its sockets, or mark AES67 traffic as DSCP ${st.dscp.requested} (EF) at the switch.`,
+        fix: `Let the daemon set IP_TOS on its sockets, or mark the stream's traffic as DSCP ${st.dscp.requested} at the switch.`,
       });
     }
   }

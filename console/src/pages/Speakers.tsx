@@ -60,9 +60,10 @@ export function Speakers() {
                   <p className="muted">Nothing patched.</p>
                 )}
                 <div className="row wrap">
-                  <label>
-                    Stream{' '}
+                  <span className="pick">
+                    <label htmlFor={`sp-${sp.id}-stream`}>Stream</label>
                     <select
+                      id={`sp-${sp.id}-stream`}
                       value={sp.streamId ?? ''}
                       onChange={(e) => void patchSpeaker(sp, { streamId: e.target.value || null, channel: 0 }, `Patching ${sp.name}`)}
                     >
@@ -72,24 +73,24 @@ export function Speakers() {
                         return <option key={s.id} value={s.id} disabled={!c.ok}>{s.name}{c.ok ? '' : ` — ${c.reason}`}</option>;
                       })}
                     </select>
-                  </label>
+                  </span>
                   {feed && feed.channels > 1 && (
-                    <label>
-                      Channel{' '}
-                      <select value={sp.channel} onChange={(e) => void patchSpeaker(sp, { channel: Number(e.target.value) }, `Changing ${sp.name}'s channel`)}>
+                    <span className="pick">
+                      <label htmlFor={`sp-${sp.id}-channel`}>Channel</label>
+                      <select id={`sp-${sp.id}-channel`} value={sp.channel} onChange={(e) => void patchSpeaker(sp, { channel: Number(e.target.value) }, `Changing ${sp.name}'s channel`)}>
                         {Array.from({ length: feed.channels }, (_, i) => <option key={i} value={i}>{i + 1}</option>)}
                       </select>
-                    </label>
+                    </span>
                   )}
                   {feed && state.routing && (
-                    <label>
-                      Source{' '}
-                      <select value={srcOptions.includes(src) || src === '' ? src : 'custom'} onChange={(e) => setSource(sp, e.target.value)}>
+                    <span className="pick">
+                      <label htmlFor={`sp-${sp.id}-source`}>Source</label>
+                      <select id={`sp-${sp.id}-source`} value={srcOptions.includes(src) || src === '' ? src : 'custom'} onChange={(e) => setSource(sp, e.target.value)}>
                         <option value="">(silent)</option>
                         {srcOptions.map((o) => <option key={o} value={o}>{o.split('+').map((i) => inputLabel(Number(i))).join(' + ')}</option>)}
                         {!srcOptions.includes(src) && src !== '' && <option value="custom" disabled>custom (see Patch)</option>}
                       </select>
-                    </label>
+                    </span>
                   )}
                 </div>
               </div>
