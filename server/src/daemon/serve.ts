@@ -31,7 +31,7 @@ export interface Running {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-const CONSOLE_DIR = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+const CONSOLE_DIR = fileURLToPath(new URL('../../../console/dist', import.meta.url));
 
 async function readConfig(path: string | null): Promise<Config> {
   if (path === null) return defaultConfig();

@@ -1,0 +1,144 @@
+/**
+ * Issue 8 acceptance: the console in Debian's Chromium (playwright-core) against the real daemon, in a
+ * namespace with a real ptp4l grandmaster/follower pair. Creates and patches a stream, watches the meter
+ * follow the gain, checks the RX patch view greys out a 44.1 kHz stream with its reason, plays and seeks a
+ * FLAC, screenshots and axe-checks every page at desktop and tablet widths, then kills the grandmaster and
+ * watches the Overview leave "locked" within 10 s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { requireNetns } from './harness/netns.js';
+import { CHROMIUM, CHROMIUM_ARGS, startRig, type Rig } from './console/rig.js';
+import { axeSerious, PAGES, screenshot, VIEWPORTS, visit } from './console/browser.js';
+
+const enabled = requireNetns('console end-to-end test');
+if (enabled && !existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-deps.sh (Debian package chromium)`);
+
+const speaker = (id: string, name: string, streamId: string | null) => ({
+  id, name, host: null, model: 'Neumann KH 120 II AES67', sampleRate: 48000, encodings: ['L24', 'L16'], maxChannels: 1,
+  streamId, channel: 0, gainDb: 0, mute: false, delayMs: 0,
+});
+const stream = (id: string, name: string, address: string, sampleRate: number) => ({
+  id, name, address, port: 5004, ttl: 1, encoding: 'L24', sampleRate, channels: 1, ptimeUs: 1000, payloadType: 96, enabled: true,
+  sessionId: String(1000 + Number(id)), sdpVersion: '1',
+});
+
+describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)', () => {
+  let rig: Rig;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    rig = await startRig({
+      streams: [stream('1', 'Right', '239.69.78.2', 48000), stream('2', 'CD rip 44k1', '239.69.78.3', 44100)],
+      speakers: [speaker('kh-left', 'KH 120 left', null), speaker('kh-right', 'KH 120 right', '1')],
+      routing: { source: 'tone', preset: 'custom', entries: [{ input: 1, streamId: '1', channel: 0, gainDb: 0 }] },
+    });
+    browser = await chromium.launch({ executablePath: rig.chromium, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'light' });
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.down();
+  });
+
+  const card = (name: string) => page.locator(`section.speaker[data-speaker="${name}"]`);
+  const meterDb = async (name: string) => Number(await card(name).getByRole('meter').getAttribute('aria-valuenow'));
+
+  it('shows PTP locked to the grandmaster on the Overview', async () => {
+    await visit(page, rig.url, 'overview');
+    await expect.poll(() => page.getByTestId('overview-ptp-state').textContent(), { timeout: 20_000 }).toMatch(/^locked/);
+  });
+
+  it('creates a stream', async () => {
+    await visit(page, rig.url, 'streams');
+    await page.getByRole('button', { name: 'New stream' }).click();
+    await page.getByLabel('Name').fill('Left');
+    await page.getByRole('button', { name: 'Create stream' }).click();
+    const created = page.locator('section.stream[data-stream="Left"]');
+    await created.waitFor();
+    expect(await created.textContent()).toMatch(/L24 · 48 kHz · 1 ch · 1 ms/);
+    await created.getByRole('button', { name: 'SDP' }).click();
+    await expect.poll(() => created.locator('pre').textContent()).toMatch(/s=Left[\s\S]*a=rtpmap:\d+ L24\/48000\/1/);
+  });
+
+  it('patches the new stream to a speaker and feeds it the left source channel', async () => {
+    await visit(page, rig.url, 'speakers');
+    const kh = card('KH 120 left');
+    await kh.getByLabel('Stream', { exact: true }).selectOption({ label: 'Left' });
+    await expect.poll(() => kh.locator('.feed').textContent()).toMatch(/Fed by\s*Left channel 1/);
+    await kh.getByLabel('Source', { exact: true }).selectOption({ label: 'Left' });
+    await expect.poll(() => meterDb('KH 120 left'), { timeout: 10_000 }).toBeGreaterThan(-40);
+  });
+
+  it('lowers the gain and the meter follows', async () => {
+    const before = await meterDb('KH 120 left');
+    await card('KH 120 left').getByLabel('KH 120 left gain in dB').fill('-24');
+    await expect.poll(() => meterDb('KH 120 left'), { timeout: 10_000 }).toBeLessThan(before - 18);
+    const after = await meterDb('KH 120 left');
+    expect(after).toBeGreaterThan(-60);
+  });
+
+  it('greys out the 44.1 kHz stream in the RX patch view, with its reason', async () => {
+    const item = card('KH 120 left').locator('.rx-list li[data-stream="CD rip 44k1"]');
+    await expect.poll(() => item.getAttribute('class')).toBe('unplayable');
+    expect(await item.getAttribute('aria-disabled')).toBe('true');
+    expect(await item.locator('.rx-reason').textContent()).toBe('Cannot play — wrong rate: stream is 44.1 kHz, speaker is set to 48 kHz');
+    expect(await card('KH 120 left').locator('.rx-list li[data-stream="Right"]').getAttribute('class')).toBe('playable');
+  });
+
+  it('plays and seeks a FLAC in the Player', async () => {
+    await visit(page, rig.url, 'player');
+    await page.getByRole('button', { name: 'Add E2E Tone to the queue' }).click();
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => page.getByTestId('player-state').textContent(), { timeout: 10_000 }).toMatch(/^playing/);
+    expect(await page.getByTestId('now-title').textContent()).toBe('E2E Tone');
+    const seek = page.getByLabel('Seek');
+    await seek.fill('20');
+    await seek.blur();
+    const position = async () => {
+      const r = await page.evaluate(() => fetch('/api/v1/player').then((x) => x.json() as Promise<{ positionS: number }>));
+      return r.positionS;
+    };
+    await expect.poll(position, { timeout: 5_000 }).toBeGreaterThanOrEqual(19.5);
+    await expect.poll(() => page.getByTestId('position').textContent(), { timeout: 5_000 }).toMatch(/^0:2\d$/);
+  });
+
+  it('has screenshots and no serious axe-core violations on every page, desktop and tablet', async () => {
+    const problems: string[] = [];
+    for (const [width, viewport] of Object.entries(VIEWPORTS)) {
+      await page.setViewportSize(viewport);
+      for (const id of PAGES) {
+        await visit(page, rig.url, id);
+        await page.waitForTimeout(300);
+        await screenshot(page, `${id}-${width}`);
+        for (const v of await axeSerious(page)) problems.push(`${id} @${width}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      }
+    }
+    // Dark theme: follows the system preference of a fresh page.
+    const dark = await browser.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'dark' });
+    for (const id of ['overview', 'speakers', 'player'] as const) {
+      await visit(dark, rig.url, id);
+      expect(await dark.locator('html').getAttribute('data-theme')).toBe('dark');
+      await screenshot(dark, `${id}-desktop-dark`);
+      for (const v of await axeSerious(dark)) problems.push(`${id} dark: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    }
+    await dark.close();
+    await page.setViewportSize(VIEWPORTS.desktop);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the PTP state change on the Overview within 10 s of killing the grandmaster', async () => {
+    await visit(page, rig.url, 'overview');
+    await expect.poll(() => page.getByTestId('overview-ptp-state').textContent()).toMatch(/^locked/);
+    rig.gm.child.kill('SIGKILL');
+    const t0 = Date.now();
+    await expect.poll(() => page.getByTestId('overview-ptp-state').textContent(), { timeout: 10_000, interval: 100 }).not.toMatch(/^locked/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    await expect.poll(() => page.locator('.warning.ptp').count()).toBe(1);
+    await screenshot(page, 'overview-desktop-gm-lost');
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The console's end-to-end rig: a namespace LAN with a ptp4l grandmaster and follower, the real daemon
+ * (`aes67 serve`) attached to the follower in the sender namespace, a FLAC library, and Debian's Chromium
+ * started inside that namespace so it reaches the daemon on the namespace's loopback.
+ * Every ptp4l has `free_running 1` and runs under `setpriv --bounding-set -sys_time`.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ptp4lConfig } from '@aes67/ptp';
+import { createLan, type Lan } from '../harness/netns.js';
+import { collect, interrupt, waitFor } from '../harness/process.js';
+import { CLI } from '../harness/sender.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface Ptp4l {
+  child: ChildProcess;
+  socket: string;
+  log: () => string;
+}
+
+export interface Rig {
+  lan: Lan;
+  dir: string;
+  gm: Ptp4l;
+  follower: Ptp4l;
+  daemon: ChildProcess;
+  daemonLog: () => string;
+  /** http://127.0.0.1:<port> inside the sender namespace. */
+  url: string;
+  /** A script that starts Chromium inside the sender namespace, for playwright's executablePath. */
+  chromium: string;
+  down(): Promise<void>;
+}
+
+function startPtp4l(lan: Lan, host: string, dir: string, role: 'gm' | 'follower'): Ptp4l {
+  const h = lan.hosts[host];
+  const socket = join(dir, `ptp4l-${host}.sock`);
+  const cfg = join(dir, `ptp4l-${host}.cfg`);
+  const gm = role === 'gm';
+  writeFileSync(cfg, ptp4lConfig({
+    interface: h.ifname, socketPath: socket, safeForTests: true, timestamping: 'software', dscp: false, domain: 0,
+    followerOnly: !gm, priority1: gm ? 10 : 250, priority2: gm ? 128 : 255,
+  }));
+  if (!/^free_running\s+1$/m.test(readFileSync(cfg, 'utf8'))) throw new Error('refusing to start ptp4l without free_running 1');
+  const child = lan.spawn(host, 'setpriv', ['--bounding-set', '-sys_time', 'ptp4l', '-f', cfg, '-i', h.ifname, '-m', '-q']);
+  const out = collect(child);
+  return { child, socket, log: () => out.out() + out.err() };
+}
+
+/** A 30 s stereo FLAC with tags, so the Player has a title, artist and duration to show and room to seek. */
+function makeLibrary(dir: string): string {
+  const lib = join(dir, 'music');
+  mkdirSync(lib);
+  const flac = join(lib, 'e2e-tone.flac');
+  execFileSync('sox', ['-n', '-r', '48000', '-c', '2', '-b', '24', flac, 'synth', '30', 'sine', '440', 'sine', '660', 'gain', '-12']);
+  execFileSync('metaflac', ['--set-tag=TITLE=E2E Tone', '--set-tag=ARTIST=Console Test', '--set-tag=ALBUM=Fixtures', '--set-tag=TRACKNUMBER=1', flac]);
+  return lib;
+}
+
+export interface RigOptions {
+  /** Streams and speakers written into the daemon's config before it starts. */
+  streams: Record<string, unknown>[];
+  speakers: Record<string, unknown>[];
+  routing: Record<string, unknown>;
+}
+
+export async function startRig(opts: RigOptions): Promise<Rig> {
+  const dir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
+  chmodSync(dir, 0o755);
+  const lan = await createLan(['gm', 'sender'], { subnet: 78 });
+  const cleanup = async () => {
+    await lan.down();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const gm = startPtp4l(lan, 'gm', dir, 'gm');
+    const follower = startPtp4l(lan, 'sender', dir, 'follower');
+    await waitFor(() => /UNCALIBRATED/.test(follower.log()), 30_000, 'the follower to pick the grandmaster');
+    // free_running keeps the follower UNCALIBRATED; declaring sync certain lets it reach SLAVE.
+    const pmc = await lan.run('sender', 'pmc', ['-u', '-b', '0', '-s', follower.socket, '-i', join(dir, 'pmc.sock'), 'SET SYNCHRONIZATION_UNCERTAIN_NP 0'], { timeoutMs: 10_000 });
+    if (pmc.code !== 0) throw new Error(`pmc failed: ${pmc.stderr}`);
+    await waitFor(() => /to SLAVE/.test(follower.log()), 10_000, 'the follower to reach SLAVE');
+
+    const config = join(dir, 'aes67.json');
+    writeFileSync(config, JSON.stringify({
+      version: 1,
+      interface: lan.hosts.sender.ifname,
+      http: { host: '127.0.0.1', port: 0 },
+      auth: { passwordHash: null, token: null },
+      sap: { intervalS: 1 },
+      ravenna: { enabled: false, rtspPort: 0 },
+      ptp: { mode: 'attach', socket: follower.socket, interface: null, domain: 0, priority1: 250, timestamping: 'software', freeRunning: true, policy: 'keep-streaming' },
+      player: { library: makeLibrary(dir) },
+      streams: opts.streams,
+      speakers: opts.speakers,
+      routing: opts.routing,
+    }, null, 1));
+    const daemon = lan.spawn('sender', process.execPath, [CLI, 'serve', '--config', config, '--json']);
+    const out = collect(daemon);
+    await waitFor(() => /"console":/.test(out.out()) || daemon.exitCode !== null, 30_000, 'the daemon to print its URL');
+    const m = /"console":"(http:\/\/[^"]+?)\/?"/.exec(out.out());
+    if (!m) throw new Error(`daemon did not start: ${out.err()}`);
+
+    const chromium = join(dir, 'chromium-in-ns.sh');
+    writeFileSync(chromium, `#!/bin/sh\nexec ip netns exec ${lan.hosts.sender.ns} ${CHROMIUM} "$@"\n`);
+    chmodSync(chromium, 0o755);
+    return {
+      lan, dir, gm, follower, daemon, url: m[1], chromium,
+      daemonLog: () => out.err(),
+      async down() {
+        if (daemon.exitCode === null && daemon.signalCode === null) await interrupt(daemon);
+        await cleanup();
+      },
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
