@@ -26,8 +26,10 @@ describe('daemon API without auth (loopback)', () => {
       ['2', 'aes67-sender 2 Right', '239.69.0.2'],
     ]);
     await new Promise((r) => setTimeout(r, 300));
-    const b = (await (await d.api$('/streams/1')).json()) as { counters: { packets: number } };
+    const b = (await (await d.api$('/streams/1')).json()) as { counters: { packets: number }; dscp: unknown };
     expect(b.counters.packets).toBeGreaterThan(a[0].counters.packets);
+    // The DSCP addon builds with the project (npm ci), so packets here are marked AF41.
+    expect(b.dscp).toEqual({ requested: 34, marked: true });
     const sdp = await d.api$('/streams/2/sdp');
     expect(sdp.headers.get('content-type')).toMatch(/^application\/sdp/);
     expect(await sdp.text()).toContain('c=IN IP4 239.69.0.2/32');

@@ -108,8 +108,7 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
       ...cfg,
       counters: { packets: c?.packets ?? 0, bytes: c?.bytes ?? 0, latePackets: c?.latePackets ?? 0, maxLatenessUs: c?.maxLatenessUs ?? 0, underruns: c?.underruns ?? 0 },
       meters: this.meters.get(cfg.id) ?? { peakDb: new Array<null>(cfg.channels).fill(null), rmsDb: new Array<null>(cfg.channels).fill(null), clips: 0 },
-      // The engine's sockets do not set DSCP yet; say so rather than pretend.
-      dscp: { requested: 34, marked: false, reason: 'the RTP engine does not mark DSCP' },
+      dscp: c ? { requested: c.dscp.requested, marked: c.dscp.marked, ...(c.dscp.reason ? { reason: c.dscp.reason } : {}) } : { requested: 34, marked: false, reason: 'the stream is not sending' },
       ...(live.error ? { error: live.error } : {}),
     };
   }
