@@ -194,10 +194,11 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
       const d = (rows[k].ts - rows[k - 1].ts) | 0;
       if (d !== 48) jumps.push(d);
     }
-    // Each step moves media time by 1 s = 48000 samples (plus up to one packet from re-aligning to the grid).
+    // Each step moves media time by 1 s = 48000 samples, plus one packet from re-aligning to the grid and
+    // however late the pacer was when it re-anchored to "now" (a loaded 2-core VM stalls for some ms).
     expect(jumps).toHaveLength(2);
-    expect(Math.abs(jumps[0] - 48048)).toBeLessThanOrEqual(48);
-    expect(Math.abs(jumps[1] + 47952)).toBeLessThanOrEqual(48);
+    expect(Math.abs(jumps[0] - 48048)).toBeLessThanOrEqual(480);
+    expect(Math.abs(jumps[1] + 47952)).toBeLessThanOrEqual(480);
     for (let k = 2; k < rows.length; k++) {
       if (rows[k].time - rows[k - 2].time < 0.25) expect.fail(`3 packets within ${(rows[k].time - rows[k - 2].time) * 1000} us at packet ${k}`);
     }

@@ -21,7 +21,7 @@ export function exited(child: ChildProcess, timeoutMs: number): Promise<number> 
 }
 
 /** Stops a recorder with SIGINT so it finalises its file, and waits for it. */
-export async function interrupt(child: ChildProcess, timeoutMs = 10_000): Promise<number> {
+export async function interrupt(child: ChildProcess, timeoutMs = 30_000): Promise<number> {
   if (child.exitCode !== null) return child.exitCode;
   child.kill('SIGINT');
   return exited(child, timeoutMs);
