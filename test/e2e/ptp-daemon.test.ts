@@ -7,13 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSap, type SapPacket } from '@aes67/sap';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
 import { collect, interrupt, waitFor } from '../harness/process.js';
 import { CLI, SAP_LISTEN } from '../harness/sender.js';
+import { writeDaemonConfig } from '../harness/daemon-config.js';
 import { clockIdentity, declareSyncCertain, startPtp4l, type Ptp4l } from '../ptp/rig.js';
 
 const enabled = requireNetns('PTP daemon tests (real ptp4l in namespaces)');
@@ -76,25 +77,7 @@ describe.runIf(enabled)('daemon with PTP from a real ptp4l', () => {
     stops.push(() => interrupt(tshark));
     await waitFor(() => tsharkLog.err().includes('Capturing on'), 15_000, 'tshark');
 
-    const config = join(dir, 'config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        version: 1,
-        interface: lan.hosts.sender.ifname,
-        http: { host: '127.0.0.1', port: 18167 },
-        auth: { passwordHash: null, token: null },
-        sap: { intervalS: 1 },
-        ravenna: { enabled: false, rtspPort: 0 },
-        ptp: { mode: 'attach', socket: follower.socketPath, interface: null, domain: 0, priority1: 250, timestamping: 'software', freeRunning: false, policy: 'keep-streaming' },
-        player: { library: dir },
-        streams: [
-          { id: 's1', name: 'ptp test', address: GROUP, port: 5004, ttl: 32, encoding: 'L24', sampleRate: 48000, channels: 1, ptimeUs: 1000, payloadType: 96, enabled: true, sessionId: '424242', sdpVersion: '1' },
-        ],
-        speakers: [],
-        routing: { source: 'tone', preset: 'custom', entries: [{ input: 0, streamId: 's1', channel: 0, gainDb: 0 }] },
-      }),
-    );
+    const config = writeDaemonConfig(dir, { iface: lan.hosts.sender.ifname, port: 18167, ptpSocket: follower.socketPath, streams: [{ id: 's1', name: 'ptp test', address: GROUP }], routed: ['s1'] });
     const daemon = lan.spawn('sender', 'node', [CLI, 'serve', '--config', config]);
     const daemonLog = collect(daemon);
     stops.push(() => interrupt(daemon));

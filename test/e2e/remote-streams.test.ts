@@ -4,12 +4,13 @@
  * streams are not listed as remote.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
 import { collect, interrupt } from '../harness/process.js';
 import { CLI } from '../harness/sender.js';
+import { writeDaemonConfig } from '../harness/daemon-config.js';
 import { Agent } from '../sap/agent.js';
 import { exampleFiles } from '../sap/fixtures.js';
 
@@ -54,23 +55,7 @@ describe.runIf(enabled)('remote streams in the daemon API', () => {
   }
 
   it('lists a Dante-style SAP sender with its fields and drops it on deletion', { timeout: 60_000 }, async () => {
-    const config = join(dir, 'config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        version: 1,
-        interface: lan.hosts.sender.ifname,
-        http: { host: '127.0.0.1', port: 18367 },
-        auth: { passwordHash: null, token: null },
-        sap: { intervalS: 1 },
-        ravenna: { enabled: false, rtspPort: 0 },
-        ptp: { mode: 'off', socket: '/var/run/ptp4l', interface: null, domain: 0, priority1: 250, timestamping: 'software', freeRunning: false, policy: 'keep-streaming' },
-        player: { library: dir },
-        streams: [{ id: 'a', name: 'ours', address: '239.69.8.1', port: 5004, ttl: 32, encoding: 'L24', sampleRate: 48000, channels: 1, ptimeUs: 1000, payloadType: 96, enabled: true, sessionId: '77', sdpVersion: '1' }],
-        speakers: [],
-        routing: { source: 'tone', preset: 'custom', entries: [] },
-      }),
-    );
+    const config = writeDaemonConfig(dir, { iface: lan.hosts.sender.ifname, port: 18367, streams: [{ id: 'a', name: 'ours', address: '239.69.8.1' }] });
     const daemon = lan.spawn('sender', 'node', [CLI, 'serve', '--config', config]);
     const log = collect(daemon);
     const dante = Agent.spawn(lan, 'dante');

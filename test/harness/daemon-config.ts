@@ -1,0 +1,46 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface TestStream {
+  id: string;
+  name: string;
+  address: string;
+}
+
+/**
+ * Writes a complete daemon config for a test: the given interface, API port and library, SAP every second,
+ * RAVENNA off, PTP off unless `ptpSocket` attaches it, and mono L24 48 kHz 1 ms streams fed by the tone.
+ */
+export function writeDaemonConfig(
+  dir: string,
+  opts: { iface: string; port: number; streams: TestStream[]; ptpSocket?: string; routed?: string[] },
+): string {
+  const file = join(dir, 'config.json');
+  const config = {
+    version: 1,
+    interface: opts.iface,
+    http: { host: '127.0.0.1', port: opts.port },
+    auth: { passwordHash: null, token: null },
+    sap: { intervalS: 1 },
+    ravenna: { enabled: false, rtspPort: 0 },
+    ptp: {
+      mode: opts.ptpSocket ? 'attach' : 'off',
+      socket: opts.ptpSocket ?? '/var/run/ptp4l',
+      interface: null,
+      domain: 0,
+      priority1: 250,
+      timestamping: 'software',
+      freeRunning: false,
+      policy: 'keep-streaming',
+    },
+    player: { library: dir },
+    streams: opts.streams.map((s, i) => ({
+      ...s, port: 5004, ttl: 32, encoding: 'L24', sampleRate: 48000, channels: 1, ptimeUs: 1000, payloadType: 96, enabled: true,
+      sessionId: String(424242 + i), sdpVersion: '1',
+    })),
+    speakers: [],
+    routing: { source: 'tone', preset: 'custom', entries: (opts.routed ?? []).map((streamId, input) => ({ input, streamId, channel: 0, gainDb: 0 })) },
+  };
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
