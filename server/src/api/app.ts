@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import type { Server } from 'node:http';
 import { UserError } from '../errors.js';
 import type { HistorySample } from '@aes67/ptp';
-import type { PtpView } from '../daemon/clock.js';
+import type { PtpView } from '../clock/reference.js';
 
 export interface StreamView {
   id: number;

@@ -6,7 +6,7 @@ import type { ResolvedInterface } from '../net/interface.js';
 import { ConfigStore } from './store.js';
 import { Discovery } from './discovery.js';
 import { Runtime, type LiveStream } from './runtime.js';
-import { ClockReference } from './clock.js';
+import { ClockReference } from '../clock/reference.js';
 import type { InputBus } from './input.js';
 
 export interface StreamView {

@@ -9,7 +9,7 @@ import type { Encoding } from '../rtp/packet.js';
 import type { AudioFormat, AudioSource } from '../audio/types.js';
 import { UserError } from '../errors.js';
 import { feed } from './feeder.js';
-import { ClockReference } from '../daemon/clock.js';
+import { ClockReference } from '../clock/reference.js';
 import type { PtpConfig } from '../config/schema.js';
 
 export interface PlayOptions {
