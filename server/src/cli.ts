@@ -47,6 +47,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`aes67 demo | head -2`) must not take the streams down with it: the
+// status lines are informational, so a closed stdout is ignored and playback carries on.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
