@@ -30,7 +30,7 @@ export interface SkewOptions {
 }
 
 export class SkewController {
-  private readonly target: number;
+  private target: number;
   private readonly maxPpm: number;
   private readonly kpPpm: number;
   private readonly kiPpm: number;
@@ -80,6 +80,16 @@ export class SkewController {
     this.integral = Math.max(-this.maxPpm, Math.min(this.maxPpm, this.integral));
     this.output = Math.max(-this.maxPpm, Math.min(this.maxPpm, p + this.integral));
     return this.output;
+  }
+
+  /**
+   * Moves the level to hold. A live input starts (and restarts after an underrun) wherever its
+   * producer's last write left the level; holding that instead of a fixed number means the first
+   * update sees no error, so there is no proportional kick, and the integral (skew estimate) is kept.
+   */
+  setTarget(levelFrames: number): void {
+    this.target = levelFrames;
+    this.level = NaN;
   }
 
   reset(): void {

@@ -1,0 +1,35 @@
+import { BUS_CHANNELS, type InputBus, type InputInfo } from '../daemon/input.js';
+import { createSignal, type Signal } from './signals.js';
+import { signalProblem, type SignalSpec } from './signal-spec.js';
+
+export interface SignalInputOptions {
+  signal: SignalSpec;
+  /** The program's sample rate. */
+  rate: number;
+  /** Bus inputs 0..channels-1 carry the signal (default 2); the rest are silent. */
+  channels?: number;
+}
+
+const FLOAT: InputInfo = { sourceBits: undefined, resampled: false };
+
+/** A test signal on the daemon's input bus; generated in place, so it never blocks or allocates. */
+export class SignalInput implements InputBus {
+  private readonly signal: Signal;
+  private readonly channels: number;
+
+  constructor(opts: SignalInputOptions) {
+    const problem = signalProblem(opts.signal, opts.rate);
+    if (problem) throw new RangeError(problem);
+    this.channels = opts.channels ?? 2;
+    if (!Number.isInteger(this.channels) || this.channels < 1 || this.channels > BUS_CHANNELS) {
+      throw new RangeError(`a signal input has 1 to ${BUS_CHANNELS} channels, not ${this.channels}`);
+    }
+    this.signal = createSignal(opts.signal, opts.rate);
+  }
+
+  read(out: Float64Array, frames: number): InputInfo {
+    out.fill(0, 0, frames * BUS_CHANNELS);
+    this.signal.render(out, frames, this.channels, BUS_CHANNELS);
+    return FLOAT;
+  }
+}
