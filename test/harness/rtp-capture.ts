@@ -43,13 +43,20 @@ export async function captureRtp(lan: Lan, host: string, pcap: string, port = 50
   };
 }
 
-/** Every place where a packet does not follow its predecessor by exactly one sequence number and one packet of frames. */
-export function rtpDiscontinuities(packets: RtpPacket[], framesPerPacket: number): string[] {
-  const out: string[] = [];
+export interface RtpJump {
+  /** Index of the packet that does not follow its predecessor. */
+  at: number;
+  seqStep: number;
+  tsStep: number;
+}
+
+/** Every packet that does not follow its predecessor by exactly one sequence number and one packet of frames. */
+export function rtpJumps(packets: RtpPacket[], framesPerPacket: number): RtpJump[] {
+  const out: RtpJump[] = [];
   for (let i = 1; i < packets.length; i++) {
-    const a = packets[i - 1];
-    const b = packets[i];
-    if (b.seq !== ((a.seq + 1) & 0xffff) || b.ts !== (a.ts + framesPerPacket) % 2 ** 32) out.push(`#${i}: seq ${a.seq}->${b.seq} ts ${a.ts}->${b.ts}`);
+    const seqStep = (packets[i].seq - packets[i - 1].seq) & 0xffff;
+    const tsStep = (packets[i].ts - packets[i - 1].ts) | 0;
+    if (seqStep !== 1 || tsStep !== framesPerPacket) out.push({ at: i, seqStep, tsStep });
   }
   return out;
 }
