@@ -7,7 +7,8 @@ import { ConfigStore } from './store.js';
 import { Discovery } from './discovery.js';
 import { Runtime, type LiveStream } from './runtime.js';
 import { ClockReference } from '../clock/reference.js';
-import type { InputBus } from './input.js';
+import { DspHost } from './dsp-host.js';
+import type { FeedSource } from './feed-protocol.js';
 
 export interface StreamView {
   id: string;
@@ -31,11 +32,20 @@ export interface StreamView {
 
 export type EventType = 'streams' | 'speakers' | 'routing' | 'player' | 'ptp' | 'remoteStreams';
 
+/**
+ * A DSP worker that keeps failing is a bug restarts will not fix: exit with EX_SOFTWARE so the service
+ * manager (systemd Restart=on-failure) restarts the daemon and the failure shows in its log.
+ */
+function exitForRestart(): void {
+  process.exit(70);
+}
+
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
 
 /** The running sender: configuration store, RTP engine, discovery and PTP, with views for the API. */
 export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [Record<string, Pick<StreamView, 'counters' | 'meters'>>] }> {
   readonly engine = new RtpEngine();
+  readonly dsp: DspHost;
   readonly discovery: Discovery;
   readonly runtime: Runtime;
   readonly clock: ClockReference;
@@ -49,13 +59,15 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
     readonly store: ConfigStore,
     readonly iface: ResolvedInterface,
     readonly log: Logger,
-    playerInput: (rate: number) => InputBus | null,
+    playerInput: (rate: number) => FeedSource | null,
+    onDspFatal: (e: Error) => void = exitForRestart,
   ) {
     super();
     const cfg = store.current;
     this.discovery = new Discovery(iface.address, cfg, log);
     this.clock = new ClockReference(cfg.ptp);
-    this.runtime = new Runtime(this.engine, this.discovery, { address: iface.address, loopback: true }, () => this.clock.refClock(), { input: playerInput }, log);
+    this.dsp = new DspHost(log, onDspFatal);
+    this.runtime = new Runtime(this.engine, this.dsp, this.discovery, { address: iface.address, loopback: true }, () => this.clock.refClock(), { input: playerInput }, log);
     this.engine.on('streamError', (id: number, message: string) => log.error({ engineStream: id, err: message }, 'stream error'));
     this.engine.on('clockStep', (stepMs: number, cause: string) => log.warn({ stepMs, cause }, 'clock step: streams re-anchored'));
     store.on('changed', (next, prev) => void this.onChanged(next, prev));
@@ -127,21 +139,21 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
     return sdp === '' ? undefined : sdp;
   }
 
-  /** Reads the meters (which starts their next window) and returns counters and meters per stream. */
+  /** Reads the meters (the window since the previous call), starts the next, and returns counters and meters per stream. */
   private stats(): Record<string, Pick<StreamView, 'counters' | 'meters'>> {
     for (const live of this.runtime.streams.values()) {
       if (!live.program) continue;
       const m: StreamView['meters'] = { peakDb: [], rmsDb: [], clips: 0 };
       for (let c = 0; c < live.cfg.channels; c++) {
-        const strip = live.program.strip(live.firstChannel + c);
-        if (!strip) continue;
-        const r = strip.readMeter();
-        m.peakDb.push(finiteOrNull(r.peakDb[0]));
-        m.rmsDb.push(finiteOrNull(r.rmsDb[0]));
-        m.clips += strip.clips;
+        const r = live.program.meter(live.firstChannel + c);
+        if (!r) continue;
+        m.peakDb.push(finiteOrNull(r.peakDb));
+        m.rmsDb.push(finiteOrNull(r.rmsDb));
+        m.clips += r.clips;
       }
       this.meters.set(live.cfg.id, m);
     }
+    this.runtime.requestMeters();
     const out: Record<string, Pick<StreamView, 'counters' | 'meters'>> = {};
     for (const v of this.streams()) out[v.id] = { counters: v.counters, meters: v.meters };
     return out;
@@ -153,6 +165,7 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
     await this.store.flush();
     await this.discovery.stop();
     await this.runtime.stop();
+    await this.dsp.stop();
     await this.clock.stop();
     await this.engine.stop();
   }

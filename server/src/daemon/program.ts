@@ -1,46 +1,38 @@
 import type { EngineSource, RtpEngine } from '../rtp/engine.js';
-import { RoutingMatrix } from '../dsp/index.js';
-import { BUS_CHANNELS, type InputBus } from './input.js';
-import { ChannelStrip, type StripSettings } from './channel-strip.js';
+import type { StripSettings } from './channel-strip.js';
+import type { DspHost } from './dsp-host.js';
+import { MeterBoard, PROGRAM_CHANNELS, type MeterValue } from './dsp-protocol.js';
+import type { InputRequest } from './inputs.js';
 
-/** Channels per program: the most mono streams of one rate/ptime group. */
-export const PROGRAM_CHANNELS = 64;
-const BLOCK_MS = 5;
-const REFILL_MS = 5;
+export { PROGRAM_CHANNELS } from './dsp-protocol.js';
+
+/**
+ * Engine ring capacity (rounded up to a power of two: 341 ms at 48 kHz) and the pacer's prefill. The
+ * worker keeps LEAD_MS (mixer.ts) of it filled; the rest is headroom, never latency.
+ */
+const BUFFER_MS = 200;
+const PREFILL_MS = 40;
 
 /**
  * One engine source per (sample rate, packet time): a fixed-width ring whose channel slices are the
  * streams. It runs continuously, so adding or removing a stream never restarts the others, and all
- * streams of a program carry the same RTP timestamp for the same frame. The mixer fills the ring
- * ahead of the pacer: input bus -> routing matrix -> channel strips -> ring.
+ * streams of a program carry the same RTP timestamp for the same frame. The mixing itself runs in the DSP
+ * worker (mixer.ts); this main-thread side owns the channel allocation and forwards settings.
  */
 export class Program {
   readonly source: EngineSource;
   private readonly owner: (string | null)[] = new Array<string | null>(PROGRAM_CHANNELS).fill(null);
-  private readonly strips = new Map<number, ChannelStrip>();
-  private matrix: RoutingMatrix | null = null;
-  private input: InputBus | null = null;
-  private readonly block: number;
-  private readonly bus: Float64Array;
-  private readonly mixed: Float64Array;
-  private readonly mono: Float64Array;
-  private readonly planes: Int32Array[];
-  private running = true;
-  private readonly loop: Promise<void>;
-  muteAll = false;
+  private readonly strips = new Set<number>();
+  private readonly meters = new MeterBoard(PROGRAM_CHANNELS);
 
   constructor(
-    engine: RtpEngine,
+    private readonly engine: RtpEngine,
+    private readonly dsp: DspHost,
     readonly sampleRate: number,
     readonly ptimeUs: number,
   ) {
-    this.source = engine.addSource({ channels: PROGRAM_CHANNELS, sampleRate, ptimeUs, bufferMs: 200, prefillMs: 40 });
-    this.block = Math.round((sampleRate * BLOCK_MS) / 1000);
-    this.bus = new Float64Array(this.block * BUS_CHANNELS);
-    this.mixed = new Float64Array(this.block * PROGRAM_CHANNELS);
-    this.mono = new Float64Array(this.block);
-    this.planes = Array.from({ length: PROGRAM_CHANNELS }, () => new Int32Array(this.block));
-    this.loop = this.run();
+    this.source = engine.addSource({ channels: PROGRAM_CHANNELS, sampleRate, ptimeUs, bufferMs: BUFFER_MS, prefillMs: PREFILL_MS });
+    dsp.addProgram({ id: this.source.id, ring: this.source.ring.handle, sampleRate, meters: this.meters.buffer });
   }
 
   /** First-fit contiguous channels for a stream, or null when the program is full. */
@@ -59,7 +51,7 @@ export class Program {
       if (this.owner[c] !== streamId) continue;
       this.owner[c] = null;
       this.strips.delete(c);
-      this.planes[c].fill(0);
+      this.dsp.freeChannel(this.source.id, c);
     }
   }
 
@@ -68,49 +60,34 @@ export class Program {
   }
 
   setStrip(channel: number, settings: StripSettings): void {
-    const strip = this.strips.get(channel);
-    if (strip) strip.configure(settings);
-    else this.strips.set(channel, new ChannelStrip(this.sampleRate, settings));
+    this.strips.add(channel);
+    this.dsp.setStrip(this.source.id, channel, settings);
   }
 
-  strip(channel: number): ChannelStrip | undefined {
-    return this.strips.get(channel);
+  /** gains[out][in]; null, or no input, mixes silence. */
+  setRouting(gains: number[][] | null, input: InputRequest | null): void {
+    this.dsp.setRouting(this.source.id, gains, input);
   }
 
-  setRouting(matrix: RoutingMatrix | null, input: InputBus | null): void {
-    this.matrix = matrix;
-    this.input = input;
+  /** Whether the channel has a strip (and so will sound the identify tone). */
+  identify(channel: number, seconds: number): boolean {
+    if (!this.strips.has(channel)) return false;
+    this.dsp.identify(this.source.id, channel, seconds);
+    return true;
   }
 
-  private async run(): Promise<void> {
-    const ring = this.source.ring;
-    while (this.running) {
-      // Fill what the pacer has freed, then sleep: the ring holds 200 ms, so a few ms of sleep never
-      // starves it, and the event loop (API, SAP) gets its turn between rounds.
-      while (ring.space() >= this.block) {
-        this.mix();
-        ring.write(this.planes, 0, this.block);
-      }
-      await new Promise((r) => setTimeout(r, REFILL_MS));
-    }
+  /** The channel's last meter reading, or undefined for a channel without a strip. */
+  meter(channel: number): MeterValue | undefined {
+    return this.strips.has(channel) ? this.meters.read(channel) : undefined;
   }
 
-  private mix(): void {
-    const n = this.block;
-    const { matrix, input } = this;
-    // Without routing the mix is exact zeros: claim an integer source so no dither noise is added to it.
-    const info = input && matrix ? input.read(this.bus, n) : { sourceBits: 16, resampled: false };
-    if (matrix && input) matrix.process(this.bus, this.mixed, n);
-    else this.mixed.fill(0);
-    for (const [c, strip] of this.strips) {
-      for (let i = 0; i < n; i++) this.mono[i] = this.mixed[i * PROGRAM_CHANNELS + c];
-      strip.process(this.mono, n, this.planes[c], info, this.muteAll);
-    }
+  /** Starts the next meter window; its reading is there by the next call after this one. */
+  requestMeters(): void {
+    this.meters.request();
   }
 
-  async stop(engine: RtpEngine): Promise<void> {
-    this.running = false;
-    await this.loop;
-    engine.removeSource(this.source.id);
+  stop(): void {
+    this.dsp.removeProgram(this.source.id);
+    this.engine.removeSource(this.source.id);
   }
 }

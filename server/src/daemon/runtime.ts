@@ -1,12 +1,14 @@
 import { buildSdp, type RefClock } from '@aes67/sap';
 import type { Logger } from 'pino';
 import type { RtpEngine, StreamCounters } from '../rtp/engine.js';
-import { RoutingMatrix } from '../dsp/index.js';
 import type { Config, StoredStream } from '../config/schema.js';
 import { channelLabel, describeStream } from '../streams/stream.js';
 import { Program, PROGRAM_CHANNELS } from './program.js';
-import { BUS_CHANNELS, ToneInput, type InputBus } from './input.js';
+import { BUS_CHANNELS } from './input.js';
 import type { Discovery } from './discovery.js';
+import type { DspHost } from './dsp-host.js';
+import type { FeedSource } from './feed-protocol.js';
+import type { InputRequest } from './inputs.js';
 
 export interface LiveStream {
   cfg: StoredStream;
@@ -21,19 +23,21 @@ export interface LiveStream {
 const FLOW_KEYS = ['address', 'port', 'ttl', 'encoding', 'sampleRate', 'channels', 'ptimeUs', 'payloadType', 'enabled'] as const;
 
 export interface PlayerInputs {
-  /** The player's bus at `rate`, or null when the player feeds another rate's program. */
-  input(rate: number): InputBus | null;
+  /** The player's feed for a program at `rate`, or null when it has none for that rate. */
+  input(rate: number): FeedSource | null;
 }
+
+const TONE: InputRequest = { kind: 'tone' };
 
 /** Makes the engine, programs and announcements match the configuration, touching only what changed. */
 export class Runtime {
   readonly streams = new Map<string, LiveStream>();
   private readonly programs = new Map<string, Program>();
-  private readonly tones = new Map<string, ToneInput>();
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly engine: RtpEngine,
+    private readonly dsp: DspHost,
     private readonly discovery: Discovery,
     private readonly node: { address: string; loopback: boolean },
     private readonly clock: () => RefClock,
@@ -63,8 +67,7 @@ export class Runtime {
     for (const [key, p] of this.programs) {
       if (!p.empty) continue;
       this.programs.delete(key);
-      this.tones.delete(key);
-      await p.stop(this.engine);
+      p.stop();
     }
     this.configureMix(cfg);
   }
@@ -80,9 +83,8 @@ export class Runtime {
     const key = `${rate}/${ptimeUs}`;
     let p = this.programs.get(key);
     if (!p) {
-      p = new Program(this.engine, rate, ptimeUs);
+      p = new Program(this.engine, this.dsp, rate, ptimeUs);
       this.programs.set(key, p);
-      this.tones.set(key, new ToneInput(rate));
     }
     return p;
   }
@@ -161,10 +163,10 @@ export class Runtime {
         });
       }
     }
-    for (const [key, p] of this.programs) {
-      const gains = rows.get(p);
-      const input = cfg.routing.source === 'tone' ? (this.tones.get(key) ?? null) : this.player.input(p.sampleRate);
-      p.setRouting(gains ? new RoutingMatrix(BUS_CHANNELS, PROGRAM_CHANNELS, gains) : null, input);
+    for (const p of this.programs.values()) {
+      const feed = cfg.routing.source === 'player' ? this.player.input(p.sampleRate) : null;
+      const input: InputRequest | null = cfg.routing.source === 'tone' ? TONE : feed && { kind: 'player', source: feed };
+      p.setRouting(rows.get(p) ?? null, input);
     }
   }
 
@@ -173,20 +175,23 @@ export class Runtime {
   }
 
   setMuteAll(mute: boolean): void {
-    for (const p of this.programs.values()) p.muteAll = mute;
+    this.dsp.setMuteAll(mute);
   }
 
   identify(streamId: string, channel: number, seconds: number): boolean {
     const live = this.streams.get(streamId);
-    const strip = live?.program?.strip(live.firstChannel + channel);
-    strip?.identify(seconds);
-    return strip !== undefined;
+    return live?.program?.identify(live.firstChannel + channel, seconds) ?? false;
+  }
+
+  /** Starts the next meter window of every program (Program.meter() reads the one before). */
+  requestMeters(): void {
+    for (const p of this.programs.values()) p.requestMeters();
   }
 
   async stop(): Promise<void> {
     await this.chain;
     for (const live of [...this.streams.values()]) this.tearDown(live);
-    for (const p of this.programs.values()) await p.stop(this.engine);
+    for (const p of this.programs.values()) p.stop();
     this.programs.clear();
   }
 }

@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { openAudioFile } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import { ApiError } from '../api/errors.js';
-import type { InputBus } from '../daemon/input.js';
-import { PlayerBus, type BusListener } from './bus.js';
+import { FeedLink } from '../daemon/feed-link.js';
+import type { FeedSource, FromFeed } from '../daemon/feed-protocol.js';
 import type { Track } from './metadata.js';
 
 export type PlayerState = 'stopped' | 'playing' | 'paused';
@@ -29,20 +30,21 @@ const RESTART_AFTER_S = 3;
 const WAIT_MS = 10;
 
 /**
- * Queue and transport. One decoder runs ahead of playback into a bus per program rate; what the mixer
- * reads back decides what is "current", so the state follows what is heard, not what is decoded.
- * Every jump (seek, next, queue edit under playback) starts a new decoder generation.
+ * Queue and transport. One decoder runs ahead of playback and posts source-rate audio to the DSP worker,
+ * which resamples it for every program rate (player/bus.ts); what the mixer there reads back decides what
+ * is "current", so the state follows what is heard, not what is decoded. Every jump (seek, next, queue
+ * edit under playback) starts a new decoder generation; reports of an older one are ignored.
  */
-export class Player extends EventEmitter<{ changed: [PlayerView] }> implements BusListener {
+export class Player extends EventEmitter<{ changed: [PlayerView] }> implements FeedSource {
   private queue: Entry[] = [];
   private state: PlayerState = 'stopped';
   private currentId: string | null = null;
   private positionS = 0;
   private error: string | undefined;
-  private readonly buses = new Map<number, PlayerBus>();
+  /** The feed into the current DSP worker; null until a program reads the player. */
+  private link: FeedLink | null = null;
   private gen = 0;
   private decodingId: string | null = null;
-  private decoderDone = true;
   private nextEntryId = 1;
   private tick: NodeJS.Timeout;
 
@@ -53,10 +55,24 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements B
     this.tick.unref();
   }
 
-  input(rate: number): InputBus {
-    let bus = this.buses.get(rate);
-    if (!bus) this.buses.set(rate, (bus = new PlayerBus(rate, this)));
-    return bus;
+  /** The player as a program's input. One feed serves every rate: the worker resamples per program. */
+  input(_rate: number): FeedSource {
+    return this;
+  }
+
+  /** A new DSP worker's port. Whatever the previous one held is gone: decode again from what was heard. */
+  connect(): MessagePort {
+    this.link?.close();
+    const { port1, port2 } = new MessageChannel();
+    this.link = new FeedLink(port1, (m) => this.onFeed(m));
+    this.link.playing(this.state === 'playing');
+    if (this.state !== 'stopped') this.jump(this.currentId, this.positionS);
+    return port2;
+  }
+
+  private setState(state: PlayerState): void {
+    this.state = state;
+    this.link?.playing(state === 'playing');
   }
 
   view(): PlayerView {
@@ -120,16 +136,16 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements B
   play(): void {
     if (this.queue.length === 0) throw new ApiError(409, 'empty_queue', 'the queue is empty');
     this.error = undefined;
-    if (this.state === 'paused') this.state = 'playing';
+    if (this.state === 'paused') this.setState('playing');
     else if (this.state === 'stopped') {
-      this.state = 'playing';
+      this.setState('playing');
       this.jump(this.currentId ?? this.queue[0].track.id, this.positionS);
     }
     this.changed();
   }
 
   pause(): void {
-    if (this.state === 'playing') this.state = 'paused';
+    if (this.state === 'playing') this.setState('paused');
     this.changed();
   }
 
@@ -162,42 +178,31 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements B
   /** Continue from `id` at `positionS` (null: past the end, which stops). */
   private jump(id: string | null, positionS: number): void {
     this.gen++;
-    for (const bus of this.buses.values()) bus.clear();
+    const decoding = id !== null && this.state !== 'stopped';
+    this.link?.clear(this.gen, decoding);
     this.currentId = id;
     this.positionS = positionS;
-    if (id === null) {
-      this.state = 'stopped';
-      this.decoderDone = true;
-      return;
-    }
-    if (this.state !== 'stopped') void this.decode(this.gen, id, positionS);
+    if (id === null) this.setState('stopped');
+    if (decoding) void this.decode(this.gen, id, positionS);
   }
 
-  // BusListener, called from the mixer: cheap, never throws.
-  playing(): boolean {
-    return this.state === 'playing';
-  }
-
-  drained(): boolean {
-    return this.decoderDone;
-  }
-
-  progress(entryId: string | null, positionS: number): void {
-    if (entryId === null) {
+  /** What the worker's mixer heard. Only while playing, as when the mixer asked the player synchronously. */
+  private onFeed(m: FromFeed): void {
+    if (m.gen !== this.gen || this.state !== 'playing') return;
+    if (m.entryId === null) {
       this.currentId = null;
       this.positionS = 0;
-      this.state = 'stopped';
-      queueMicrotask(() => this.changed());
+      this.setState('stopped');
+      this.changed();
       return;
     }
-    const moved = entryId !== this.currentId;
-    this.currentId = entryId;
-    this.positionS = positionS;
-    if (moved) queueMicrotask(() => this.changed());
+    const moved = m.entryId !== this.currentId;
+    this.currentId = m.entryId;
+    this.positionS = m.positionS;
+    if (moved) this.changed();
   }
 
   private async decode(gen: number, firstId: string, startS: number): Promise<void> {
-    this.decoderDone = false;
     let id: string | null = firstId;
     let skipS = startS;
     while (id !== null && gen === this.gen) {
@@ -209,12 +214,10 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements B
       const i = this.index(id);
       id = i === null ? null : (this.queue[i + 1]?.track.id ?? null);
     }
-    if (gen !== this.gen) return;
-    for (const bus of this.buses.values()) bus.end();
-    this.decoderDone = true;
+    if (gen === this.gen) this.link?.end();
   }
 
-  /** One file into the buses; a file that fails is reported and skipped, the stream carries on. */
+  /** One file into the feed; a file that fails is reported and skipped, the stream carries on. */
   private async decodeOne(gen: number, entry: Entry, skipS: number): Promise<void> {
     let src: AudioSource | undefined;
     try {
@@ -227,12 +230,12 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements B
         skip -= off;
         if (off === block.frames) continue;
         if (!started) {
-          for (const bus of this.buses.values()) bus.startTrack(entry.track.id, skipS, fmt);
+          this.link?.track(entry.track.id, skipS, fmt);
           started = true;
         }
-        while (gen === this.gen && !this.hasSpace(block.frames - off, fmt.sampleRate)) await new Promise((r) => setTimeout(r, WAIT_MS));
+        while (gen === this.gen && !(this.link?.room(block.frames - off) ?? false)) await new Promise((r) => setTimeout(r, WAIT_MS));
         if (gen !== this.gen) return;
-        for (const bus of this.buses.values()) bus.feed(block.channels, off, block.frames - off);
+        this.link?.data(block.channels, off, block.frames - off);
       }
     } catch (e) {
       if (gen !== this.gen) return;
@@ -244,17 +247,9 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements B
     }
   }
 
-  /**
-   * Room in every bus a program is reading. With none reading (routing not on the player), nothing is
-   * heard, so the decoder waits instead of racing through the queue.
-   */
-  private hasSpace(frames: number, rate: number): boolean {
-    const active = [...this.buses.values()].filter((b) => b.active);
-    return active.length > 0 && active.every((b) => b.spaceFor(frames, rate));
-  }
-
   stop(): void {
     this.gen++;
     clearInterval(this.tick);
+    this.link?.close();
   }
 }

@@ -1,0 +1,83 @@
+/**
+ * The DSP worker: every program's mixing (inputs, resampling, routing, channel strips, quantising, meters)
+ * runs here and writes straight into the engine source rings, so nothing on the main thread (API handlers,
+ * SAP, decoding, garbage collection) can starve the pacer. Commands arrive as messages (dsp-protocol.ts);
+ * a command it does not understand is a bug and ends the worker, which the host restarts.
+ */
+import { parentPort } from 'node:worker_threads';
+import { Mixer } from './mixer.js';
+import { createInput } from './inputs.js';
+import { FeedHub } from '../player/bus.js';
+import type { FromDsp, ToDsp } from './dsp-protocol.js';
+
+/** Sleep between rounds; each round tops every ring up to its lead. */
+const REFILL_MS = 5;
+
+const port = parentPort!;
+const mixers = new Map<number, Mixer>();
+const feeds = new Map<number, FeedHub>();
+let muteAll = false;
+
+function post(m: FromDsp): void {
+  port.postMessage(m);
+}
+
+function mixer(id: number): Mixer | undefined {
+  return mixers.get(id);
+}
+
+function handle(m: ToDsp): void {
+  switch (m.type) {
+    case 'addProgram':
+      mixers.set(m.program.id, new Mixer(m.program));
+      break;
+    case 'removeProgram':
+      mixers.delete(m.id);
+      break;
+    case 'setStrip':
+      mixer(m.id)?.setStrip(m.channel, m.settings);
+      break;
+    case 'freeChannel':
+      mixer(m.id)?.freeChannel(m.channel);
+      break;
+    case 'setRouting': {
+      const x = mixer(m.id);
+      try {
+        x?.setRouting(m.gains, m.input, (spec) => createInput(spec, x.spec.sampleRate, { feeds }));
+      } catch (e) {
+        post({ type: 'inputFailed', id: m.id, message: (e as Error).message });
+      }
+      break;
+    }
+    case 'identify':
+      mixer(m.id)?.identify(m.channel, m.seconds);
+      break;
+    case 'muteAll':
+      muteAll = m.mute;
+      break;
+    case 'attachFeed':
+      feeds.set(m.feed, new FeedHub(m.port));
+      break;
+    default:
+      throw new Error(`unknown DSP command ${JSON.stringify(m)}`);
+  }
+}
+
+function round(): void {
+  for (const [id, x] of mixers) {
+    try {
+      x.fill(muteAll);
+    } catch (e) {
+      // An input that throws is dropped so the other programs and this one's strips carry on; a throw
+      // without an input to blame is a bug in the mixer itself and ends the worker.
+      if (!x.hasInput) throw e;
+      x.dropInput();
+      post({ type: 'inputFailed', id, message: (e as Error).stack ?? String(e) });
+    }
+    x.serveMeters();
+  }
+  setTimeout(round, REFILL_MS);
+}
+
+port.on('message', handle);
+round();
