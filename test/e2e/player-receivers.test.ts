@@ -5,9 +5,9 @@
  * 44.1 -> 48 kHz), and a truncated and a corrupt file mid-queue skipped with error events while the RTP
  * flow stays continuous and the next track arrives intact. One daemon and LAN for all cases.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
@@ -69,9 +69,13 @@ describe.runIf(enabled)('player to real receivers (issue 6)', () => {
     }
     await d.watchEvents();
   }, 30_000);
+  // Recordings and captures stay for a look only when something failed.
+  let failed = false;
+  afterEach((ctx) => void (failed ||= ctx.task.result?.state === 'fail'));
   afterAll(async () => {
     await d?.stop();
     await lan?.down();
+    if (!failed) for (const dir of [lib, work]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** A file's channels as `flac -d` decodes them, 24-bit-scaled like the streams. */
