@@ -13,6 +13,8 @@ PACKAGES=(
   linuxptp                    # ptp4l and pmc for the PTP tests
   flac                        # reference decoder (flac -d) and test-file encoder
   sox                         # test signal generator
+  mpd                         # Music Player Daemon: its pipe output feeds aes67 play (issue 6 test)
+  mpc                         # ...and its command-line client drives it
   iproute2                    # ip netns, veth, bridge
   util-linux                  # setpriv (runs ptp4l without CAP_SYS_TIME)
   curl                        # RTSP DESCRIBE client and API checks

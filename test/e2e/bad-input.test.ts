@@ -36,9 +36,10 @@ describe('aes67 play: bad input', () => {
     writeFileSync(join(dir, 'corrupt.flac'), corrupt);
     writeFileSync(join(dir, 'notes.txt'), 'these are not audio samples\n');
     writeFileSync(join(dir, 'header-only.flac'), bytes.subarray(0, 20));
-    const wav44 = join(dir, 'cd.wav');
-    execFileSync('sox', ['-n', '-r', '44100', '-b', '16', '-c', '2', wav44, 'synth', '0.2', 'sine', '1000']);
-    execFileSync('flac', ['-s', '-f', wav44, '-o', join(dir, 'cd.flac')]);
+    // 44.1 kHz is resampled since issue 6; a rate with no practical ratio to 48 kHz is still refused.
+    const odd = join(dir, 'odd.wav');
+    execFileSync('sox', ['-n', '-r', '47999', '-b', '16', '-c', '2', odd, 'synth', '0.2', 'sine', '1000']);
+    execFileSync('flac', ['-s', '-f', odd, '-o', join(dir, 'odd.flac')]);
   });
 
   const cases: { name: string; args: () => string[]; message: RegExp }[] = [
@@ -47,7 +48,7 @@ describe('aes67 play: bad input', () => {
     { name: 'a corrupt FLAC', args: () => [join(dir, 'corrupt.flac'), '--interface', 'lo'], message: /corrupt\.flac: (truncated or corrupt FLAC|corrupt FLAC data)/ },
     { name: 'a FLAC cut inside its header', args: () => [join(dir, 'header-only.flac'), '--interface', 'lo'], message: /truncated FLAC header/ },
     { name: 'an unsupported format', args: () => [join(dir, 'notes.txt'), '--interface', 'lo'], message: /notes\.txt: unsupported format/ },
-    { name: 'an unsupported sample rate', args: () => [join(dir, 'cd.flac'), '--interface', 'lo'], message: /44100 Hz is not supported/ },
+    { name: 'an unsupported sample rate', args: () => [join(dir, 'odd.flac'), '--interface', 'lo'], message: /odd\.flac: 47999 Hz cannot be converted to 48000 Hz/ },
     { name: 'a bad interface name', args: () => [good, '--interface', 'nosuch0'], message: /no such interface 'nosuch0'/ },
     { name: 'an interface address not on this host', args: () => [good, '--interface', '192.0.2.77'], message: /no interface has the address 192\.0\.2\.77/ },
     { name: 'an address outside multicast', args: () => [good, '--interface', 'lo', '--address', '10.1.2.3'], message: /10\.1\.2\.3 is not a multicast address/ },

@@ -78,28 +78,27 @@ export class PcmDecoder {
     return Math.floor((bytes + this.carried) / this.bytesPerFrame);
   }
 
-  /** Decodes the complete frames of (carried bytes + chunk) into `out`; returns the frame count. */
-  decode(chunk: Uint8Array, out: Int32Array): number {
+  /**
+   * Decodes the complete frames of (carried bytes + the first `length` bytes of chunk) into `out`;
+   * returns the frame count. Allocates nothing.
+   */
+  decode(chunk: Uint8Array, out: Int32Array, length = chunk.length): number {
     const bpf = this.bytesPerFrame;
-    if (out.length < this.maxFrames(chunk.length) * this.channels) throw new RangeError('decode output too small');
+    if (out.length < this.maxFrames(length) * this.channels) throw new RangeError('decode output too small');
     let pos = 0;
     let frames = 0;
     if (this.carried > 0) {
-      const take = Math.min(bpf - this.carried, chunk.length);
-      this.carry.set(chunk.subarray(0, take), this.carried);
-      this.carried += take;
-      pos = take;
+      while (this.carried < bpf && pos < length) this.carry[this.carried++] = chunk[pos++];
       if (this.carried < bpf) return 0;
       this.samples(this.carry, 0, this.channels, out, 0);
       this.carried = 0;
       frames = 1;
     }
-    const whole = Math.floor((chunk.length - pos) / bpf);
+    const whole = Math.floor((length - pos) / bpf);
     this.samples(chunk, pos, whole * this.channels, out, frames * this.channels);
     frames += whole;
     pos += whole * bpf;
-    this.carry.set(chunk.subarray(pos), 0);
-    this.carried = chunk.length - pos;
+    while (pos < length) this.carry[this.carried++] = chunk[pos++];
     return frames;
   }
 

@@ -1,15 +1,34 @@
 import { parseArgs } from 'node:util';
-import { openAudioFile } from '../audio/open.js';
 import { demoSource } from '../audio/demo-source.js';
+import { SIGNAL_SYNTAX } from '../audio/signal-spec.js';
 import { resolveInterface } from '../net/interface.js';
 import { runPlay, type PlayOptions } from '../sender/play-session.js';
 import { UserError } from '../errors.js';
 import { parseEncoding, parseIntOption, parseNumberOption } from './args.js';
+import { playInputs } from '../sender/play-inputs.js';
 
-export const PLAY_USAGE = `Usage: aes67 play <file.flac|file.wav>... --interface <name|ipv4> [options]
+export const PLAY_USAGE = `Usage: aes67 play <input>... --interface <name|ipv4> [options]
 
-Plays the files in order, gapless, as one mono AES67 stream per channel (a stereo file gives
+Plays the inputs in order, gapless, as one mono AES67 stream per channel (a stereo input gives
 stream 1 = left speaker and stream 2 = right speaker on consecutive multicast groups), announced by SAP.
+Inputs at another rate than the streams are resampled; at the same rate they pass bit-exact.
+
+Inputs:
+  file.flac, file.wav      an audio file
+  -                        raw PCM on stdin (MPD's pipe output, arecord); needs --format and --rate
+  <fifo>                   raw PCM from a named pipe (MPD's fifo output); needs --format and --rate
+  ${SIGNAL_SYNTAX}
+
+Raw PCM and live input (docs/live-input.md):
+  --format <f>             s16le, s24le (24 bits in 4 bytes, ALSA S24_LE), s24_3le (3 bytes), s32le, f32le
+                           (arecord's names such as S16_LE and FLOAT_LE work too)
+  --rate <hz>              sample rate of the raw input
+  --channels <n>           channels of the raw input or test signal (default 2)
+  --live                   the producer keeps its own clock (arecord, MPD's fifo output): read it as it
+                           comes, buffer it and compensate the clock skew (one input: - or a FIFO)
+  --live-buffer <ms>       input buffer level live mode holds (default 200)
+  --duration <s>           play each test signal this long (default: endless)
+  --stream-rate <hz>       rate of the streams: 44100, 48000, 88200 or 96000 (default 48000)
 
 Options:
   --interface <name|ipv4>  network interface to send on (required)
@@ -50,6 +69,13 @@ const options = {
   'ptp-domain': { type: 'string', default: '0' },
   'ptp-lock-loss': { type: 'string', default: 'keep-streaming' },
   'ptp-free-running': { type: 'boolean', default: false },
+  format: { type: 'string' },
+  rate: { type: 'string' },
+  channels: { type: 'string' },
+  live: { type: 'boolean', default: false },
+  'live-buffer': { type: 'string', default: '200' },
+  duration: { type: 'string' },
+  'stream-rate': { type: 'string', default: '48000' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -67,8 +93,13 @@ export async function playCommand(argv: string[], demo: boolean): Promise<number
     console.log(demo ? DEMO_USAGE : PLAY_USAGE);
     return 0;
   }
-  if (!demo && positionals.length === 0) throw new UserError('no input files (usage: aes67 play <file.flac>... --interface <if>)');
+  if (!demo && positionals.length === 0) throw new UserError('no input files (usage: aes67 play <file.flac|-|fifo|signal:...>... --interface <if>)');
   if (demo && positionals.length > 0) throw new UserError('demo takes no files; use aes67 play for files');
+  const encoding = parseEncoding(v.encoding);
+  const streamRate = parseIntOption('stream-rate', v['stream-rate'], 8000, 384000);
+  const inputs = demo
+    ? { inputs: [{ label: '<demo>', open: async () => demoSource() }], live: null }
+    : playInputs(positionals, v, { streamRate, bits: encoding === 'L16' ? 16 : 24 });
   const ifSpec = v.interface ?? (demo ? 'lo' : undefined);
   if (!ifSpec) throw new UserError('--interface is required (a name such as eth0, or one of this host\'s IPv4 addresses)');
   const ptimeUs = parseIntOption('ptime', v.ptime, 125, 4000);
@@ -78,13 +109,13 @@ export async function playCommand(argv: string[], demo: boolean): Promise<number
   if (policy !== 'keep-streaming' && policy !== 'mute') throw new UserError(`--ptp-lock-loss must be keep-streaming or mute, not '${policy}'`);
   const ptpInterface = v['ptp-interface'] ? resolveInterface(v['ptp-interface']).name : null;
   const opts: PlayOptions = {
-    open: demo ? async () => demoSource() : (i) => openAudioFile(positionals[i]),
-    inputs: demo ? 1 : positionals.length,
+    ...inputs,
+    streamRate,
     iface: resolveInterface(ifSpec),
     baseAddress: v.address,
     port: parseIntOption('port', v.port, 1, 65535),
     ttl: parseIntOption('ttl', v.ttl, 1, 255),
-    encoding: parseEncoding(v.encoding),
+    encoding,
     ptimeUs,
     payloadType: 96,
     apiHost: '127.0.0.1',

@@ -6,16 +6,38 @@ import { channelLabel, describeStream, type StreamConfig } from '../streams/stre
 import { consecutiveGroups } from '../net/multicast.js';
 import type { ResolvedInterface } from '../net/interface.js';
 import type { Encoding } from '../rtp/packet.js';
+import type { Readable } from 'node:stream';
 import type { AudioFormat, AudioSource } from '../audio/types.js';
+import type { RawSpec } from '../audio/raw-source.js';
 import { UserError } from '../errors.js';
 import { feed } from './feeder.js';
+import { atStreamRate } from './resample-source.js';
+import { describeLive, feedLive } from './live-feed.js';
 import { ClockReference } from '../clock/reference.js';
 import type { PtpConfig } from '../config/schema.js';
 
+export interface PlayInput {
+  label: string;
+  /** The format when known without opening (raw PCM, test signals); files are opened once to read it. */
+  declared?: AudioFormat;
+  open(): Promise<AudioSource>;
+}
+
+/** Raw PCM from a producer with its own clock, played through the skew-compensating buffer. */
+export interface LiveInput {
+  label: string;
+  raw: RawSpec;
+  stream(): Readable;
+  /** Input buffer level to hold, ms. */
+  targetMs: number;
+}
+
 export interface PlayOptions {
-  /** Opens input i; called once to probe and again to play. */
-  open(index: number): Promise<AudioSource>;
-  inputs: number;
+  /** Played in order, gapless; empty when `live` is set. */
+  inputs: PlayInput[];
+  live: LiveInput | null;
+  /** Rate of the streams; inputs at other rates are resampled to it. */
+  streamRate: number;
   iface: ResolvedInterface;
   baseAddress: string;
   port: number;
@@ -34,31 +56,39 @@ export interface PlayOptions {
   err: (line: string) => void;
 }
 
-const SUPPORTED_RATE = 48000;
+/** Live status lines this often. */
+const LIVE_STATUS_MS = 10_000;
+/** A fixed-ratio resampler tabulates one filter row per output phase: refuse ratios needing thousands. */
+const MAX_PHASES = 1000;
 
-async function probe(opts: PlayOptions): Promise<AudioFormat> {
-  let first: AudioFormat | undefined;
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** Channel count of the streams (the widest input), checking every input can be brought to the stream rate. */
+async function probeChannels(opts: PlayOptions): Promise<number> {
+  if (opts.live) return opts.live.raw.channels;
   let channels = 0;
-  for (let i = 0; i < opts.inputs; i++) {
-    const src = await opts.open(i);
-    await src.close();
-    const f = src.format;
-    if (f.sampleRate !== SUPPORTED_RATE) {
-      throw new UserError(
-        `${src.path}: ${f.sampleRate} Hz is not supported yet; streams run at 48000 Hz (convert with: sox in.flac -r 48000 out.flac)`,
-      );
+  for (const input of opts.inputs) {
+    let f = input.declared;
+    if (!f) {
+      const src = await input.open();
+      await src.close();
+      f = src.format;
     }
-    first ??= f;
+    if (opts.streamRate / gcd(opts.streamRate, f.sampleRate) > MAX_PHASES) {
+      throw new UserError(`${input.label}: ${f.sampleRate} Hz cannot be converted to ${opts.streamRate} Hz (an unusual rate; convert it first, e.g. sox in.flac -r ${opts.streamRate} out.flac)`);
+    }
     channels = Math.max(channels, f.channels);
   }
-  if (!first) throw new UserError('no input files');
-  return { ...first, channels };
+  if (channels === 0) throw new UserError('no inputs');
+  return channels;
 }
 
 /** Plays inputs in order as one mono stream per channel; resolves with the exit code. */
 export async function runPlay(opts: PlayOptions): Promise<number> {
-  const format = await probe(opts);
-  const groups = consecutiveGroups(opts.baseAddress, format.channels);
+  const channels = await probeChannels(opts);
+  const groups = consecutiveGroups(opts.baseAddress, channels);
   const engine = new RtpEngine();
   const announcer = new SapAnnouncer({ interfaceAddress: opts.iface.address, intervalMs: opts.sapIntervalMs, ttl: opts.ttl });
   announcer.on('warning', (w) => opts.err(`aes67: warning: ${w}`));
@@ -80,14 +110,21 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
   let failures = 0;
   let server: Awaited<ReturnType<typeof listen>>['server'] | undefined;
   try {
-    const source = engine.addSource({ channels: format.channels, sampleRate: format.sampleRate, ptimeUs: opts.ptimeUs });
+    // Live input keeps its latency in its own buffer; the ring in front of the pacer only has to ride
+    // out timer lateness.
+    const source = engine.addSource({
+      channels,
+      sampleRate: opts.streamRate,
+      ptimeUs: opts.ptimeUs,
+      ...(opts.live ? { bufferMs: 40, prefillMs: 20 } : {}),
+    });
     let version = Math.floor(Date.now() / 1000);
     const streams: { cfg: StreamConfig; engineId: number; sdp: string }[] = [];
     const describeAll = () => {
       for (const s of streams) s.sdp = buildSdp(describeStream(s.cfg, { address: opts.iface.address }, clock.refClock(), version));
     };
-    for (let c = 0; c < format.channels; c++) {
-      const label = channelLabel(c, format.channels);
+    for (let c = 0; c < channels; c++) {
+      const label = channelLabel(c, channels);
       const cfg: StreamConfig = {
         id: c + 1,
         name: `${opts.namePrefix} ${c + 1} ${label}`,
@@ -95,7 +132,7 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
         port: opts.port,
         ttl: opts.ttl,
         encoding: opts.encoding,
-        sampleRate: format.sampleRate,
+        sampleRate: opts.streamRate,
         channels: 1,
         ptimeUs: opts.ptimeUs,
         payloadType: opts.payloadType,
@@ -172,15 +209,36 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     });
-    void feed(source.ring, opts.inputs, {
-      open: opts.open,
-      onError: (_i, e) => {
-        failures++;
-        opts.err(`aes67: error: ${e.message} (skipped)`);
-      },
-      stopped: () => stopping,
-      muted: () => muted,
-    });
+    const bits = opts.encoding === 'L16' ? 16 : 24;
+    const live = opts.live;
+    if (live) {
+      void feedLive({
+        stream: live.stream(),
+        raw: live.raw,
+        ring: source.ring,
+        streamRate: opts.streamRate,
+        bits,
+        targetMs: live.targetMs,
+        statusIntervalMs: LIVE_STATUS_MS,
+        onStatus: (st) => opts.out(describeLive(st, live.raw.rate)),
+        onError: (e) => {
+          failures++;
+          opts.err(`aes67: error: ${live.label}: ${e.message}`);
+        },
+        stopped: () => stopping,
+        muted: () => muted,
+      });
+    } else {
+      void feed(source.ring, opts.inputs.length, {
+        open: async (i) => atStreamRate(await opts.inputs[i].open(), opts.streamRate, bits),
+        onError: (_i, e) => {
+          failures++;
+          opts.err(`aes67: error: ${e.message} (skipped)`);
+        },
+        stopped: () => stopping,
+        muted: () => muted,
+      });
+    }
     await Promise.race([ended, signalled]);
     stopping = true;
   } finally {
