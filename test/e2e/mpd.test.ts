@@ -13,10 +13,11 @@ import { createLan, requireNetns, type Lan } from '../harness/netns.js';
 import { findOffset, firstMismatch, readWav } from '../harness/pcm.js';
 import { collect, interrupt, waitFor } from '../harness/process.js';
 import { CLI } from '../harness/sender.js';
+import { ApiSender, recordSdp } from '../harness/api-recorder.js';
 
 const enabled = requireNetns('MPD pipe output into aes67 play');
 const SECONDS = 8;
-const API = 'http://127.0.0.1:18669/api/v1';
+const API_PORT = 18669;
 
 describe.runIf(enabled)('MPD pipe output feeds aes67 play', () => {
   let lan: Lan;
@@ -39,7 +40,7 @@ describe.runIf(enabled)('MPD pipe output feeds aes67 play', () => {
 
     const { sender } = lan.hosts;
     const socket = join(dir, 'mpd.sock');
-    const command = `node ${CLI} play - --format s16le --rate 48000 --channels 2 --interface ${sender.ifname} --api-port 18669 --sap-interval 1`;
+    const command = `node ${CLI} play - --format s16le --rate 48000 --channels 2 --interface ${sender.ifname} --api-port ${API_PORT} --sap-interval 1`;
     const conf = join(dir, 'mpd.conf');
     writeFileSync(
       conf,
@@ -73,21 +74,12 @@ describe.runIf(enabled)('MPD pipe output feeds aes67 play', () => {
     await mpc('play');
 
     // MPD starts our sender when playback starts; its API serves the SDP ffmpeg needs.
-    const curl = (path: string) => lan.run('sender', 'curl', ['-sf', `${API}${path}`], { timeoutMs: 3000 });
-    const sdps = await poll(async () => {
-      const [a, b] = await Promise.all([curl('/streams/1/sdp'), curl('/streams/2/sdp')]);
-      return a.code === 0 && b.code === 0 ? [a.stdout, b.stdout] : undefined;
-    }, 15_000, () => `the sender's SDPs (MPD: ${mpdLog.err()})`);
-    const recorders = [1, 2].map((id) => {
-      const sdpFile = join(dir, `s${id}.sdp`);
-      writeFileSync(sdpFile, sdps[id - 1]);
-      const out = join(dir, `rec${id}.wav`);
-      const ff = lan.spawn('speaker', 'ffmpeg', ['-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdpFile, '-c:a', 'pcm_s24le', out]);
-      return { ff, log: collect(ff), out };
-    });
+    const api = new ApiSender(lan, 'sender', API_PORT);
+    const sdps = await api.sdps(2, 15_000, () => `MPD: ${mpdLog.err()}`);
+    const recorders = sdps.map((sdp, i) => recordSdp(lan, 'speaker', dir, `rec${i + 1}`, sdp));
 
     // The track ends, MPD closes the pipe, the sender drains and exits: its API goes away.
-    await poll(async () => ((await curl('/streams')).code !== 0 ? true : undefined), (SECONDS + 20) * 1000, () => 'the sender to exit after the track');
+    await api.gone((SECONDS + 20) * 1000);
     expect(mpdLog.err()).not.toMatch(/aes67: (error|internal)/);
     await new Promise((r) => setTimeout(r, 300));
     for (const r of recorders) {
@@ -111,13 +103,3 @@ describe.runIf(enabled)('MPD pipe output feeds aes67 play', () => {
   });
 });
 
-/** Calls `probe` every 200 ms until it returns a value. */
-async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: () => string): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

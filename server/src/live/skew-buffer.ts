@@ -107,6 +107,11 @@ export class SkewBuffer {
     return this.writePos - this.readPos;
   }
 
+  /** Whether pull() plays the producer's audio (false while priming: it returns silence). */
+  get playing(): boolean {
+    return this.running;
+  }
+
   /** True once the producer has ended and every frame has been pulled. */
   get finished(): boolean {
     return this.drained && this.spillStart === this.spillEnd;

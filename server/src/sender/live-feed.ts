@@ -63,6 +63,8 @@ export async function feedLive(opts: LiveFeedOptions): Promise<void> {
       if (space > 0) {
         const n = buffer.pull(out, space);
         if (opts.muted()) out.fill(0, 0, n * ch);
+        // Priming silence stays digital silence; resampled audio is dithered to the stream's depth.
+        quantizer.dither = buffer.playing && !opts.muted();
         quantizer.process(out, q, n * ch);
         for (let c = 0; c < ch; c++) {
           const p = planes[c];
@@ -88,6 +90,6 @@ export async function feedLive(opts: LiveFeedOptions): Promise<void> {
 export function describeLive(s: SkewStats, inRate: number): string {
   const ms = (frames: number) => ((1000 * frames) / inRate).toFixed(1);
   const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
-  const state = s.running ? `buffer ${ms(s.filteredLevel)} ms (holding ${ms(s.targetFrames)} ms)` : `buffering ${ms(s.level)} of ${ms(s.targetFrames)} ms`;
+  const state = s.running ? `buffer ${ms(s.filteredLevel)} ms (target ${ms(s.targetFrames)} ms)` : `buffering ${ms(s.level)} of ${ms(s.targetFrames)} ms`;
   return `live: ${state}, skew ${signed(s.estimatedSkewPpm)} ppm, ratio ${signed(s.ratioPpm)} ppm, underruns ${s.underruns}, overruns ${s.overruns}`;
 }

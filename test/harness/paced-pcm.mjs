@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * A live producer on its own clock, like arecord or MPD's fifo output: writes raw s16le PCM (a 1 kHz
+ * sine on every channel, -6 dBFS) in `chunk`-frame periods, paced in real time at rate * (1 + skew).
+ * Usage: paced-pcm.mjs <out path> <rate> <channels> <seconds> <skew ppm> <chunk frames>
+ */
+import { openSync, writeSync, closeSync } from 'node:fs';
+
+const [out, rate, channels, seconds, skewPpm, chunk] = process.argv.slice(2).map((a, i) => (i === 0 ? a : Number(a)));
+const fd = openSync(out, 'w');
+const total = Math.round(rate * seconds);
+const buf = Buffer.alloc(chunk * channels * 2);
+const started = performance.now();
+for (let sent = 0; sent < total; ) {
+  const n = Math.min(chunk, total - sent);
+  for (let i = 0; i < n; i++) {
+    const v = Math.round(16384 * Math.sin((2 * Math.PI * ((1000 * (sent + i)) % rate)) / rate));
+    for (let c = 0; c < channels; c++) buf.writeInt16LE(v, (i * channels + c) * 2);
+  }
+  writeSync(fd, buf, 0, n * channels * 2);
+  sent += n;
+  // The producer's clock runs (1 + skew) fast: period k is due at k * chunk / (rate * (1 + skew)).
+  const due = started + (1000 * sent) / (rate * (1 + skewPpm * 1e-6));
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+closeSync(fd);
