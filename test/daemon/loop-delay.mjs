@@ -72,7 +72,7 @@ console.log(
   JSON.stringify({
     root,
     seconds,
-    loopDelayMs: { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) },
+    loopDelayMs: { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), p999: ms(h.percentile(99.9)), max: ms(h.max), mean: ms(h.mean) },
     eventLoopUtilisation: Math.round(elu.utilization * 1000) / 1000,
     cpuPercentByThread: busy,
     underruns: under,

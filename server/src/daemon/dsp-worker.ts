@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Mixer } from './mixer.js';
 import { createInput } from './inputs.js';
-import { FeedHub } from '../player/bus.js';
+import { FeedHub } from './feed-hub.js';
 import type { FromDsp, ToDsp } from './dsp-protocol.js';
 
 /** Sleep between rounds; each round tops every ring up to its lead. */

@@ -2,7 +2,7 @@
  * The player's feed into the DSP worker. The main thread decodes files and posts source-rate blocks, track
  * starts, the queue's end and clears over a MessagePort of their own, as one ordered stream: a mark can
  * never overtake the audio it belongs to, and a clear drops exactly what was posted before it. The worker
- * (player/bus.ts FeedHub) resamples per program rate and reports back what is heard. Back-pressure: the
+ * (feed-hub.ts) resamples per program rate and reports back what is heard. Back-pressure: the
  * worker publishes in shared memory how many posted frames its buses have taken; the decoder waits while
  * too many are still queued.
  */

@@ -6,7 +6,7 @@
  */
 import { ToneInput, type InputBus } from './input.js';
 import type { FeedSource } from './feed-protocol.js';
-import type { FeedHub } from '../player/bus.js';
+import type { FeedHub } from './feed-hub.js';
 
 /** What a program reads, as the worker receives it. */
 export type InputSpec =

@@ -1,0 +1,140 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { InputBus } from './input.js';
+import { Status, type FeedFormat, type FromFeed, type ToFeed } from './feed-protocol.js';
+import { PlayerBus, type BusListener } from '../player/bus.js';
+
+/** Source frames moved onto the buses at a time, so a long decoder block never needs a whole bus free. */
+const CHUNK = 1024;
+/** The main thread hears of the position this often (and at once when the entry changes). */
+const PROGRESS_MS = 50;
+
+type Item = { type: 'track'; entryId: string; startS: number; format: FeedFormat } | { type: 'data'; samples: Int32Array; channels: number; done: number } | { type: 'end' };
+
+/**
+ * The DSP worker's end of a player feed (see feed-protocol.ts): queues what the main thread posts, in
+ * order, and moves it onto one PlayerBus per program rate while the buses being read have room; reports
+ * what is heard back to the main thread.
+ */
+export class FeedHub implements BusListener {
+  private readonly buses = new Map<number, PlayerBus>();
+  private items: Item[] = [];
+  private status: Int32Array<ArrayBufferLike> = new Int32Array(1);
+  private taken = 0;
+  private gen = 0;
+  private isPlaying = false;
+  private isDrained = true;
+  /** The track being fed and how many of its frames are on the buses, so a bus made mid-track joins in. */
+  private current: { entryId: string; startS: number; format: FeedFormat; fed: number } | null = null;
+  private reported: { entryId: string | null | undefined; at: number } = { entryId: undefined, at: 0 };
+
+  constructor(private readonly port: MessagePort) {
+    port.on('message', (m: ToFeed) => this.onMessage(m));
+  }
+
+  /** The feed at a program's rate, as that program's input. */
+  input(rate: number): InputBus {
+    let bus = this.buses.get(rate);
+    if (!bus) {
+      bus = new PlayerBus(rate, this);
+      const c = this.current;
+      if (c) bus.startTrack(c.entryId, c.startS + c.fed / c.format.sampleRate, c.format);
+      this.buses.set(rate, bus);
+    }
+    const b = bus;
+    return {
+      read: (out, frames) => {
+        this.pump();
+        return b.read(out, frames);
+      },
+    };
+  }
+
+  private onMessage(m: ToFeed): void {
+    switch (m.type) {
+      case 'init':
+        this.status = new Int32Array(m.status);
+        break;
+      case 'playing':
+        this.isPlaying = m.playing;
+        break;
+      case 'clear':
+        this.gen = m.gen;
+        this.items = [];
+        this.taken = m.posted;
+        Atomics.store(this.status, Status.Taken, this.taken | 0);
+        for (const b of this.buses.values()) b.clear();
+        this.current = null;
+        this.isDrained = !m.decoding;
+        this.reported = { entryId: undefined, at: 0 };
+        break;
+      case 'data':
+        this.items.push({ ...m, done: 0 });
+        this.pump();
+        break;
+      default:
+        this.items.push(m);
+        this.pump();
+    }
+  }
+
+  /** Moves queued items onto the buses, in order, as far as the buses being read have room. */
+  private pump(): void {
+    while (this.items.length > 0) {
+      const it = this.items[0];
+      if (it.type === 'data') {
+        const n = Math.min(CHUNK, it.samples.length / it.channels - it.done);
+        const c = this.current;
+        if (c && !this.room(n, c.format.sampleRate)) return;
+        if (c) {
+          for (const b of this.buses.values()) b.feed(it.samples, it.done, n);
+          c.fed += n;
+        }
+        it.done += n;
+        this.taken = (this.taken + n) >>> 0;
+        Atomics.store(this.status, Status.Taken, this.taken | 0);
+        if (it.done * it.channels < it.samples.length) continue;
+      } else if (it.type === 'track') {
+        for (const b of this.buses.values()) b.startTrack(it.entryId, it.startS, it.format);
+        this.current = { ...it, fed: 0 };
+      } else {
+        for (const b of this.buses.values()) b.end();
+        this.current = null;
+        this.isDrained = true;
+      }
+      this.items.shift();
+    }
+  }
+
+  /**
+   * Room in every bus a program is reading. With none reading (routing not on the player), nothing is
+   * heard, so the feed waits instead of racing through the queue.
+   */
+  private room(frames: number, rate: number): boolean {
+    let active = 0;
+    for (const b of this.buses.values()) {
+      if (!b.active) continue;
+      active++;
+      if (!b.spaceFor(frames, rate)) return false;
+    }
+    return active > 0;
+  }
+
+  // BusListener, called from the mixer: cheap, never throws.
+  playing(): boolean {
+    return this.isPlaying;
+  }
+
+  drained(): boolean {
+    return this.isDrained;
+  }
+
+  progress(entryId: string | null, positionS: number): void {
+    const now = Date.now();
+    if (entryId === this.reported.entryId && now - this.reported.at < PROGRESS_MS) return;
+    this.reported = { entryId, at: now };
+    // Past the queue's end nothing more is consumed, whether or not the main thread has heard yet.
+    if (entryId === null) this.isPlaying = false;
+    const m: FromFeed = { type: 'progress', gen: this.gen, entryId, positionS };
+    this.port.postMessage(m);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The player's feed between threads, both ends in one thread over a real MessageChannel: a clear drops
+ * exactly what was posted before it, marks never overtake their audio, reports carry the generation,
+ * back-pressure holds the decoder, and a bus made mid-track joins at the right place.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageChannel } from 'node:worker_threads';
+import { FeedHub } from './feed-hub.js';
+import { FeedLink } from './feed-link.js';
+import { BUS_CHANNELS } from './input.js';
+import type { FromFeed } from './feed-protocol.js';
+
+const RATE = 48000;
+const FMT = { sampleRate: RATE, channels: 2, bitsPerSample: 24 };
+const BLOCK = 240;
+
+let open: { close(): void }[] = [];
+afterEach(() => {
+  for (const p of open) p.close();
+  open = [];
+});
+
+function pair(): { link: FeedLink; hub: FeedHub; reports: FromFeed[] } {
+  const { port1, port2 } = new MessageChannel();
+  open.push(port1, port2);
+  const reports: FromFeed[] = [];
+  const link = new FeedLink(port1, (m) => reports.push(m));
+  return { link, hub: new FeedHub(port2), reports };
+}
+
+/** Lets both ports deliver what is in flight. */
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+/** Stereo planes whose left channel counts up from `from` (24-bit-scaled integers), right = -left. */
+function planes(from: number, frames: number): Int32Array[] {
+  const l = Int32Array.from({ length: frames }, (_, i) => from + i);
+  return [l, l.map((x) => -x)];
+}
+
+/** Reads `blocks` blocks from the bus and returns the left channel as integers again. */
+function readLeft(bus: { read(out: Float64Array, frames: number): unknown }, blocks: number): number[] {
+  const out = new Float64Array(BLOCK * BUS_CHANNELS);
+  const left: number[] = [];
+  for (let b = 0; b < blocks; b++) {
+    bus.read(out, BLOCK);
+    for (let i = 0; i < BLOCK; i++) left.push(Math.round(out[i * BUS_CHANNELS] * 2 ** 23));
+  }
+  return left;
+}
+
+describe('player feed', () => {
+  it('drops exactly what was posted before a clear, though the hub had not taken it yet', async () => {
+    const { link, hub, reports } = pair();
+    const bus = hub.input(RATE);
+    link.playing(true);
+    link.clear(1, true);
+    link.track('a', 0, FMT);
+    link.data(planes(1000, 4800), 0, 4800);
+    link.clear(2, true);
+    link.track('b', 7, FMT);
+    link.data(planes(500_000, 4800), 0, 4800);
+    await settle();
+    readLeft(bus, 1); // the first read makes the bus active; nothing is taken before a program reads it
+    const heard = readLeft(bus, 10);
+    expect(heard).toEqual(Array.from({ length: 2400 }, (_, i) => 500_000 + i));
+    await settle();
+    // One report: the entry did not change and these reads took less than the 50 ms between reports.
+    expect(reports).toEqual([{ type: 'progress', gen: 2, entryId: 'b', positionS: 7 + BLOCK / RATE }]);
+  });
+
+  it('moves to the next entry exactly at its first frame, and past the end reports null and stops', async () => {
+    const { link, hub, reports } = pair();
+    const bus = hub.input(RATE);
+    readLeft(bus, 1);
+    link.playing(true);
+    link.clear(1, true);
+    link.track('a', 0, FMT);
+    link.data(planes(1, 1000), 0, 1000);
+    link.track('b', 0, FMT);
+    link.data(planes(100_001, 440), 0, 440);
+    link.end();
+    await settle();
+    const heard = readLeft(bus, 8);
+    // Gapless: a's 1000 frames, then b's 440 at once, then silence (the final short block is not held back).
+    expect(heard.slice(0, 1440)).toEqual([...Array.from({ length: 1000 }, (_, i) => 1 + i), ...Array.from({ length: 440 }, (_, i) => 100_001 + i)]);
+    expect(heard.slice(1440).every((x) => x === 0)).toBe(true);
+    await settle();
+    expect(reports.map((r) => r.entryId)).toEqual(['a', 'b', null]);
+    expect(reports[1].positionS).toBeCloseTo((1200 - 1000) / RATE, 6);
+  });
+
+  it('holds the decoder at 0.5 s queued until a program reads, and a bus made mid-track joins in place', async () => {
+    const { link, hub } = pair();
+    link.clear(1, true);
+    link.track('a', 2, FMT);
+    let posted = 0;
+    while (link.room(4800)) {
+      link.data(planes(posted, 4800), 0, 4800);
+      posted += 4800;
+    }
+    expect(posted).toBe(RATE / 2);
+    await settle();
+    expect(link.room(4800)).toBe(false);
+    const first = hub.input(RATE);
+    link.playing(true);
+    await settle();
+    readLeft(first, 1);
+    expect(readLeft(first, 2)).toEqual(Array.from({ length: 480 }, (_, i) => i));
+    // The bus (0.5 s) took the whole queue on that read, so the decoder may post again.
+    expect(link.room(4800)).toBe(true);
+    const second = hub.input(96000);
+    link.data(planes(posted, 4800), 0, 4800);
+    await settle();
+    readLeft(second, 1);
+    readLeft(first, 10);
+    // Resampled to 96 kHz, the count goes up half a step per frame from where the feed was when the bus
+    // joined (past the filter's start-up).
+    const joined = readLeft(second, 2);
+    for (let n = 300; n < 480; n++) expect(Math.abs(joined[n] - (posted + n / 2))).toBeLessThanOrEqual(2);
+  });
+});
