@@ -20,18 +20,13 @@ import { makeFlac } from './daemon/library-fixture.js';
 import { findOffset, firstMismatch, readWav } from './harness/pcm.js';
 import { collect, interrupt, waitFor } from './harness/process.js';
 import { REPO } from './harness/sender.js';
+import { joinPayloads, rtpJumps, type RtpPacket } from './harness/rtp-capture.js';
 
 const GROUP = '239.69.213.1';
 const PORT = 15008;
 const RATE = 48000;
 const FRAMES = 48;
 const BLOCK_MS = 500;
-
-interface Packet {
-  seq: number;
-  ts: number;
-  samples: Int32Array;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,32 +39,19 @@ function blockMainThread(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function readPackets(file: string): Packet[] {
+function readPackets(file: string): RtpPacket[] {
   const b = readFileSync(file);
-  const out: Packet[] = [];
+  const out: RtpPacket[] = [];
   for (let o = 0; o + 2 <= b.length; ) {
-    const len = b.readUInt16BE(o);
-    const p = b.subarray(o + 2, o + 2 + len);
-    o += 2 + len;
-    const samples = new Int32Array((len - 12) / 3);
-    for (let i = 0; i < samples.length; i++) samples[i] = p.readIntBE(12 + 3 * i, 3);
-    out.push({ seq: p.readUInt16BE(2), ts: p.readUInt32BE(4), samples });
+    const p = b.subarray(o + 2, o + 2 + b.readUInt16BE(o));
+    o += 2 + p.length;
+    out.push({ seq: p.readUInt16BE(2), ts: p.readUInt32BE(4), payload: p.subarray(12) });
   }
   return out;
 }
 
-/** Packets whose sequence number or timestamp does not follow the one before. */
-function gaps(packets: Packet[]): string[] {
-  const bad: string[] = [];
-  for (let i = 1; i < packets.length; i++) {
-    const [a, b] = [packets[i - 1], packets[i]];
-    if (b.seq !== ((a.seq + 1) & 0xffff) || b.ts !== (a.ts + FRAMES) >>> 0) bad.push(`#${i}: seq ${a.seq}->${b.seq} ts ${a.ts}->${b.ts}`);
-  }
-  return bad;
-}
-
 /** Records the stream in a process of its own (which nothing here can block) while `during` runs. */
-async function record(during: () => Promise<void>): Promise<Packet[]> {
+async function record(during: () => Promise<void>): Promise<RtpPacket[]> {
   const file = join(testDir, `rec-${Date.now()}.bin`);
   const rec = spawn(process.execPath, [join(REPO, 'test/harness/rtp-record.mjs'), file, GROUP, String(PORT), '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const log = collect(rec);
@@ -100,12 +82,6 @@ function reference(): Int32Array {
   return readWav(wav).channels[0];
 }
 
-function samplesOf(packets: Packet[]): Int32Array {
-  const all = new Int32Array(packets.length * FRAMES);
-  packets.forEach((p, i) => all.set(p.samples, i * FRAMES));
-  return all;
-}
-
 const api = (path: string, json?: unknown) =>
   fetch(`${d.url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json ?? {}) });
 const playerView = async () => (await (await fetch(`${d.url}/api/v1/player`)).json()) as { state: string; current: number | null; positionS: number };
@@ -130,13 +106,13 @@ describe('DSP worker: a blocked main thread delays no packet and starves no ring
     const packets = await record(blocks);
     // 700 ms + 3 x (500 + 250) ms + 300 ms at one packet per ms, give or take start and stop.
     expect(packets.length).toBeGreaterThan(3000);
-    expect(gaps(packets)).toEqual([]);
+    expect(rtpJumps(packets, FRAMES)).toEqual([]);
     const ideal = (n: number) => Math.round(demoTone(0, n % RATE, RATE) * 2 ** 23);
-    const near = (p: Packet, n0: number) => p.samples.every((s, i) => Math.abs(s - ideal(n0 + i)) <= 2);
+    const near = (p: RtpPacket, n0: number) => joinPayloads([p], 24).every((s, i) => Math.abs(s - ideal(n0 + i)) <= 2);
     let phase = 0;
     while (phase < RATE && !near(packets[0], phase)) phase++;
     expect(phase).toBeLessThan(RATE);
-    const off = packets.filter((p) => !near(p, phase + ((p.ts - packets[0].ts) >>> 0))).map((p) => `ts ${p.ts}: ${p.samples.slice(0, 4).join(',')}...`);
+    const off = packets.filter((p) => !near(p, phase + ((p.ts - packets[0].ts) >>> 0))).map((p) => `ts ${p.ts}: ${joinPayloads([p], 24).slice(0, 4).join(',')}...`);
     expect(off.slice(0, 5)).toEqual([]);
   });
 
@@ -147,8 +123,8 @@ describe('DSP worker: a blocked main thread delays no packet and starves no ring
       expect((await api('/player/play')).status).toBe(200);
       await blocks();
     });
-    expect(gaps(packets)).toEqual([]);
-    const rec = samplesOf(packets);
+    expect(rtpJumps(packets, FRAMES)).toEqual([]);
+    const rec = joinPayloads(packets, 24);
     const heard = rec.subarray(rec.findIndex((s) => s !== 0));
     // More than the blocks and the pauses between them: the whole stretch is in the comparison.
     expect(heard.length).toBeGreaterThan(RATE * 2.5);
@@ -172,8 +148,8 @@ describe('DSP worker: a blocked main thread delays no packet and starves no ring
     expect(after.state).toBe('playing');
     expect(after.positionS).toBeGreaterThan(before + 1);
     // The pacer never stopped: the stream stays contiguous, silence filling the restart.
-    expect(gaps(packets)).toEqual([]);
-    const tail = samplesOf(packets.slice(-500));
+    expect(rtpJumps(packets, FRAMES)).toEqual([]);
+    const tail = joinPayloads(packets.slice(-500), 24);
     const at = findOffset(ref, tail);
     expect(firstMismatch(ref, tail, at)).toBe(-1);
     // Resumed where it was heard (give or take the lead and the restart), not from the start of the file.
