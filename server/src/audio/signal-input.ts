@@ -1,14 +1,18 @@
+import { z } from 'zod';
 import { BUS_CHANNELS, type InputBus, type InputInfo } from '../daemon/input.js';
 import { createSignal, type Signal } from './signals.js';
-import { signalProblem, type SignalSpec } from './signal-spec.js';
+import { signalProblem, signalSpecSchema } from './signal-spec.js';
 
-export interface SignalInputOptions {
-  signal: SignalSpec;
+/** Plain, serialisable options: the DSP worker builds the input from these (validate with the schema). */
+export const signalInputOptionsSchema = z.object({
+  signal: signalSpecSchema,
   /** The program's sample rate. */
-  rate: number;
+  rate: z.number().int().min(8000).max(384000),
   /** Bus inputs 0..channels-1 carry the signal (default 2); the rest are silent. */
-  channels?: number;
-}
+  channels: z.number().int().min(1).max(BUS_CHANNELS).optional(),
+});
+
+export type SignalInputOptions = z.infer<typeof signalInputOptionsSchema>;
 
 const FLOAT: InputInfo = { sourceBits: undefined, resampled: false };
 

@@ -4,7 +4,7 @@ import { BUS_CHANNELS } from '../daemon/input.js';
 import { IDENTIFY, Identify, LogSweep, PinkNoise, Sine } from './signals.js';
 import { parseSignalArg, signalProblem } from './signal-spec.js';
 import { signalSource } from './signal-source.js';
-import { SignalInput } from './signal-input.js';
+import { SignalInput, signalInputOptionsSchema } from './signal-input.js';
 
 const RATE = 48000;
 
@@ -174,5 +174,8 @@ describe('signal as a play source and as a daemon input', () => {
     }
     expect(out[12 * BUS_CHANNELS]).toBeCloseTo(1, 12);
     expect(() => new SignalInput({ signal: { kind: 'identify', levelDb: -18 }, rate: RATE, channels: 9 })).toThrow('1 to 8 channels');
+    // What the DSP worker receives is checked first.
+    expect(signalInputOptionsSchema.parse({ signal: { kind: 'pink', levelDb: -20, seed: 3 }, rate: 96000 })).toBeTruthy();
+    expect(signalInputOptionsSchema.safeParse({ signal: { kind: 'sine', frequency: 1000, levelDb: 6 }, rate: RATE }).success).toBe(false);
   });
 });

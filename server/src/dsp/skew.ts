@@ -29,15 +29,22 @@ export interface SkewOptions {
   filterSeconds?: number;
 }
 
+/** Indices into SkewController.s. */
+const LEVEL = 0;
+const INTEGRAL = 1;
+const OUTPUT = 2;
+
 export class SkewController {
   private target: number;
   private readonly maxPpm: number;
   private readonly kpPpm: number;
   private readonly kiPpm: number;
   private readonly tau: number;
-  private level = NaN;
-  private integral = 0;
-  private output = 0;
+  /**
+   * [low-passed level, integral, output]: a typed array rather than fields, because a changing double
+   * in a field is boxed on every store (per-update garbage on the audio path; see docs/dsp.md).
+   */
+  private readonly s = Float64Array.of(NaN, 0, 0);
 
   constructor(opts: SkewOptions) {
     const wn = opts.naturalFrequency ?? 0.1;
@@ -51,17 +58,17 @@ export class SkewController {
 
   /** Estimated skew of the producer clock relative to ours, ppm (positive: producer fast). */
   get estimatedSkewPpm(): number {
-    return this.integral;
+    return this.s[INTEGRAL];
   }
 
   /** Current ratio adjustment in ppm, as last returned by update(). */
   get adjustmentPpm(): number {
-    return this.output;
+    return this.s[OUTPUT];
   }
 
   /** Low-passed fill level in frames. */
   get filteredLevel(): number {
-    return this.level;
+    return this.s[LEVEL];
   }
 
   /**
@@ -70,16 +77,32 @@ export class SkewController {
    * VariableResampler.setAdjustmentPpm: positive consumes input faster.
    */
   update(levelFrames: number, dtSeconds: number): number {
-    if (Number.isNaN(this.level)) this.level = levelFrames;
-    else this.level += (levelFrames - this.level) * (1 - Math.exp(-dtSeconds / this.tau));
-    const error = this.level - this.target;
+    this.step(levelFrames, dtSeconds);
+    return this.s[OUTPUT];
+  }
+
+  /**
+   * update() for the audio path: whole frames of level, whole microseconds since the last
+   * observation and no return value (read adjustmentPpm). Doubles crossing a call boundary that the
+   * compiler does not inline are boxed: the live buffer's pull() made ~45 bytes of garbage per call
+   * through update() and ~15 through this (node --trace-gc; see docs/live-input.md).
+   */
+  observe(levelFrames: number, dtMicros: number): void {
+    this.step(levelFrames, dtMicros * 1e-6);
+  }
+
+  private step(levelFrames: number, dtSeconds: number): void {
+    const st = this.s;
+    if (Number.isNaN(st[LEVEL])) st[LEVEL] = levelFrames;
+    else st[LEVEL] += (levelFrames - st[LEVEL]) * (1 - Math.exp(-dtSeconds / this.tau));
+    const error = st[LEVEL] - this.target;
     const p = this.kpPpm * error;
-    const next = this.integral + this.kiPpm * error * dtSeconds;
+    const integral = st[INTEGRAL];
+    const next = integral + this.kiPpm * error * dtSeconds;
     // Conditional integration: do not wind up while the output is pinned.
-    if (Math.abs(p + next) <= this.maxPpm || Math.abs(next) < Math.abs(this.integral)) this.integral = next;
-    this.integral = Math.max(-this.maxPpm, Math.min(this.maxPpm, this.integral));
-    this.output = Math.max(-this.maxPpm, Math.min(this.maxPpm, p + this.integral));
-    return this.output;
+    const kept = Math.abs(p + next) <= this.maxPpm || Math.abs(next) < Math.abs(integral) ? next : integral;
+    st[INTEGRAL] = Math.max(-this.maxPpm, Math.min(this.maxPpm, kept));
+    st[OUTPUT] = Math.max(-this.maxPpm, Math.min(this.maxPpm, p + st[INTEGRAL]));
   }
 
   /**
@@ -89,12 +112,10 @@ export class SkewController {
    */
   setTarget(levelFrames: number): void {
     this.target = levelFrames;
-    this.level = NaN;
+    this.s[LEVEL] = NaN;
   }
 
   reset(): void {
-    this.level = NaN;
-    this.integral = 0;
-    this.output = 0;
+    this.s.set([NaN, 0, 0]);
   }
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitSine } from '../dsp/analysis.js';
 import { BUS_CHANNELS } from '../daemon/input.js';
-import { FifoInput } from './fifo-input.js';
+import { FifoInput, fifoInputOptionsSchema } from './fifo-input.js';
 
 const RATE = 48000;
 
@@ -80,5 +80,12 @@ describe('FifoInput', () => {
     writeFileSync(file, pcm(0, 100));
     expect(make(file).stats().problem).toContain('is not a FIFO');
     expect(() => new FifoInput({ path: file, format: 's16le', rate: RATE, channels: 2, programRate: RATE, firstInput: 7 })).toThrow('do not fit');
+  });
+
+  it('validates a serialised description before the worker builds the input', () => {
+    const good = { path: '/run/mpd/aes67.fifo', format: 's24le', rate: 44100, channels: 2, programRate: 48000 };
+    expect(fifoInputOptionsSchema.parse(good)).toEqual(good);
+    expect(fifoInputOptionsSchema.safeParse({ ...good, format: 'u8' }).success).toBe(false);
+    expect(fifoInputOptionsSchema.safeParse({ ...good, channels: 9 }).success).toBe(false);
   });
 });

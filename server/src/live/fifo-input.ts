@@ -1,24 +1,27 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { z } from 'zod';
 import { BUS_CHANNELS, type InputBus, type InputInfo } from '../daemon/input.js';
-import { PcmDecoder, type RawFormat } from '../audio/raw-pcm.js';
+import { PcmDecoder, RAW_FORMATS } from '../audio/raw-pcm.js';
 import { SkewBuffer, type SkewStats } from './skew-buffer.js';
 
-/** Plain, serialisable options: the DSP worker builds the input from these. */
-export interface FifoInputOptions {
+/** Plain, serialisable options: the DSP worker builds the input from these (validate with the schema). */
+export const fifoInputOptionsSchema = z.object({
   /** Named pipe a live producer writes raw PCM into (MPD's fifo output, arecord > fifo). */
-  path: string;
-  format: RawFormat;
+  path: z.string().min(1),
+  format: z.enum(RAW_FORMATS),
   /** Declared rate of the PCM in the FIFO. */
-  rate: number;
-  /** Channels in the FIFO, 1..8; they land on bus inputs firstInput.. onwards. */
-  channels: number;
+  rate: z.number().int().min(8000).max(384000),
+  /** Channels in the FIFO; they land on bus inputs firstInput.. onwards. */
+  channels: z.number().int().min(1).max(BUS_CHANNELS),
   /** The program's rate: what read() is asked for, on the media clock. */
-  programRate: number;
+  programRate: z.number().int().min(8000).max(384000),
   /** Input buffer level to hold, ms (default 200). */
-  targetMs?: number;
+  targetMs: z.number().min(20).max(5000).optional(),
   /** First bus input the FIFO's channel 0 lands on (default 0). */
-  firstInput?: number;
-}
+  firstInput: z.number().int().min(0).max(BUS_CHANNELS - 1).optional(),
+});
+
+export type FifoInputOptions = z.infer<typeof fifoInputOptionsSchema>;
 
 export interface FifoInputStats extends SkewStats {
   /** Whether the FIFO is open. */

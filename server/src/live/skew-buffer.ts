@@ -32,7 +32,7 @@ export interface SkewStats {
   running: boolean;
   /** Input FIFO level now, in input frames. */
   level: number;
-  /** The level the controller steers by (see measuredLevel()) and its low-passed value. */
+  /** The level the controller steers by (see measure()) and its low-passed value. */
   measuredLevel: number;
   filteredLevel: number;
   targetFrames: number;
@@ -49,6 +49,16 @@ export interface SkewStats {
   droppedFrames: number;
 }
 
+/** Indices into SkewBuffer.st. */
+const READ = 0;
+const WRITE = 1;
+/** Input frames the consumer has taken (nominally) since the producer's last write. */
+const SINCE = 2;
+/** Running mean of the producer's write size. */
+const WSIZE = 3;
+/** The level the controller steers by, as of the last pull (see measure()). */
+const MEASURED = 4;
+
 /** Input frames per resampler call: small, so the FIFO level the controller sees is fine-grained. */
 const BLOCK = 32;
 const INT24_TO_FLOAT = 1 / 2 ** 23;
@@ -61,8 +71,12 @@ export class SkewBuffer {
   /** Input frames per output frame at the nominal ratio. */
   private readonly inPerOut: number;
   private readonly fifo: Float64Array;
-  private readPos = 0;
-  private writePos = 0;
+  /**
+   * [read position, write position, consumed since the last write, mean write size, measured level]: positions count
+   * frames since the start and outgrow small integers after hours, and the others are fractional; in
+   * fields, each store would box a double (garbage on every pull, see docs/dsp.md).
+   */
+  private readonly st = Float64Array.of(0, 0, 0, NaN, NaN);
   private readonly controller: SkewController;
   private readonly resampler: VariableResampler;
   private readonly block: Float64Array;
@@ -72,10 +86,6 @@ export class SkewBuffer {
   private running = false;
   private ended = false;
   private drained = false;
-  /** Input frames the consumer has taken (nominally) since the producer's last write. */
-  private sinceWrite = 0;
-  /** Running mean of the producer's write size. */
-  private writeSize = NaN;
   private underruns = 0;
   private overruns = 0;
   private dropped = 0;
@@ -104,7 +114,7 @@ export class SkewBuffer {
 
   /** Input frames waiting in the FIFO. */
   get level(): number {
-    return this.writePos - this.readPos;
+    return this.st[WRITE] - this.st[READ];
   }
 
   /** Whether pull() plays the producer's audio (false while priming: it returns silence). */
@@ -121,7 +131,7 @@ export class SkewBuffer {
     return {
       running: this.running,
       level: this.level,
-      measuredLevel: this.measuredLevel(),
+      measuredLevel: this.st[MEASURED],
       filteredLevel: this.controller.filteredLevel,
       targetFrames: this.targetFrames,
       capacityFrames: this.capacityFrames,
@@ -151,8 +161,8 @@ export class SkewBuffer {
 
   private writeScaled(src: Int32Array | Float64Array | Float32Array, frames: number, scale: number): void {
     if (frames === 0) return;
-    this.sinceWrite = 0;
-    this.writeSize = Number.isNaN(this.writeSize) ? frames : this.writeSize + (frames - this.writeSize) * 0.1;
+    this.st[SINCE] = 0;
+    this.st[WSIZE] = Number.isNaN(this.st[WSIZE]) ? frames : this.st[WSIZE] + (frames - this.st[WSIZE]) * 0.1;
     const ch = this.channels;
     const cap = this.capacityFrames;
     let from = 0;
@@ -161,18 +171,18 @@ export class SkewBuffer {
       this.overruns++;
       const keepOld = Math.max(0, this.targetFrames - frames);
       const drop = this.level - Math.min(this.level, keepOld);
-      this.readPos += drop;
+      this.st[READ] += drop;
       from = Math.max(0, frames - this.targetFrames);
       this.dropped += drop + from;
     }
-    let slot = this.writePos % cap;
+    let slot = this.st[WRITE] % cap;
     for (let f = from; f < frames; f++) {
       const o = slot * ch;
       const i = f * ch;
       for (let c = 0; c < ch; c++) this.fifo[o + c] = src[i + c] * scale;
       if (++slot === cap) slot = 0;
     }
-    this.writePos += frames - from;
+    this.st[WRITE] += frames - from;
   }
 
   /**
@@ -183,14 +193,17 @@ export class SkewBuffer {
   pull(out: Float64Array, frames: number): number {
     const ch = this.channels;
     if (this.running) {
-      this.resampler.setAdjustmentPpm(this.controller.update(this.measuredLevel(), frames / this.outRate));
-      this.sinceWrite += frames * this.inPerOut;
+      this.measure();
+      this.controller.observe(Math.round(this.st[MEASURED]), Math.round((frames * 1e6) / this.outRate));
+      this.resampler.setAdjustmentPpm(this.controller.adjustmentPpm);
+      this.st[SINCE] += frames * this.inPerOut;
     }
     let written = 0;
     while (written < frames) {
       if (this.spillStart < this.spillEnd) {
         const n = Math.min(this.spillEnd - this.spillStart, frames - written);
-        out.set(this.spill.subarray(this.spillStart * ch, (this.spillStart + n) * ch), written * ch);
+        // A plain loop: subarray() would allocate a view on every pull.
+        for (let k = 0, from = this.spillStart * ch, to = written * ch; k < n * ch; k++) out[to + k] = this.spill[from + k];
         this.spillStart += n;
         written += n;
         continue;
@@ -200,11 +213,12 @@ export class SkewBuffer {
         // The resampler's first output takes its look-ahead from the FIFO at once: prime with that on top.
         if (this.level < this.targetFrames + this.resampler.latencyFrames && !this.ended) break;
         this.running = true;
-        this.sinceWrite = 0;
+        this.st[SINCE] = 0;
         // Fill the look-ahead, then hold the level from here on (see SkewController.setTarget).
         do this.refill();
         while (this.spillStart === this.spillEnd && this.level >= BLOCK && !this.drained);
-        this.controller.setTarget(this.measuredLevel());
+        this.measure();
+        this.controller.setTarget(this.st[MEASURED]);
         continue;
       }
       if (this.level < BLOCK && !this.ended) {
@@ -229,22 +243,22 @@ export class SkewBuffer {
    * spill counts too, so the 32-frame block steps vanish. The extrapolation stops at one target's
    * worth: a producer that stalls longer must show as a falling level.
    */
-  private measuredLevel(): number {
+  private measure(): void {
     const spilled = (this.spillEnd - this.spillStart) * this.inPerOut;
-    const expected = Math.min(this.sinceWrite, this.targetFrames);
-    return this.level + spilled + expected - (Number.isNaN(this.writeSize) ? 0 : this.writeSize / 2);
+    const expected = Math.min(this.st[SINCE], this.targetFrames);
+    this.st[MEASURED] = this.level + spilled + expected - (Number.isNaN(this.st[WSIZE]) ? 0 : this.st[WSIZE] / 2);
   }
 
   /** Pushes one block (or, at the end, the remainder plus the filter tail) through the resampler. */
   private refill(): void {
     const ch = this.channels;
     const n = Math.min(BLOCK, this.level);
-    let slot = this.readPos % this.capacityFrames;
+    let slot = this.st[READ] % this.capacityFrames;
     for (let f = 0; f < n; f++) {
       for (let c = 0; c < ch; c++) this.block[f * ch + c] = this.fifo[slot * ch + c];
       if (++slot === this.capacityFrames) slot = 0;
     }
-    this.readPos += n;
+    this.st[READ] += n;
     this.spillStart = 0;
     this.spillEnd = n > 0 ? this.resampler.process(this.block, this.spill, n) : 0;
     if (this.ended && this.level === 0 && this.spillEnd === 0) {
