@@ -1,6 +1,6 @@
-/** The TAI clock: UTC offset, calibration against the system clock, and step detection. */
+/** The TAI clock: TAI ns interface, UTC offset, calibration against the system clock, step detection. */
 import { describe, expect, it } from 'vitest';
-import { SystemTaiClock } from '../server/src/rtp/timebase.js';
+import { SystemTaiClock, type TaiClock } from '../server/src/rtp/timebase.js';
 
 /** A millisecond system clock that a test can step, like settimeofday would. */
 function steppableUtc(): { now: () => number; step: (ms: number) => void } {
@@ -8,21 +8,49 @@ function steppableUtc(): { now: () => number; step: (ms: number) => void } {
   return { now: () => Math.floor(performance.timeOrigin + performance.now() + shift), step: (ms) => (shift += ms) };
 }
 
+const NS_PER_MS = 1_000_000n;
+
 describe('SystemTaiClock', () => {
-  it('reads TAI as UTC + 37 s, calibrated to well under a millisecond', () => {
+  it('reads TAI ns as Date.now() + 37 s, calibrated to well under a millisecond', () => {
+    const clock: TaiClock = new SystemTaiClock();
+    for (let i = 0; i < 20; i++) {
+      const before = BigInt(Date.now());
+      const tai = clock.nowTaiNs() - 37_000n * NS_PER_MS;
+      const after = BigInt(Date.now());
+      // Date.now() truncates to the ms: UTC lies in [before, after + 1 ms), plus the calibration error.
+      expect(tai).toBeGreaterThan(before * NS_PER_MS - 200_000n);
+      expect(tai).toBeLessThan((after + 1n) * NS_PER_MS + 200_000n);
+    }
+  });
+
+  it('never goes backwards between steps', () => {
     const clock = new SystemTaiClock();
-    const diff = clock.taiNowMs() - 37_000 - Date.now();
-    // Date.now() truncates to the ms, so TAI-37 s sits in [now, now + 1) plus the calibration error.
-    expect(diff).toBeGreaterThan(-0.2);
-    expect(diff).toBeLessThan(1.2);
+    let last = clock.nowTaiNs();
+    for (let i = 0; i < 100_000; i++) {
+      const now = clock.nowTaiNs();
+      if (now < last) expect.fail(`read ${i}: ${now} < ${last}`);
+      last = now;
+    }
+  });
+
+  it('the pacer path (double ms) is the same mapping as the ns interface', () => {
+    const clock = new SystemTaiClock(37);
+    const mono = performance.now();
+    const ns = clock.nowTaiNs();
+    const ms = clock.taiMsAt(mono);
+    // Two reads a few microseconds apart; a double of TAI ms resolves 0.24 us.
+    expect(Math.abs(Number(ns - BigInt(Math.round(ms * 1e6))))).toBeLessThan(50_000);
   });
 
   it('reports a UTC offset change as a step of the difference', () => {
     const clock = new SystemTaiClock(37);
     const mono = performance.now();
-    const before = clock.taiNowMs(mono);
+    const before = clock.taiMsAt(mono);
+    const beforeNs = clock.nowTaiNs();
     expect(clock.setUtcOffset(38)).toBe(1000);
-    expect(clock.taiNowMs(mono) - before).toBe(1000);
+    expect(clock.taiMsAt(mono) - before).toBe(1000);
+    const stepNs = clock.nowTaiNs() - beforeNs - 1_000_000_000n;
+    expect(stepNs >= 0n && stepNs < 5_000_000n).toBe(true);
     expect(clock.setUtcOffset(37)).toBe(-1000);
     expect(clock.setUtcOffset(37)).toBe(0);
   });
@@ -32,11 +60,11 @@ describe('SystemTaiClock', () => {
     const clock = new SystemTaiClock(37, utc.now);
     expect(clock.detectStep()).toBe(0);
     const mono = performance.now();
-    const before = clock.taiNowMs(mono);
+    const before = clock.taiMsAt(mono);
     utc.step(ms);
     const step = clock.detectStep();
     expect(Math.abs(step - ms)).toBeLessThan(1.5);
-    expect(Math.abs(clock.taiNowMs(mono) - before - ms)).toBeLessThan(1.5);
+    expect(Math.abs(clock.taiMsAt(mono) - before - ms)).toBeLessThan(1.5);
     expect(clock.detectStep()).toBe(0);
   });
 

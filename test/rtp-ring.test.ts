@@ -56,3 +56,43 @@ describe('SampleRing', () => {
     expect(ring.eof).toBe(true);
   });
 });
+
+describe('SampleRing producer wake-ups', () => {
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+
+  it('wakes a waiting producer only once the room it asked for is free', async () => {
+    const ring = SampleRing.create(1, 64);
+    ring.write(planes(1, 64, 0), 0, 64);
+    let woke = false;
+    const t0 = performance.now();
+    const waiting = ring.waitForSpace(5000).then(() => (woke = true));
+    ring.consume(8); // a packet or two: not yet a quarter of the ring
+    await settle();
+    expect(woke).toBe(false);
+    ring.consume(8); // 16 free = a quarter
+    await waiting;
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(ring.ctl[3]).toBe(0);
+  });
+
+  it('returns at once when the room is already free, and honours a smaller request', async () => {
+    const ring = SampleRing.create(1, 64);
+    ring.write(planes(1, 60, 0), 0, 60);
+    const t0 = performance.now();
+    await ring.waitForSpace(5000, 4);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    const waiting = ring.waitForSpace(5000, 6);
+    ring.consume(2);
+    await waiting;
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
+  it('times out when the consumer does not move', async () => {
+    const ring = SampleRing.create(1, 64);
+    ring.write(planes(1, 64, 0), 0, 64);
+    const t0 = performance.now();
+    await ring.waitForSpace(50);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(45);
+    expect(ring.ctl[3]).toBe(0);
+  });
+});

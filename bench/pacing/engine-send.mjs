@@ -3,12 +3,14 @@
  * Drives RtpEngine (server/dist) from a JSON plan, for the namespace tests and bench/pacing:
  *   node bench/pacing/engine-send.mjs '<plan>'
  * plan: { interface, seconds, dscp?, spinUs?, sendOffsetMs?, steps?: [{ atMs, utcOffsetS }],
- *         sources: [{ sampleRate, ptimeUs, encoding, seed, streams: [{ address, port }] }] }
+ *         sources: [{ sampleRate, ptimeUs, encoding, seed, streams: [{ address, port, ttl?, loopback? }] }] }
+ * `interface` is a name or an IPv4 address; ttl defaults to 16, loopback to false.
  * Each source has one channel per stream, filled with noise(seed + channel) (see noise() below), so a
  * receiver's recording can be checked bit-exact; `seconds` of it, then the sources end and it exits.
  * Prints one JSON line per event on stdout, and a final { event: 'done', counters, cpuMs }.
  */
-import { RtpEngine } from '../../server/dist/rtp/engine.js';
+// AES67_ENGINE points at another build's engine.js (bench/pacing/run.mjs `engine@DIR`, for A/B runs).
+const { RtpEngine } = await import(process.env.AES67_ENGINE ?? '../../server/dist/rtp/engine.js');
 
 /** Deterministic 24-bit noise; the test regenerates it to compare (LCG, numerical recipes). */
 function noise(seed, frames) {
@@ -46,7 +48,7 @@ async function main() {
     const engineSource = engine.addSource({ channels, sampleRate: s.sampleRate, ptimeUs: s.ptimeUs });
     for (const [c, st] of s.streams.entries()) {
       const added = await engine.addStream(
-        { sourceId: engineSource.id, firstChannel: c, channels: 1, encoding: s.encoding, payloadType: 96, address: st.address, port: st.port, ttl: 16, interface: plan.interface, loopback: false },
+        { sourceId: engineSource.id, firstChannel: c, channels: 1, encoding: s.encoding, payloadType: 96, address: st.address, port: st.port, ttl: st.ttl ?? 16, interface: plan.interface, loopback: st.loopback ?? false },
         engineSource.framesPerPacket,
       );
       streams.push({ address: st.address, id: added.id });

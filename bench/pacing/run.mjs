@@ -1,29 +1,39 @@
 #!/usr/bin/env node
 /**
  * Pacing bench (run by hand as root, not part of the suite): see bench/pacing/README.md.
- *   npm run build && node bench/pacing/run.mjs [--seconds 5] [--repeats 3]
- * For each load, senders alternate (engine, GStreamer, C floor) for each repeat; departures are captured
- * with tcpdump on the sender's veth inside a namespace pair this script creates and deletes.
+ *   npm run build && flock -x /tmp/quiet.lock node bench/pacing/run.mjs [--seconds 6] [--repeats 3]
+ *     [--loads 8x1000,32x1000] [--senders engine,gstreamer,floor] [--json out.json]
+ * For each load and repeat every sender runs once, in an order that rotates with the repeat; departures
+ * are captured with tcpdump on the sender's veth inside a namespace pair this script creates and deletes.
+ * A sender `engine@DIR` runs the engine built in DIR/server/dist instead (A/B of two builds in one run).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { analyse, parseFields } from './analyse.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, repeats: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '6' },
+    repeats: { type: 'string', default: '3' },
+    loads: { type: 'string', default: '1x1000,8x1000,32x1000,64x1000,8x125' },
+    senders: { type: 'string', default: 'engine,gstreamer,floor' },
+    json: { type: 'string' },
+  },
+});
 const SECONDS = Number(values.seconds);
 const REPEATS = Number(values.repeats);
+/** Departures in each stream's first second, and CPU in the first second after spawn, are not counted. */
 const WARMUP_S = 1;
-const LOADS = [
-  { streams: 1, ptimeUs: 1000 },
-  { streams: 8, ptimeUs: 1000 },
-  { streams: 32, ptimeUs: 1000 },
-  { streams: 64, ptimeUs: 1000 },
-  { streams: 8, ptimeUs: 125 },
-];
+const LOADS = values.loads.split(',').map((l) => {
+  const [streams, ptimeUs] = l.split('x').map(Number);
+  return { streams, ptimeUs };
+});
+const SENDERS = values.senders.split(',');
 const NS = `a67b-${process.pid}`;
 const SND = `${NS}-snd`;
 const RX = `${NS}-rx`;
@@ -55,11 +65,14 @@ function down() {
 }
 
 function senderCommand(kind, { streams, ptimeUs }) {
-  if (kind === 'engine') {
+  if (kind.startsWith('engine')) {
     const plan = { interface: 'v-snd', seconds: SECONDS, sources: [{ sampleRate: 48000, ptimeUs, encoding: 'L24', seed: 1, streams: Array.from({ length: streams }, (_, i) => ({ address: GROUP(i), port: 5004 })) }] };
-    return ['node', [join(HERE, 'engine-send.mjs'), JSON.stringify(plan)]];
+    const node = ['node', join(HERE, 'engine-send.mjs'), JSON.stringify(plan)];
+    const at = kind.split('@')[1];
+    return at ? ['env', [`AES67_ENGINE=${resolve(at, 'server/dist/rtp/engine.js')}`, ...node]] : [node[0], node.slice(1)];
   }
   if (kind === 'floor') return [join(dir, 'floor'), [SRC_IP, GROUP(0), String(streams), String(ptimeUs), String(SECONDS)]];
+  if (kind !== 'gstreamer') throw new Error(`unknown sender ${kind}`);
   const frames = (48000 * ptimeUs) / 1e6;
   const args = ['-q'];
   for (let i = 0; i < streams; i++) {
@@ -69,6 +82,7 @@ function senderCommand(kind, { streams, ptimeUs }) {
   return ['gst-launch-1.0', args];
 }
 
+/** CPU ticks of all threads; `ip netns exec` and `env` exec in place, so the spawned pid is the sender's. */
 function cpuTicks(pid) {
   let total = 0;
   for (const task of sh('ls', [`/proc/${pid}/task`]).split('\n').filter(Boolean)) {
@@ -82,12 +96,14 @@ const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function runOne(kind, load, tag) {
   const pcap = join(dir, `${tag}.pcap`);
-  const cap = spawn('ip', ['netns', 'exec', SND, 'tcpdump', '-i', 'v-snd', '-B', '65536', '--immediate-mode', '-n', '-w', pcap, 'udp port 5004'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // -s 64 keeps the RTP header (54 bytes in) and nothing more: a lighter capture disturbs the senders less.
+  const cap = spawn('ip', ['netns', 'exec', SND, 'tcpdump', '-i', 'v-snd', '-s', '64', '-B', '65536', '--immediate-mode', '-n', '-w', pcap, 'udp port 5004'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let capErr = '';
   cap.stderr.on('data', (d) => (capErr += d));
   while (!capErr.includes('listening on')) await wait(20);
+  const load1 = loadavg()[0];
   const [cmd, args] = senderCommand(kind, load);
-  const child = spawn('ip', ['netns', 'exec', SND, cmd, ...args], { stdio: 'ignore' });
+  const child = spawn('ip', ['netns', 'exec', SND, cmd, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise((r) => child.once('exit', r));
   await wait(WARMUP_S * 1000);
   let c0 = 0;
@@ -101,37 +117,15 @@ async function runOne(kind, load, tag) {
     // exited early: CPU share unknown for this run
   }
   const cpu = c1 > c0 ? ((c1 - c0) / HZ / ((performance.now() - t0) / 1000)) * 100 : NaN;
-  await exited;
-  await wait(200);
+  const code = await exited;
+  await wait(300);
   cap.kill('SIGINT');
   await new Promise((r) => cap.once('exit', r));
-  return { cpu, ...analyse(pcap, load.ptimeUs / 1000) };
-}
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-/** Inter-departure times and distance from each stream's ideal grid, pooled over streams, after warm-up. */
-function analyse(pcap, ptimeMs) {
-  const out = sh('tshark', ['-r', pcap, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'ip.dst']);
-  const byDst = new Map();
-  for (const line of out.split('\n').filter(Boolean)) {
-    const [t, dst] = line.split('\t');
-    if (!byDst.has(dst)) byDst.set(dst, []);
-    byDst.get(dst).push(Number(t) * 1000);
-  }
-  const idt = [];
-  const grid = [];
-  for (const times of byDst.values()) {
-    const from = times.findIndex((t) => t - times[0] >= WARMUP_S * 1000);
-    const ts = times.slice(Math.max(from, 0));
-    for (let k = 1; k < ts.length; k++) idt.push((ts[k] - ts[k - 1]) * 1000);
-    const d = ts.map((t, k) => t - k * ptimeMs).sort((a, b) => a - b);
-    const mid = d[d.length >> 1];
-    for (const x of d) grid.push(Math.abs(x - mid) * 1000);
-  }
-  idt.sort((a, b) => a - b);
-  grid.sort((a, b) => a - b);
-  return { packets: idt.length, p50: pct(idt, 50), p99: pct(idt, 99), p999: pct(idt, 99.9), max: idt[idt.length - 1], gridP99: pct(grid, 99), gridMax: grid[grid.length - 1] };
+  const dropped = Number(/(\d+) packets dropped by kernel/.exec(capErr)?.[1] ?? NaN);
+  const fields = sh('tshark', ['-r', pcap, '-d', 'udp.port==5004,rtp', '-T', 'fields', '-e', 'frame.time_relative', '-e', 'ip.dst', '-e', 'rtp.seq']);
+  const result = { kind, ...load, repeat: tag, exit: code, load1, cpu, dropped, ...analyse(parseFields(fields), load.ptimeUs / 1000, WARMUP_S * 1000) };
+  console.error(JSON.stringify(result));
+  return result;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -141,22 +135,32 @@ async function main() {
   execFileSync('gcc', ['-O2', '-o', join(dir, 'floor'), join(HERE, 'floor.c')]);
   down();
   up();
+  const all = [];
   try {
-    console.log(`pacing bench: ${SECONDS} s per run, ${REPEATS} repeats, medians over repeats; times in us, cpu in % of one core`);
+    console.log(`pacing bench: ${SECONDS} s per run, ${REPEATS} repeats (sender order rotating), medians over repeats; times in us, CPU in % of one core`);
+    console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     console.log(`| load | sender | IDT p50 | p99 | p99.9 | max | grid p99 | grid max | CPU % | p99 / GStreamer | p99.9 / GStreamer | p99 / C | p99.9 / C |`);
     console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
     for (const load of LOADS) {
-      const runs = { engine: [], gstreamer: [], floor: [] };
-      for (let r = 0; r < REPEATS; r++) for (const kind of Object.keys(runs)) runs[kind].push(await runOne(kind, load, `${kind}-${load.streams}x${load.ptimeUs}-${r}`));
+      const runs = Object.fromEntries(SENDERS.map((k) => [k, []]));
+      for (let r = 0; r < REPEATS; r++) {
+        const order = SENDERS.map((_, i) => SENDERS[(i + r) % SENDERS.length]);
+        for (const kind of order) runs[kind].push(await runOne(kind, load, `${kind.replace(/\W/g, '_')}-${load.streams}x${load.ptimeUs}-${r}`));
+      }
+      all.push(...Object.values(runs).flat());
       const med = Object.fromEntries(Object.entries(runs).map(([k, rs]) => [k, Object.fromEntries(FIELDS.map((f) => [f, median(rs.map((x) => x[f]))]))]));
-      for (const kind of Object.keys(runs)) {
+      for (const kind of SENDERS) {
         const m = med[kind];
-        const ratio = (f, ref) => (kind === 'engine' ? (m[f] / med[ref][f]).toFixed(2) : '');
+        const ratio = (f, ref) => (kind.startsWith('engine') && med[ref] ? (m[f] / med[ref][f]).toFixed(2) : '');
         console.log(`| ${load.streams} x ${load.ptimeUs} us | ${kind} | ${FIELDS.map((f) => m[f].toFixed(f === 'cpu' ? 1 : 0)).join(' | ')} | ${ratio('p99', 'gstreamer')} | ${ratio('p999', 'gstreamer')} | ${ratio('p99', 'floor')} | ${ratio('p999', 'floor')} |`);
       }
     }
+    const missing = all.filter((r) => r.missing > 0 || r.dropped > 0 || r.exit !== 0);
+    console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    if (missing.length) console.log(`runs with packets missing from the capture, kernel drops or a non-zero exit: ${missing.map((r) => `${r.repeat} (missing ${r.missing}, dropped ${r.dropped}, exit ${r.exit})`).join('; ')}`);
   } finally {
     down();
+    if (values.json) writeFileSync(values.json, JSON.stringify(all, null, 1));
   }
 }
 

@@ -1,14 +1,17 @@
 /**
  * The pacer: a worker thread that sends every RTP packet at its due time, so the main thread (API,
- * SAP, decoding) can never delay a packet. It sleeps with Atomics.wait until just before the next
- * deadline, spins the last few microseconds, sends, then yields one event-loop turn for messages.
+ * SAP, decoding) can never delay a packet. Each turn it sleeps with Atomics.wait until a measured
+ * wake-up margin before the next deadline (wake.ts), spins the rest, sends every packet due, and only
+ * then yields one event-loop turn for messages, so that turn never sits between a deadline and its send.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { readlinkSync, writeFileSync } from 'node:fs';
 import dgram from 'node:dgram';
 import { SampleRing } from './ring.js';
 import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs, writeStaticHeader } from './packet.js';
 import { alignedSampleAt, dueTaiMs, rtpTimestamp } from './schedule.js';
 import { SystemTaiClock } from './timebase.js';
+import { WakeMargin } from './wake.js';
 import { markSocket } from './dscp.js';
 import { LATE_THRESHOLD_US, STAT_FIELDS, Stat, type FromPacer, type PacerInit, type SourceSpec, type StreamSpec, type ToPacer } from './protocol.js';
 
@@ -46,6 +49,7 @@ interface SourceState {
   /** No tick before this (catch-up spacing after a stall). */
   earliestMono: number;
   catchUpGapMs: number;
+  periodMs: number;
 }
 
 const init = workerData as PacerInit;
@@ -53,6 +57,7 @@ const port = parentPort!;
 const stats = new Float64Array(init.stats);
 const wake = new Int32Array(init.wake);
 const clock = new SystemTaiClock(init.utcOffsetS);
+const margin = new WakeMargin(init.spinUs / 1000);
 const sources = new Map<number, SourceState>();
 const streams = new Map<number, StreamState>();
 let stopping = false;
@@ -62,14 +67,29 @@ function post(m: FromPacer): void {
   port.postMessage(m);
 }
 
-function monoForTai(taiMs: number): number {
-  return taiMs - clock.taiNowMs(0);
+/**
+ * The kernel delays a sleeping thread's timer by its timer slack (50 us by default) to batch wake-ups;
+ * the pacer wants its deadline. A thread may set its own slack without privilege (/proc/<tid>/...).
+ */
+function lowerTimerSlack(): void {
+  try {
+    const tid = readlinkSync('/proc/thread-self').split('/').pop() ?? '';
+    writeFileSync(`/proc/${tid}/timerslack_ns`, '1');
+  } catch {
+    // Not Linux, or no /proc: the wake margin then also covers the default slack.
+  }
+}
+
+/** When the packet carrying `src.mediaSample` is due, on performance.now()'s scale. */
+function dueMonoOf(src: SourceState): number {
+  // From the media time each time (not +=), so no rounding accumulates at 44.1 kHz.
+  return dueTaiMs(src.mediaSample, src.spec.sampleRate, init.sendOffsetMs) - clock.taiMsAt(0);
 }
 
 function anchor(src: SourceState, nowMono: number): void {
   const { sampleRate, framesPerPacket } = src.spec;
-  src.mediaSample = alignedSampleAt(clock.taiNowMs(nowMono), sampleRate, framesPerPacket);
-  src.dueMono = monoForTai(dueTaiMs(src.mediaSample, sampleRate, init.sendOffsetMs));
+  src.mediaSample = alignedSampleAt(clock.taiMsAt(nowMono), sampleRate, framesPerPacket);
+  src.dueMono = dueMonoOf(src);
 }
 
 function addStream(spec: StreamSpec): void {
@@ -132,13 +152,14 @@ function tick(src: SourceState, nowMono: number): void {
   const frames = Math.min(fill, F);
   const slot = ring.readSlot();
   const ts = rtpTimestamp(src.mediaSample);
-  const lateUs = (nowMono - src.dueMono) * 1000;
   for (const st of src.streams) {
     const buf = st.buffers[st.next];
     st.next = (st.next + 1) % BUFFERS_PER_STREAM;
     writeSeqTs(buf, st.seq, ts);
     writePayload(buf, st.spec.encoding, ring.samples, ring.channels, ring.frames, slot, frames, st.spec.firstChannel, st.spec.channels);
     if (frames < F) buf.fill(0, RTP_HEADER_BYTES + frames * bytesPerSample(st.spec.encoding) * st.spec.channels);
+    // Per packet: the last stream of a large tick leaves measurably later than the first.
+    const lateUs = (performance.now() - src.dueMono) * 1000;
     st.socket.send(buf);
     const o = st.stat;
     stats[o + Stat.Packets]++;
@@ -152,8 +173,7 @@ function tick(src: SourceState, nowMono: number): void {
   }
   ring.consume(frames);
   src.mediaSample += F;
-  // From the media time each time (not +=), so no rounding accumulates at 44.1 kHz.
-  src.dueMono = monoForTai(dueTaiMs(src.mediaSample, src.spec.sampleRate, init.sendOffsetMs));
+  src.dueMono = dueMonoOf(src);
   src.earliestMono = nowMono + src.catchUpGapMs;
 }
 
@@ -163,46 +183,83 @@ function readyToStart(src: SourceState): boolean {
   return src.ring.fill() >= src.spec.prefillFrames || src.ring.eof;
 }
 
-function reanchorAll(stepMs: number, cause: 'system' | 'utcOffset' | 'stall', nowMono: number): void {
-  for (const src of sources.values()) if (src.started) anchor(src, nowMono);
+/**
+ * A step of TAI (UTC offset change, system clock step) moves every running source's media time by
+ * exactly the step, rounded to a sample: the RTP timestamps jump by step x rate, while the packets keep
+ * their cadence on the monotonic clock (no burst, no gap) and the audio in the ring goes on.
+ */
+function shiftAll(stepMs: number, cause: 'system' | 'utcOffset'): void {
+  for (const src of sources.values()) {
+    if (!src.started) continue;
+    src.mediaSample += Math.round((stepMs * src.spec.sampleRate) / 1000);
+    src.dueMono = dueMonoOf(src);
+  }
   post({ type: 'clockStep', stepMs, cause });
 }
 
-function loop(): void {
-  if (stopping) return;
+function startReadySources(now: number): void {
+  for (const src of sources.values()) {
+    if (src.started || !readyToStart(src)) continue;
+    anchor(src, now);
+    src.started = true;
+    post({ type: 'sourceStarted', id: src.spec.id, firstSample: src.mediaSample });
+  }
+}
+
+/** Sends what is due, re-anchoring a source the pacer could not serve for STALL_MS. */
+function sendDue(): void {
   const now = performance.now();
   if (now - lastStepCheck > STEP_CHECK_MS) {
     lastStepCheck = now;
     const step = clock.detectStep();
-    if (step !== 0) reanchorAll(step, 'system', now);
+    if (step !== 0) shiftAll(step, 'system');
   }
-  let nextDue = Infinity;
   for (const src of sources.values()) {
-    if (!src.started && readyToStart(src)) {
-      anchor(src, now);
-      src.started = true;
-      post({ type: 'sourceStarted', id: src.spec.id, firstSample: src.mediaSample });
-    }
     if (!src.started) continue;
     if (now - src.dueMono > STALL_MS) {
       const late = now - src.dueMono;
       anchor(src, now);
       post({ type: 'clockStep', stepMs: late, cause: 'stall' });
     }
-    const t = performance.now();
-    if (src.dueMono <= t && src.earliestMono <= t) tick(src, t);
-    if (sources.has(src.spec.id)) nextDue = Math.min(nextDue, Math.max(src.dueMono, src.earliestMono));
+    if (src.dueMono <= now && src.earliestMono <= now) tick(src, now);
   }
-  sleepUntil(nextDue);
+}
+
+function loop(): void {
+  if (stopping) return;
+  startReadySources(performance.now());
+  let next = Infinity;
+  let periodMs = Infinity;
+  for (const src of sources.values()) {
+    if (!src.started) continue;
+    const at = Math.max(src.dueMono, src.earliestMono);
+    if (at < next) {
+      next = at;
+      periodMs = src.periodMs;
+    }
+  }
+  if (sleepUntil(next, periodMs)) sendDue();
   setImmediate(loop);
 }
 
-function sleepUntil(dueMono: number): void {
-  const spinMs = init.spinUs / 1000;
-  const remaining = dueMono - performance.now();
-  const waitMs = Number.isFinite(remaining) ? remaining - spinMs : IDLE_WAIT_MS;
-  if (waitMs > 0) Atomics.wait(wake, 0, Atomics.load(wake, 0), Math.min(waitMs, IDLE_WAIT_MS));
-  if (Number.isFinite(dueMono)) while (performance.now() < dueMono && dueMono - performance.now() <= spinMs);
+/**
+ * Sleeps until `dueMono` (wait, then spin the margin). Returns false when it woke for a message or
+ * for the idle cap instead, so the caller yields to handle it and plans again.
+ */
+function sleepUntil(dueMono: number, periodMs: number): boolean {
+  if (!Number.isFinite(dueMono)) {
+    Atomics.wait(wake, 0, Atomics.load(wake, 0), IDLE_WAIT_MS);
+    return false;
+  }
+  const wakeAt = dueMono - margin.marginMs(periodMs);
+  const waitMs = wakeAt - performance.now();
+  if (waitMs > 0) {
+    const timeout = Math.min(waitMs, IDLE_WAIT_MS);
+    if (Atomics.wait(wake, 0, Atomics.load(wake, 0), timeout) !== 'timed-out' || timeout < waitMs) return false;
+    margin.record(performance.now() - wakeAt);
+  }
+  while (performance.now() < dueMono);
+  return true;
 }
 
 port.on('message', (m: ToPacer) => {
@@ -217,6 +274,7 @@ port.on('message', (m: ToPacer) => {
         dueMono: 0,
         earliestMono: 0,
         catchUpGapMs: Math.min(CATCH_UP_GAP_MS, (m.source.framesPerPacket * 250) / m.source.sampleRate),
+        periodMs: (m.source.framesPerPacket * 1000) / m.source.sampleRate,
       });
       break;
     case 'removeSource':
@@ -231,7 +289,7 @@ port.on('message', (m: ToPacer) => {
       break;
     case 'setUtcOffset': {
       const step = clock.setUtcOffset(m.seconds);
-      if (step !== 0) reanchorAll(step, 'utcOffset', performance.now());
+      if (step !== 0) shiftAll(step, 'utcOffset');
       break;
     }
     case 'stop':
@@ -243,4 +301,5 @@ port.on('message', (m: ToPacer) => {
   }
 });
 
+lowerTimerSlack();
 setImmediate(loop);

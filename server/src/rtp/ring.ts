@@ -7,6 +7,8 @@ const WRITE = 0;
 const READ = 1;
 /** Set by the producer once no more frames will come. */
 const EOF = 2;
+/** Free frames a waiting producer wants before it is woken (0: nobody waits). */
+const WANT = 3;
 
 export interface RingHandle {
   control: SharedArrayBuffer;
@@ -76,16 +78,30 @@ export class SampleRing {
     return (Atomics.load(this.ctl, READ) >>> 0) % this.frames;
   }
 
+  /**
+   * Consumer: releases frames. It wakes a waiting producer only once the room it asked for is free, so
+   * a producer facing a full ring wakes a few times a second, not once per packet.
+   */
   consume(frames: number): void {
     Atomics.add(this.ctl, READ, frames);
-    Atomics.notify(this.ctl, READ);
+    const want = Atomics.load(this.ctl, WANT);
+    if (want !== 0 && this.space() >= want && Atomics.compareExchange(this.ctl, WANT, want, 0) === want) Atomics.notify(this.ctl, WANT);
   }
 
-  /** Producer: resolves when the consumer has made room (or after timeoutMs). */
-  async waitForSpace(timeoutMs: number): Promise<void> {
-    const read = Atomics.load(this.ctl, READ);
-    if (this.space() > 0) return;
-    const r = Atomics.waitAsync(this.ctl, READ, read, timeoutMs);
+  /**
+   * Producer: resolves once at least `minFrames` (default a quarter of the ring) are free, or after
+   * timeoutMs. Writing in such chunks keeps both threads' wake-ups rare.
+   */
+  async waitForSpace(timeoutMs: number, minFrames = this.frames / 4): Promise<void> {
+    const want = Math.max(1, Math.min(Math.ceil(minFrames), this.frames));
+    Atomics.store(this.ctl, WANT, want);
+    // Re-check after publishing the wish: the consumer may have made room just before it saw it.
+    if (this.space() >= want) {
+      Atomics.store(this.ctl, WANT, 0);
+      return;
+    }
+    const r = Atomics.waitAsync(this.ctl, WANT, want, timeoutMs);
     if (r.async) await r.value;
+    Atomics.compareExchange(this.ctl, WANT, want, 0);
   }
 }
