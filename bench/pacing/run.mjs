@@ -2,7 +2,7 @@
 /**
  * Pacing bench (run by hand as root, not part of the suite): see bench/pacing/README.md.
  *   npm run build && flock -x /tmp/quiet.lock node bench/pacing/run.mjs [--seconds 6] [--repeats 3]
- *     [--loads 8x1000,32x1000] [--senders engine,gstreamer,floor] [--json out.json]
+ *     [--loads 8x1000,32x1000] [--senders engine,gstreamer,floor] [--nice 0] [--json out.json]
  * For each load and repeat every sender runs once, in an order that rotates with the repeat; departures
  * are captured with tcpdump on the sender's veth inside a namespace pair this script creates and deletes.
  * A sender `engine@DIR` runs the engine built in DIR/server/dist instead (A/B of two builds in one run).
@@ -23,8 +23,11 @@ const { values } = parseArgs({
     loads: { type: 'string', default: '1x1000,8x1000,32x1000,64x1000,8x125' },
     senders: { type: 'string', default: 'engine,gstreamer,floor' },
     json: { type: 'string' },
+    // Every sender runs at this nice value (the engine's pacer thread via pacerNice, the others via nice -n).
+    nice: { type: 'string', default: '0' },
   },
 });
+const NICE = Number(values.nice);
 const SECONDS = Number(values.seconds);
 const REPEATS = Number(values.repeats);
 /** Departures in each stream's first second, and CPU in the first second after spawn, are not counted. */
@@ -66,12 +69,12 @@ function down() {
 
 function senderCommand(kind, { streams, ptimeUs }) {
   if (kind.startsWith('engine')) {
-    const plan = { interface: 'v-snd', seconds: SECONDS, sources: [{ sampleRate: 48000, ptimeUs, encoding: 'L24', seed: 1, streams: Array.from({ length: streams }, (_, i) => ({ address: GROUP(i), port: 5004 })) }] };
+    const plan = { interface: 'v-snd', seconds: SECONDS, pacerNice: NICE, sources: [{ sampleRate: 48000, ptimeUs, encoding: 'L24', seed: 1, streams: Array.from({ length: streams }, (_, i) => ({ address: GROUP(i), port: 5004 })) }] };
     const node = ['node', join(HERE, 'engine-send.mjs'), JSON.stringify(plan)];
     const at = kind.split('@')[1];
     return at ? ['env', [`AES67_ENGINE=${resolve(at, 'server/dist/rtp/engine.js')}`, ...node]] : [node[0], node.slice(1)];
   }
-  if (kind === 'floor') return [join(dir, 'floor'), [SRC_IP, GROUP(0), String(streams), String(ptimeUs), String(SECONDS)]];
+  if (kind === 'floor') return ['nice', ['-n', String(NICE), join(dir, 'floor'), SRC_IP, GROUP(0), String(streams), String(ptimeUs), String(SECONDS)]];
   if (kind !== 'gstreamer') throw new Error(`unknown sender ${kind}`);
   const frames = (48000 * ptimeUs) / 1e6;
   const args = ['-q'];
@@ -79,10 +82,10 @@ function senderCommand(kind, { streams, ptimeUs }) {
     args.push('audiotestsrc', 'is-live=true', `samplesperbuffer=${frames}`, `num-buffers=${(SECONDS * 1e6) / ptimeUs}`, '!', 'audio/x-raw,format=S24BE,rate=48000,channels=1',
       '!', 'rtpL24pay', `min-ptime=${ptimeUs * 1000}`, `max-ptime=${ptimeUs * 1000}`, '!', 'udpsink', `host=${GROUP(i)}`, 'port=5004', 'multicast-iface=v-snd', 'ttl-mc=16', 'qos-dscp=34', 'sync=true', 'async=false');
   }
-  return ['gst-launch-1.0', args];
+  return ['nice', ['-n', String(NICE), 'gst-launch-1.0', ...args]];
 }
 
-/** CPU ticks of all threads; `ip netns exec` and `env` exec in place, so the spawned pid is the sender's. */
+/** CPU ticks of all threads; `ip netns exec`, `env` and `nice` exec in place, so the spawned pid is the sender's. */
 function cpuTicks(pid) {
   let total = 0;
   for (const task of sh('ls', [`/proc/${pid}/task`]).split('\n').filter(Boolean)) {
@@ -137,7 +140,7 @@ async function main() {
   up();
   const all = [];
   try {
-    console.log(`pacing bench: ${SECONDS} s per run, ${REPEATS} repeats (sender order rotating), medians over repeats; times in us, CPU in % of one core`);
+    console.log(`pacing bench: ${SECONDS} s per run, ${REPEATS} repeats (sender order rotating), every sender at nice ${NICE}, medians over repeats; times in us, CPU in % of one core`);
     console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     console.log(`| load | sender | IDT p50 | p99 | p99.9 | max | grid p99 | grid max | CPU % | p99 / GStreamer | p99.9 / GStreamer | p99 / C | p99.9 / C |`);
     console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);

@@ -8,6 +8,7 @@ import { checkSourceFormat, packetShape } from './format.js';
 import { resolveInterface } from '../net/interface.js';
 import { DEFAULT_DSCP, type DscpState } from './dscp.js';
 import { STAT_FIELDS, Stat, type FromPacer, type PacerInit, type ToPacer } from './protocol.js';
+import type { PacerThreadInfo } from './thread.js';
 
 export interface EngineOptions {
   utcOffsetS?: number;
@@ -18,6 +19,12 @@ export interface EngineOptions {
    * 95th percentile of its wake-up latency, within this cap and a quarter of the packet time.
    */
   spinUs?: number;
+  /**
+   * Nice value for the pacer thread alone (default -10), so other threads and processes on a busy
+   * host delay it less. Below 0 needs CAP_SYS_NICE (or RLIMIT_NICE); without it the pacer keeps the
+   * process's priority, which `pacerThread()` reports.
+   */
+  pacerNice?: number;
   maxStreams?: number;
   /** DSCP for streams that do not set their own (AES67 media: 34, AF41); 0 sends unmarked. */
   dscp?: number;
@@ -90,6 +97,7 @@ export class RtpEngine extends EventEmitter {
   private readonly dscpStates = new Map<number, DscpState>();
   private readonly warned = new Set<string>();
   private readonly defaultDscp: number;
+  private thread: PacerThreadInfo | null = null;
   private nextId = 1;
   private stopped: Promise<void> | null = null;
 
@@ -102,6 +110,7 @@ export class RtpEngine extends EventEmitter {
       utcOffsetS: opts.utcOffsetS ?? 37,
       sendOffsetMs: opts.sendOffsetMs ?? 0,
       spinUs: opts.spinUs ?? 250,
+      nice: opts.pacerNice ?? -10,
     };
     this.defaultDscp = opts.dscp ?? DEFAULT_DSCP;
     this.stats = new Float64Array(init.stats);
@@ -142,6 +151,9 @@ export class RtpEngine extends EventEmitter {
         break;
       case 'clockStep':
         this.emit('clockStep', m.stepMs, m.cause);
+        break;
+      case 'pacerThread':
+        this.thread = m.info;
         break;
       case 'stopped':
         break;
@@ -219,6 +231,11 @@ export class RtpEngine extends EventEmitter {
       lastTimestamp: s[o + Stat.LastTimestamp],
       dscp: this.dscpStates.get(id) ?? { requested: 0, marked: false, reason: 'stream not ready' },
     };
+  }
+
+  /** The pacer thread's nice value and timer slack once it has started (null before). */
+  pacerThread(): PacerThreadInfo | null {
+    return this.thread;
   }
 
   setUtcOffset(seconds: number): void {

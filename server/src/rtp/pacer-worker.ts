@@ -5,13 +5,13 @@
  * then yields one event-loop turn for messages, so that turn never sits between a deadline and its send.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readlinkSync, writeFileSync } from 'node:fs';
 import dgram from 'node:dgram';
 import { SampleRing } from './ring.js';
 import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs, writeStaticHeader } from './packet.js';
 import { alignedSampleAt, dueTaiMs, rtpTimestamp } from './schedule.js';
 import { SystemTaiClock } from './timebase.js';
 import { WakeMargin } from './wake.js';
+import { tuneThread } from './thread.js';
 import { markSocket } from './dscp.js';
 import { LATE_THRESHOLD_US, STAT_FIELDS, Stat, type FromPacer, type PacerInit, type SourceSpec, type StreamSpec, type ToPacer } from './protocol.js';
 
@@ -65,19 +65,6 @@ let lastStepCheck = performance.now();
 
 function post(m: FromPacer): void {
   port.postMessage(m);
-}
-
-/**
- * The kernel delays a sleeping thread's timer by its timer slack (50 us by default) to batch wake-ups;
- * the pacer wants its deadline. A thread may set its own slack without privilege (/proc/<tid>/...).
- */
-function lowerTimerSlack(): void {
-  try {
-    const tid = readlinkSync('/proc/thread-self').split('/').pop() ?? '';
-    writeFileSync(`/proc/${tid}/timerslack_ns`, '1');
-  } catch {
-    // Not Linux, or no /proc: the wake margin then also covers the default slack.
-  }
 }
 
 /** When the packet carrying `src.mediaSample` is due, on performance.now()'s scale. */
@@ -301,5 +288,5 @@ port.on('message', (m: ToPacer) => {
   }
 });
 
-lowerTimerSlack();
+post({ type: 'pacerThread', info: tuneThread(init.nice) });
 setImmediate(loop);

@@ -1,6 +1,7 @@
 import type { RingHandle } from './ring.js';
 import type { Encoding } from './packet.js';
 import type { DscpState } from './dscp.js';
+import type { PacerThreadInfo } from './thread.js';
 
 /** Per-stream counters in shared memory, written by the pacer, read by anyone. */
 export const STAT_FIELDS = 8;
@@ -60,6 +61,7 @@ export type FromPacer =
   | { type: 'sourceStarted'; id: number; firstSample: number }
   | { type: 'sourceEnded'; id: number }
   | { type: 'clockStep'; stepMs: number; cause: 'system' | 'utcOffset' | 'stall' }
+  | { type: 'pacerThread'; info: PacerThreadInfo }
   | { type: 'stopped' };
 
 export interface PacerInit {
@@ -69,4 +71,6 @@ export interface PacerInit {
   utcOffsetS: number;
   sendOffsetMs: number;
   spinUs: number;
+  /** Nice value the pacer thread asks for (negative needs CAP_SYS_NICE). */
+  nice: number;
 }
