@@ -17,7 +17,7 @@ describe('daemon events', () => {
     await new Promise((r) => ws.once('open', r));
     await new Promise((r) => setTimeout(r, 200));
     expect(msgs[0].type).toBe('snapshot');
-    expect(Object.keys(msgs[0].data as object).sort()).toEqual(['player', 'ptp', 'remoteStreams', 'routing', 'speakers', 'streams']);
+    expect(Object.keys(msgs[0].data as object).sort()).toEqual(['liveInputs', 'player', 'ptp', 'remoteStreams', 'routing', 'speakers', 'streams']);
     const t0 = Date.now();
     const res = await d.api$('/streams', { method: 'POST', json: { name: 'ws test' } });
     const id = ((await res.json()) as { id: string }).id;

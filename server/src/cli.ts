@@ -15,8 +15,10 @@ Commands:
   ptp status          PTP state of a running daemon
   module status|load|unload   the RAVENNA kernel module, through a running daemon
   hash-password       read a password on stdin and print its scrypt hash for auth.passwordHash
-  play <files>...   play FLAC/WAV files as one mono AES67 stream per channel
-  demo              the embedded default: a stereo test signal on loopback
+  play <input>...     play files (FLAC/WAV), raw PCM from stdin (-) or a FIFO (--live for a
+                      producer on its own clock), or test signals (signal:sine:1000:-20, ...) as one
+                      mono AES67 stream per channel
+  demo                the embedded default: a stereo test signal on loopback
 
 Run 'aes67 <command> --help' for a command's options.`;
 

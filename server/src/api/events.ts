@@ -11,11 +11,13 @@ export interface Snapshot {
   player: unknown;
   ptp: unknown;
   remoteStreams: unknown;
+  liveInputs: unknown;
 }
 
 /**
  * GET /api/v1/events: a snapshot first, then every change as the full new value, and counters and
- * meters about 4 times a second, so a client never polls.
+ * meters about 4 times a second, so a client never polls. Live inputs (`liveInputs`) change all the
+ * time too: they come with every stats tick while there is one, and once more, empty, when it goes.
  */
 export function attachEvents(server: Server, d: Daemon, auth: Auth, snapshot: () => Snapshot): () => Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Daemon } from '../daemon/daemon.js';
+import type { LiveInputView } from '../daemon/live-view.js';
 
 const PTP_STATES = ['disabled', 'starting', 'listening', 'locking', 'locked', 'holdover', 'unlocked'];
 
@@ -7,23 +8,28 @@ const PTP_STATES = ['disabled', 'starting', 'listening', 'locking', 'locked', 'h
 export function createMetrics(d: Daemon): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'aes67_' });
-  const perStream = (name: string, help: string, pick: (c: ReturnType<Daemon['streams']>[number]['counters']) => number, type: 'counter' | 'gauge') => {
+  /** A labelled counter or gauge whose series are read from the daemon at scrape time. */
+  const series = (name: string, help: string, type: 'counter' | 'gauge', labelNames: string[], rows: () => [Record<string, string>, number][]) => {
     const Kind = type === 'counter' ? Counter : Gauge;
     new Kind({
       name,
       help,
-      labelNames: ['stream', 'name', 'address'],
+      labelNames,
       registers: [registry],
       collect(this: Counter | Gauge) {
         this.reset();
-        for (const s of d.streams()) {
-          const labels = { stream: s.id, name: s.name, address: s.address };
-          if (this instanceof Counter) this.inc(labels, pick(s.counters));
-          else this.set(labels, pick(s.counters));
+        for (const [labels, value] of rows()) {
+          if (this instanceof Counter) this.inc(labels, value);
+          else this.set(labels, value);
         }
       },
     });
   };
+  type Counters = ReturnType<Daemon['streams']>[number]['counters'];
+  const perStream = (name: string, help: string, pick: (c: Counters) => number, type: 'counter' | 'gauge') =>
+    series(name, help, type, ['stream', 'name', 'address'], () => d.streams().map((s) => [{ stream: s.id, name: s.name, address: s.address }, pick(s.counters)]));
+  const perLive = (name: string, help: string, pick: (v: LiveInputView) => number, type: 'counter' | 'gauge') =>
+    series(name, help, type, ['path'], () => d.liveInputs().map((v) => [{ path: v.path }, pick(v)]));
   perStream('aes67_stream_packets_total', 'RTP packets sent', (c) => c.packets, 'counter');
   perStream('aes67_stream_bytes_total', 'RTP bytes sent', (c) => c.bytes, 'counter');
   perStream('aes67_stream_late_packets_total', 'Packets sent after their deadline', (c) => c.latePackets, 'counter');
@@ -48,6 +54,12 @@ export function createMetrics(d: Daemon): Registry {
       this.set(o === null ? NaN : o / 1e9);
     },
   });
+  perLive('aes67_live_input_skew_ppm', 'Estimated clock skew of the live input producer against the media clock (positive: fast)', (v) => v.skewPpm, 'gauge');
+  perLive('aes67_live_input_buffer_seconds', 'Live input buffer level', (v) => v.bufferMs / 1000, 'gauge');
+  perLive('aes67_live_input_open', 'Whether the live input FIFO is open (1) or not (0)', (v) => (v.open ? 1 : 0), 'gauge');
+  perLive('aes67_live_input_underruns_total', 'Times the live input buffer ran dry (silence, then re-priming)', (v) => v.underruns, 'counter');
+  perLive('aes67_live_input_overruns_total', 'Times the live input buffer overflowed (oldest audio dropped)', (v) => v.overruns, 'counter');
+  series('aes67_dsp_worker_restarts_total', 'DSP worker restarts after a failure', 'counter', [], () => [[{}, d.dsp.restarts]]);
   new Counter({
     name: 'aes67_sap_announcements_sent_total',
     help: 'SAP announcements sent',

@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type { z } from 'zod';
 import { ApiError } from './errors.js';
+import { firstIssue } from '../config/issues.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -49,7 +50,7 @@ export async function readJson(ctx: Koa.Context): Promise<unknown> {
 export function validate<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
+  const issue = firstIssue(r.error);
   const field = issue.path.join('.');
   const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys.join(', ') : '';
   throw new ApiError(400, 'invalid', keys ? `unknown field(s): ${keys}` : `${field || 'body'}: ${issue.message}`, keys || field || undefined);

@@ -14,6 +14,7 @@ import { streamRoutes } from './routes/streams.js';
 import { speakerRoutes } from './routes/speakers.js';
 import { systemRoutes, VERSION } from './routes/system.js';
 import { playerRoutes, type PlayerDeps } from './routes/player.js';
+import { inputRoutes } from './routes/inputs.js';
 import { openApi } from './openapi.js';
 import { createMetrics } from './metrics.js';
 import { attachEvents } from './events.js';
@@ -38,7 +39,7 @@ export interface ApiServer {
 export function createApiServer(opts: ApiOptions): ApiServer {
   const d = opts.daemon;
   const auth = new Auth(() => d.store.current.auth);
-  const routes = [...streamRoutes(d), ...speakerRoutes(d), ...systemRoutes({ daemon: d, module: opts.module, auth, logs: opts.logs }), ...playerRoutes(opts.player)];
+  const routes = [...streamRoutes(d), ...speakerRoutes(d), ...inputRoutes(d), ...systemRoutes({ daemon: d, module: opts.module, auth, logs: opts.logs }), ...playerRoutes(opts.player)];
   const app = new Koa({ proxy: false });
   const router = new Router({ prefix: '/api/v1' });
   const metrics = createMetrics(d);
@@ -97,6 +98,7 @@ export function createApiServer(opts: ApiOptions): ApiServer {
     player: opts.player.player.view(),
     ptp: d.clock.status(),
     remoteStreams: d.discovery.remote.list(),
+    liveInputs: d.liveInputs(),
   }));
   return {
     server,

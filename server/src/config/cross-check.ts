@@ -1,4 +1,5 @@
 import type { Config } from './schema.js';
+import { sourceProblem } from './source.js';
 
 export interface Problem {
   path: (string | number)[];
@@ -41,5 +42,8 @@ export function crossCheck(cfg: Config): Problem | null {
     if (!s) return { path: ['routing', 'entries', i, 'streamId'], message: `no stream '${e.streamId}'`, code: 'not_found' };
     if (e.channel >= s.channels) return { path: ['routing', 'entries', i, 'channel'], message: `stream '${s.id}' has ${s.channels} channel(s)`, code: 'invalid' };
   }
+  const routed = [...new Set(cfg.routing.entries.map((e) => e.streamId))].map((id) => streams.get(id)!);
+  const problem = sourceProblem(cfg.routing.source, routed);
+  if (problem) return { path: ['routing', 'source'], message: problem, code: 'invalid' };
   return null;
 }

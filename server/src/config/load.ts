@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema.js';
 import { UserError } from '../errors.js';
 import { crossCheck } from './cross-check.js';
+import { firstIssue } from './issues.js';
 
 /** Walks the YAML document to the node at `path` and returns its 1-based line, or the deepest parent's. */
 function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: readonly PropertyKey[]): number {
@@ -31,7 +32,7 @@ export function parseConfig(text: string, file: string): Config {
     throw new UserError(`${file}:${line}: ${e.message.split('\n')[0]}`);
   }
   const result = ConfigSchema.safeParse(doc.toJS());
-  if (!result.success) throw issueError(result.error.issues[0], file, (p) => lineOf(doc, counter, p));
+  if (!result.success) throw issueError(firstIssue(result.error), file, (p) => lineOf(doc, counter, p));
   const problem = crossCheck(result.data);
   if (problem) throw new UserError(`${file}:${lineOf(doc, counter, problem.path)}: ${formatPath(problem.path)}: ${problem.message}`);
   return result.data;

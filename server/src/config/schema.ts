@@ -1,6 +1,7 @@
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { isMulticastIpv4 } from '../net/multicast.js';
+import { RoutingSource } from './source.js';
 
 /** Entity and config schemas: the single source for validation, the JSON Schema and the OpenAPI document. */
 
@@ -86,7 +87,7 @@ export const RoutingEntry = z.object({
 });
 export const Preset = z.enum(['stereo', 'mono', '2.1']);
 export const RoutingSchema = z
-  .object({ source: z.enum(['player', 'tone']), entries: z.array(RoutingEntry).max(512), preset: z.enum(['stereo', 'mono', '2.1', 'custom']) })
+  .object({ source: RoutingSource, entries: z.array(RoutingEntry).max(512), preset: z.enum(['stereo', 'mono', '2.1', 'custom']) })
   .strict();
 export type Routing = z.infer<typeof RoutingSchema>;
 export type RoutingEntry = z.infer<typeof RoutingEntry>;

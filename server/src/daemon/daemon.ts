@@ -9,6 +9,7 @@ import { Runtime, type LiveStream } from './runtime.js';
 import { ClockReference } from '../clock/reference.js';
 import { DspHost } from './dsp-host.js';
 import type { FeedSource } from './feed-protocol.js';
+import { liveInputView, type LiveInputView } from './live-view.js';
 
 export interface StreamView {
   id: string;
@@ -30,7 +31,7 @@ export interface StreamView {
   error?: string;
 }
 
-export type EventType = 'streams' | 'speakers' | 'routing' | 'player' | 'ptp' | 'remoteStreams';
+export type EventType = 'streams' | 'speakers' | 'routing' | 'player' | 'ptp' | 'remoteStreams' | 'liveInputs';
 
 /**
  * A DSP worker that keeps failing is a bug restarts will not fix: exit with EX_SOFTWARE so the service
@@ -53,6 +54,8 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
   private utcOffset = 37;
   private readonly meters = new Map<string, StreamView['meters']>();
   private statsTimer: NodeJS.Timeout | null = null;
+  /** Whether the last stats tick had a live input to report (one empty event follows the last one). */
+  private hadLive = false;
   readonly startedAt = Date.now();
 
   constructor(
@@ -93,7 +96,12 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
     await this.discovery.start();
     await this.runtime.apply(this.store.current);
     this.discovery.remote.on('changed', () => this.emit('event', 'remoteStreams', this.discovery.remote.list()));
-    this.statsTimer = setInterval(() => this.emit('stats', this.stats()), 250);
+    this.statsTimer = setInterval(() => {
+      this.emit('stats', this.stats());
+      const live = this.liveInputs();
+      if (live.length > 0 || this.hadLive) this.emit('event', 'liveInputs', live);
+      this.hadLive = live.length > 0;
+    }, 250);
   }
 
   private async onChanged(next: Config, prev: Config): Promise<void> {
@@ -137,6 +145,11 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
   sdp(id: string): string | undefined {
     const sdp = this.runtime.streams.get(id)?.sdp;
     return sdp === '' ? undefined : sdp;
+  }
+
+  /** The live inputs the DSP worker reads, as it last reported them. */
+  liveInputs(): LiveInputView[] {
+    return this.dsp.liveInputs().flatMap((r) => liveInputView(r) ?? []);
   }
 
   /** Reads the meters (the window since the previous call), starts the next, and returns counters and meters per stream. */

@@ -4,6 +4,21 @@ import type { StripSettings } from './channel-strip.js';
 import type { FromDsp, ProgramSpec, ToDsp } from './dsp-protocol.js';
 import type { FeedSource } from './feed-protocol.js';
 import type { InputRequest, InputSpec } from './inputs.js';
+import type { LiveInputStats } from './input.js';
+
+/** The last report of a program's live input. */
+export interface LiveReport {
+  program: number;
+  sampleRate: number;
+  input: InputSpec;
+  stats: LiveInputStats;
+}
+
+/** Whether the request describes the input the worker built (a player feed never reports, so never matches). */
+function sameInput(req: InputRequest | null, spec: InputSpec): boolean {
+  if (!req || req.kind === 'player' || spec.kind === 'player') return false;
+  return JSON.stringify(req) === JSON.stringify(spec);
+}
 
 /** More crashes than this within RESTART_WINDOW_MS is a bug that restarting will not fix. */
 const MAX_RESTARTS = 5;
@@ -29,6 +44,9 @@ export class DspHost {
   private feeds = new Map<FeedSource, number>();
   private nextFeed = 1;
   private crashes: number[] = [];
+  /** Workers started again after a failure, since the daemon started. */
+  restarts = 0;
+  private readonly live = new Map<number, LiveReport>();
   private lastError: Error | null = null;
   private stopped: Promise<void> | null = null;
 
@@ -41,7 +59,19 @@ export class DspHost {
 
   private spawn(): Worker {
     const w = new Worker(new URL('./dsp-worker.js', import.meta.url));
-    w.on('message', (m: FromDsp) => this.log.error({ program: m.id, err: m.message }, 'program input failed: it plays silence until the routing changes'));
+    w.on('message', (m: FromDsp) => {
+      if (w !== this.worker) return;
+      if (m.type === 'inputFailed') {
+        this.live.delete(m.id);
+        this.log.error({ program: m.id, err: m.message }, 'program input failed: it plays silence until the routing changes');
+        return;
+      }
+      const p = this.programs.get(m.id);
+      // A report posted before the routing changed describes an input that is gone.
+      if (p && sameInput(p.routing?.input ?? null, m.input)) {
+        this.live.set(m.id, { program: m.id, sampleRate: p.spec.sampleRate, input: m.input, stats: m.stats });
+      }
+    });
     w.on('error', (e) => (this.lastError = e));
     w.on('exit', (code) => this.onExit(w, code));
     return w;
@@ -59,6 +89,8 @@ export class DspHost {
       return;
     }
     this.log.error({ err: err.stack ?? err.message, crashes: this.crashes.length }, 'DSP worker failed: restarting it; the streams carry silence meanwhile');
+    this.restarts++;
+    this.live.clear();
     this.worker = this.spawn();
     this.feeds = new Map();
     this.replay();
@@ -98,6 +130,7 @@ export class DspHost {
 
   removeProgram(id: number): void {
     this.programs.delete(id);
+    this.live.delete(id);
     this.send({ type: 'removeProgram', id });
   }
 
@@ -114,7 +147,14 @@ export class DspHost {
   setRouting(id: number, gains: number[][] | null, input: InputRequest | null): void {
     const p = this.programs.get(id);
     if (p) p.routing = { gains, input };
+    const report = this.live.get(id);
+    if (report && !sameInput(input, report.input)) this.live.delete(id);
     this.send({ type: 'setRouting', id, gains, input: this.resolve(input) });
+  }
+
+  /** The live inputs' latest reports, one per program that reads one. */
+  liveInputs(): LiveReport[] {
+    return [...this.live.values()];
   }
 
   identify(id: number, channel: number, seconds: number): void {

@@ -3,6 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { RingHandle } from '../rtp/ring.js';
 import type { StripSettings } from './channel-strip.js';
 import type { InputSpec } from './inputs.js';
+import type { LiveInputStats } from './input.js';
 
 /** Channels per program: the most mono streams of one rate/ptime group. */
 export const PROGRAM_CHANNELS = 64;
@@ -28,8 +29,14 @@ export type ToDsp =
   | { type: 'muteAll'; mute: boolean }
   | { type: 'attachFeed'; feed: number; port: MessagePort };
 
-/** An input that threw is dropped (its program mixes silence) and reported. */
-export type FromDsp = { type: 'inputFailed'; id: number; message: string };
+export type FromDsp =
+  /** An input that threw is dropped (its program mixes silence) and reported. */
+  | { type: 'inputFailed'; id: number; message: string }
+  /** A live input's state, every STATS_MS while the program has one. */
+  | { type: 'inputStats'; id: number; input: InputSpec; stats: LiveInputStats };
+
+/** How often the worker reports live inputs (the daemon's stats period). */
+export const STATS_MS = 250;
 
 export interface MeterValue {
   peakDb: number;

@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { Mixer } from './mixer.js';
 import { createInput } from './inputs.js';
 import { FeedHub } from './feed-hub.js';
-import type { FromDsp, ToDsp } from './dsp-protocol.js';
+import { STATS_MS, type FromDsp, type ToDsp } from './dsp-protocol.js';
 
 /** Sleep between rounds; each round tops every ring up to its lead. */
 const REFILL_MS = 5;
@@ -17,6 +17,7 @@ const port = parentPort!;
 const mixers = new Map<number, Mixer>();
 const feeds = new Map<number, FeedHub>();
 let muteAll = false;
+let nextStats = 0;
 
 function post(m: FromDsp): void {
   port.postMessage(m);
@@ -32,6 +33,7 @@ function handle(m: ToDsp): void {
       mixers.set(m.program.id, new Mixer(m.program));
       break;
     case 'removeProgram':
+      mixers.get(m.id)?.dropInput();
       mixers.delete(m.id);
       break;
     case 'setStrip':
@@ -75,6 +77,14 @@ function round(): void {
       post({ type: 'inputFailed', id, message: (e as Error).stack ?? String(e) });
     }
     x.serveMeters();
+  }
+  const now = Date.now();
+  if (now >= nextStats) {
+    nextStats = now + STATS_MS;
+    for (const [id, x] of mixers) {
+      const live = x.liveStats();
+      if (live) post({ type: 'inputStats', id, input: live.spec, stats: live.stats });
+    }
   }
   setTimeout(round, REFILL_MS);
 }

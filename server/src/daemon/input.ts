@@ -10,10 +10,30 @@ export interface InputInfo {
   resampled: boolean;
 }
 
+/** What a live input (one on its own clock, such as a FIFO) reports about its buffer and clock skew. */
+export interface LiveInputStats {
+  open: boolean;
+  problem: string | null;
+  running: boolean;
+  /** Input buffer level and its target, in input frames. */
+  level: number;
+  targetFrames: number;
+  capacityFrames: number;
+  estimatedSkewPpm: number;
+  ratioPpm: number;
+  underruns: number;
+  overruns: number;
+  droppedFrames: number;
+}
+
 /** The program's audio source, read synchronously by the mixer; it must never block. */
 export interface InputBus {
   /** Writes `frames` interleaved BUS_CHANNELS-wide frames (silence where it has none). */
   read(out: Float64Array, frames: number): InputInfo;
+  /** Live inputs only. */
+  stats?(): LiveInputStats;
+  /** Releases what the input holds open (a FIFO); called when the program stops using it. */
+  close?(): void;
 }
 
 /** The embedded demo signal (see audio/demo-tone.ts) on inputs 0 and 1. */

@@ -7,12 +7,19 @@
 import { ToneInput, type InputBus } from './input.js';
 import type { FeedSource } from './feed-protocol.js';
 import type { FeedHub } from './feed-hub.js';
+import { SignalInput } from '../audio/signal-input.js';
+import { FifoInput, fifoInputOptionsSchema } from '../live/fifo-input.js';
+import type { FifoSource, SignalSource } from '../config/source.js';
 
 /** What a program reads, as the worker receives it. */
 export type InputSpec =
   | { kind: 'tone' }
   /** A main-thread feed attached to the worker under this number (the player). */
-  | { kind: 'player'; feed: number };
+  | { kind: 'player'; feed: number }
+  /** A test signal, generated at the program's rate. */
+  | SignalSource
+  /** A live producer's FIFO, skew-compensated to the program's rate. Only one program may read a FIFO. */
+  | FifoSource;
 
 /** What the main thread asks for: the same, except that a feed is named by its source, not yet by number. */
 export type InputRequest = Exclude<InputSpec, { kind: 'player' }> | { kind: 'player'; source: FeedSource };
@@ -36,6 +43,13 @@ export function createInput(spec: InputSpec, rate: number, ctx: InputContext): I
       const hub = ctx.feeds.get(spec.feed);
       if (!hub) throw new Error(`no feed ${spec.feed} attached`);
       return hub.input(rate);
+    }
+    case 'signal':
+      return new SignalInput({ signal: spec.signal, rate, channels: spec.channels });
+    case 'fifo': {
+      const { path, format, rate: fifoRate, channels, targetMs } = spec;
+      // The config edge validated this already; parsing again keeps a bad message from reaching the FIFO code.
+      return new FifoInput(fifoInputOptionsSchema.parse({ path, format, rate: fifoRate, channels, targetMs, programRate: rate }));
     }
   }
 }

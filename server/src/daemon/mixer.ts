@@ -1,6 +1,6 @@
 import { RoutingMatrix } from '../dsp/index.js';
 import { SampleRing } from '../rtp/ring.js';
-import { BUS_CHANNELS, type InputBus, type InputInfo } from './input.js';
+import { BUS_CHANNELS, type InputBus, type InputInfo, type LiveInputStats } from './input.js';
 import { ChannelStrip, type StripSettings } from './channel-strip.js';
 import { MeterBoard, PROGRAM_CHANNELS, type ProgramSpec } from './dsp-protocol.js';
 import { inputKey, type InputSpec } from './inputs.js';
@@ -25,6 +25,7 @@ export class Mixer {
   private readonly strips = new Map<number, ChannelStrip>();
   private matrix: RoutingMatrix | null = null;
   private input: InputBus | null = null;
+  private inputSpec: InputSpec | null = null;
   private key: string | null = null;
   private readonly block: number;
   private readonly lead: number;
@@ -64,10 +65,10 @@ export class Mixer {
     this.matrix = gains ? new RoutingMatrix(BUS_CHANNELS, PROGRAM_CHANNELS, gains) : null;
     const key = spec && inputKey(spec);
     if (key === this.key) return;
-    this.input = null;
-    this.key = null;
+    this.dropInput();
     if (!spec) return;
     this.input = build(spec);
+    this.inputSpec = spec;
     this.key = key;
   }
 
@@ -75,10 +76,19 @@ export class Mixer {
     return this.input !== null;
   }
 
-  /** After the input threw: silence until the routing names an input again. */
+  /** Closes the input (after it threw, or when the program goes): silence until the routing names one again. */
   dropInput(): void {
+    const { input } = this;
     this.input = null;
+    this.inputSpec = null;
     this.key = null;
+    input?.close?.();
+  }
+
+  /** A live input's description and statistics, or null when the input is not live. */
+  liveStats(): { spec: InputSpec; stats: LiveInputStats } | null {
+    const stats = this.input?.stats?.();
+    return stats && this.inputSpec ? { spec: this.inputSpec, stats } : null;
   }
 
   /** Mixes blocks until the ring holds LEAD_MS. */

@@ -163,11 +163,27 @@ export class Runtime {
         });
       }
     }
+    // A FIFO can be read once: only the first routed program gets it (the config check allows one).
+    let fifoTaken = false;
     for (const p of this.programs.values()) {
-      const feed = cfg.routing.source === 'player' ? this.player.input(p.sampleRate) : null;
-      const input: InputRequest | null = cfg.routing.source === 'tone' ? TONE : feed && { kind: 'player', source: feed };
-      p.setRouting(rows.get(p) ?? null, input);
+      const gains = rows.get(p) ?? null;
+      let input = this.input(cfg.routing.source, p.sampleRate);
+      if (input?.kind === 'fifo') {
+        if (!gains || fifoTaken) input = null;
+        fifoTaken ||= input !== null;
+      }
+      p.setRouting(gains, input);
     }
+  }
+
+  /** What a program at `rate` reads for the configured source. */
+  private input(source: Config['routing']['source'], rate: number): InputRequest | null {
+    if (source === 'tone') return TONE;
+    if (source === 'player') {
+      const feed = this.player.input(rate);
+      return feed && { kind: 'player', source: feed };
+    }
+    return source;
   }
 
   counters(live: LiveStream): StreamCounters | null {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { crossCheck } from '../config/cross-check.js';
+import { firstIssue } from '../config/issues.js';
 import { saveAtomically, serializeConfig } from '../config/save.js';
 import { ApiError } from '../api/errors.js';
 
@@ -31,7 +32,7 @@ export class ConfigStore extends EventEmitter<{ changed: [next: Config, prev: Co
       const result = mutate(draft);
       const parsed = ConfigSchema.safeParse(draft);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
+        const issue = firstIssue(parsed.error);
         throw new ApiError(400, 'invalid', issue.message, issue.path.join('.'));
       }
       const problem = crossCheck(parsed.data);

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { openAudioFile } from '../audio/open.js';
-import type { AudioSource } from '../audio/types.js';
+import { AudioError, type AudioSource } from '../audio/types.js';
 import { ApiError } from '../api/errors.js';
 import { FeedLink } from '../daemon/feed-link.js';
 import type { FeedSource, FromFeed } from '../daemon/feed-protocol.js';
@@ -239,7 +239,9 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements F
       }
     } catch (e) {
       if (gen !== this.gen) return;
-      this.error = `skipped ${entry.track.path}: ${(e as Error).message.replace(entry.file, entry.track.path)}`;
+      // An AudioError's message starts with the file's path; the track's library path already says which file.
+      const reason = e instanceof AudioError ? e.reason : (e as Error).message.replace(entry.file, entry.track.path);
+      this.error = `skipped ${entry.track.path}: ${reason}`;
       this.log.warn({ track: entry.track.path, err: this.error }, 'player skipped a track');
       this.changed();
     } finally {

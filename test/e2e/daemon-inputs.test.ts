@@ -1,0 +1,183 @@
+/**
+ * The daemon's test-signal and live FIFO sources, set through the API of `aes67 serve` in a namespace
+ * and heard by ffmpeg in another: a 1 kHz sine at -20 dBFS arrives at exactly that frequency and
+ * level; a paced producer 500 ppm fast writing a FIFO is played as one unbroken sine while the API,
+ * /metrics and the events report its skew converging on +500 ppm; bad source settings are refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLan, requireNetns, type Lan } from '../harness/netns.js';
+import { readWav } from '../harness/pcm.js';
+import { exited, interrupt, waitFor } from '../harness/process.js';
+import { startNetnsDaemon, type NetnsDaemon } from '../harness/netns-daemon.js';
+import { recordSdp } from '../harness/api-recorder.js';
+import { REPO } from '../harness/sender.js';
+import { activeRange, longestZeroRun, maxStep } from '../harness/tone-check.js';
+import { fitSine, levelDb } from '../../server/src/dsp/analysis.js';
+
+const enabled = requireNetns('daemon signal and FIFO inputs');
+const RATE = 48000;
+const PORT = 18767;
+const STREAMS = [
+  { id: 'L', name: 'inputs left', address: '239.69.74.1' },
+  { id: 'R', name: 'inputs right', address: '239.69.74.2' },
+];
+const STEREO = [
+  { input: 0, streamId: 'L', channel: 0, gainDb: 0 },
+  { input: 1, streamId: 'R', channel: 0, gainDb: 0 },
+];
+/** What paced-pcm.mjs writes: a 1 kHz sine at half of full scale. */
+const PRODUCER_AMPLITUDE = 0.5;
+const SKEW_PPM = 500;
+/**
+ * How long the producer runs, and when the skew estimate is judged. The skew loop is slow on purpose
+ * (wn = 0.1 rad/s, so the pitch never wobbles): from 0 it climbs ~20 ppm/s and settles in about a
+ * minute (docs/live-input.md). Measured: ~340 ppm after 25 s, ~400-420 after 32 s; a test file should
+ * stay under a minute, so the estimate is judged after 32 s against a generous 150 ppm.
+ */
+const PRODUCE_S = 35;
+const JUDGE_S = 32;
+
+interface LiveInput {
+  path: string;
+  open: boolean;
+  problem: string | null;
+  running: boolean;
+  skewPpm: number;
+  bufferMs: number;
+  targetMs: number;
+  underruns: number;
+  overruns: number;
+}
+
+describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver', () => {
+  let lan: Lan;
+  let dir: string;
+  let d: NetnsDaemon;
+  let sdp: string;
+
+  beforeAll(async () => {
+    lan = await createLan(['sender', 'speaker'], { subnet: 74 });
+    dir = mkdtempSync(join(tmpdir(), 'aes67-inputs-'));
+    d = await startNetnsDaemon(lan, 'sender', dir, { port: PORT, streams: STREAMS });
+    sdp = (await d.api('GET', '/streams/L/sdp')).text;
+    expect(sdp).toContain(`a=rtpmap:96 L24/${RATE}/1`);
+    await d.watchEvents();
+  }, 30_000);
+  afterAll(async () => {
+    await d?.stop();
+    await lan?.down();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const setSource = (source: unknown) => d.api('PUT', '/routing', { source, preset: 'stereo', entries: STEREO });
+  const live = async () => (await d.api<LiveInput[]>('GET', '/inputs/live')).body;
+
+  /** ffmpeg records the left stream until `until` resolves; returns the samples as floats (full scale 1). */
+  async function recordLeft(name: string, until: () => Promise<void>): Promise<Float64Array> {
+    const rec = recordSdp(lan, 'speaker', dir, name, sdp);
+    await waitFor(() => (statSync(rec.out, { throwIfNoEntry: false })?.size ?? 0) > 4096, 15_000, 'ffmpeg to record');
+    await until();
+    await interrupt(rec.ff);
+    expect(rec.log.err()).not.toMatch(/invalid|error while decoding/i);
+    return Float64Array.from(readWav(rec.out).channels[0], (v) => v / 2 ** 23);
+  }
+
+  it('refuses bad source settings with the field and the reason', async () => {
+    const fifo = { kind: 'fifo', path: 'aes67.fifo', format: 's16le', rate: 48000, channels: 2 };
+    const cases: [unknown, string, RegExp][] = [
+      [fifo, 'source.path', /^source\.path: an absolute path/],
+      [{ ...fifo, path: '/run/aes67.fifo', format: 'S16_LE' }, 'source.format', /^source\.format: one of s16le, s24le, s24_3le, s32le, f32le/],
+      [{ kind: 'signal', signal: { kind: 'sine', frequency: 25000, levelDb: -20 } }, 'source', /^25000 Hz is not below the Nyquist frequency \(24000 Hz at 48000 Hz\)$/],
+    ];
+    for (const [source, field, message] of cases) {
+      const r = await d.api<{ error: { message: string; field: string } }>('PUT', '/routing', { source, preset: 'stereo', entries: STEREO });
+      expect(r.status, JSON.stringify(source)).toBe(400);
+      expect(r.body.error.field).toBe(field);
+      expect(r.body.error.message).toMatch(message);
+    }
+    expect((await d.api<{ source: unknown }>('GET', '/routing')).body.source).toBe('tone');
+  });
+
+  it('plays a 1 kHz sine at -20 dBFS set through the API', { timeout: 30_000 }, async () => {
+    const source = { kind: 'signal', signal: { kind: 'sine', frequency: 1000, levelDb: -20 } };
+    const put = await setSource(source);
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ source: { ...source, channels: 2 } });
+    expect(await live()).toEqual([]);
+    const x = await recordLeft('sine', () => new Promise((r) => setTimeout(r, 2500)));
+    const r = activeRange(Int32Array.from(x, (v) => Math.round(v * 2 ** 23)), 16);
+    expect(r, 'the sine was received').not.toBeNull();
+    // One second from the middle of what arrived. A fit at exactly 1000 Hz over a whole second leaves
+    // only the L24 dither when the frequency is right; 0.01 Hz off already leaves -35 dB, 0.1 Hz -15 dB.
+    const from = r!.start + RATE / 4;
+    expect(r!.end - from).toBeGreaterThan(RATE);
+    const fit = fitSine(x, 1000, RATE, from, from + RATE);
+    expect(fit.thdNDb, 'THD+N of a 1000 Hz fit').toBeLessThan(-100);
+    expect(levelDb(fit.amplitude, 1)).toBeCloseTo(-20, 2);
+  });
+
+  it('plays a FIFO fed 500 ppm fast as one unbroken sine and reports the skew', { timeout: 60_000 }, async () => {
+    const fifo = join(dir, 'live.fifo');
+    const put = await setSource({ kind: 'fifo', path: fifo, format: 's16le', rate: RATE, channels: 2, targetMs: 100 });
+    expect(put.status).toBe(200);
+    // No FIFO yet: reported, retried every second.
+    const missing = await pollLive((l) => l.length === 1, 'the live input');
+    expect(missing[0]).toMatchObject({ path: fifo, open: false, problem: `${fifo}: no such FIFO (yet)` });
+    execFileSync('mkfifo', [fifo]);
+    await pollLive((l) => l[0]?.open === true, 'the FIFO to open');
+
+    const skews: number[] = [];
+    let judged: LiveInput | undefined;
+    let metrics = '';
+    const x = await recordLeft('fifo', async () => {
+      // 480-frame periods (10 ms) on the producer's clock, 500 ppm fast.
+      const producer = lan.spawn('sender', 'node', [join(REPO, 'test/harness/paced-pcm.mjs'), fifo, String(RATE), '2', String(PRODUCE_S), String(SKEW_PPM), '480']);
+      const t0 = Date.now();
+      while (Date.now() - t0 < JUDGE_S * 1000) {
+        await new Promise((r) => setTimeout(r, 1000));
+        skews.push((await live())[0].skewPpm);
+      }
+      judged = (await live())[0];
+      metrics = (await lan.run('sender', 'curl', ['-s', `http://127.0.0.1:${PORT}/metrics`], { timeoutMs: 5000 })).stdout;
+      expect(await exited(producer, (PRODUCE_S - JUDGE_S + 10) * 1000)).toBe(0);
+      await new Promise((r) => setTimeout(r, 500));
+    });
+    console.log(`skew estimate each second: ${skews.join(' ')}`);
+    expect(judged).toMatchObject({ open: true, problem: null, running: true, underruns: 0, overruns: 0, targetMs: 100 });
+    expect(Math.abs(judged!.bufferMs - 100), `buffer ${judged!.bufferMs} ms`).toBeLessThan(30);
+    expect(Math.abs(judged!.skewPpm - SKEW_PPM), `skew estimate ${judged!.skewPpm} ppm after ${JUDGE_S} s`).toBeLessThan(150);
+
+    expect(metrics).toMatch(new RegExp(`^aes67_live_input_skew_ppm\\{path="${fifo}"\\} [\\d.]+$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^aes67_live_input_underruns_total\\{path="${fifo}"\\} 0$`, 'm'));
+    expect(metrics).toMatch(/^aes67_dsp_worker_restarts_total 0$/m);
+    const events = d.events().filter((e) => e.type === 'liveInputs').map((e) => e.data as LiveInput[]);
+    expect(events.some((l) => l[0]?.path === fifo && l[0].running)).toBe(true);
+
+    // The tone, less 20 ms at each end: no zero inside, and the second difference of a clean sine never
+    // exceeds amp * w^2 (w at 1 kHz + 0.1 %); a dropout, a repeated or skipped block breaks that at once.
+    const ints = Int32Array.from(x, (v) => Math.round(v * 2 ** 23));
+    const r = activeRange(ints, 2 ** 10);
+    expect(r, 'the tone was recorded').not.toBeNull();
+    const inner = { start: r!.start + 960, end: r!.end - 960 };
+    expect((inner.end - inner.start) / RATE, 'seconds of tone').toBeGreaterThan(PRODUCE_S - 1.5);
+    expect(longestZeroRun(ints, inner).length).toBeLessThanOrEqual(1);
+    const w = (2 * Math.PI * 1000 * 1.001) / RATE;
+    expect(maxStep(ints, inner).value / 2 ** 23).toBeLessThan(PRODUCER_AMPLITUDE * w * 1.01);
+    let worst = 0;
+    for (let n = inner.start + 2; n < inner.end; n++) worst = Math.max(worst, Math.abs(x[n] - 2 * x[n - 1] + x[n - 2]));
+    expect(worst).toBeLessThan(PRODUCER_AMPLITUDE * w * w * 1.01);
+  });
+
+  async function pollLive(ok: (l: LiveInput[]) => boolean, what: string): Promise<LiveInput[]> {
+    for (const end = Date.now() + 5000; ; ) {
+      const l = await live();
+      if (ok(l)) return l;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(l)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+});
