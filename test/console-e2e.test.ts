@@ -2,7 +2,7 @@
  * Issue 8 acceptance: the console in Debian's Chromium (playwright-core) against the real daemon, in a
  * namespace with a real ptp4l grandmaster/follower pair. Creates and patches a stream, watches the meter
  * follow the gain, checks the RX patch view greys out a 44.1 kHz stream with its reason, plays and seeks a
- * FLAC, screenshots and axe-checks every page at desktop and tablet widths, then kills the grandmaster and
+ * FLAC, picks a test sine as the source, screenshots and axe-checks every page at desktop and tablet widths, then kills the grandmaster and
  * watches the Overview leave "locked" within 10 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,17 @@ describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)'
     };
     await expect.poll(position, { timeout: 5_000 }).toBeGreaterThanOrEqual(19.5);
     await expect.poll(() => page.getByTestId('position').textContent(), { timeout: 5_000 }).toMatch(/^0:2\d$/);
+  });
+
+  it('picks a 1 kHz sine at -20 dBFS as the source on the Patch page', async () => {
+    await visit(page, rig.url, 'patch');
+    await page.getByRole('combobox', { name: 'Source', exact: true }).selectOption({ label: 'Test signal' });
+    await page.getByLabel('Frequency (Hz)').fill('1000');
+    await page.getByLabel('Level (dBFS peak)').fill('-20');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const source = () => page.evaluate(() => fetch('/api/v1/routing').then((x) => x.json() as Promise<{ source: unknown }>)).then((r) => r.source);
+    await expect.poll(source, { timeout: 5_000 }).toEqual({ kind: 'signal', signal: { kind: 'sine', frequency: 1000, levelDb: -20 }, channels: 2 });
+    await expect.poll(() => page.locator('table caption').textContent()).toContain('sine 1000 Hz, -20 dBFS');
   });
 
   it('has screenshots and no serious axe-core violations on every page, desktop and tablet', async () => {

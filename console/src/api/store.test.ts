@@ -7,7 +7,7 @@ const ptp = (over: Partial<PtpStatus> = {}): PtpStatus => ({
   state: 'locked', reason: 'SLAVE', gmIdentity: 'aa', gmIdentitySdp: 'AA', domain: 0, offsetNs: 120, pathDelayNs: 18000,
   utcOffset: 37, portState: 'SLAVE', since: 1000, policy: 'keep-streaming', ...over,
 });
-const snapshot = { streams: [], speakers: [], routing: { source: 'player', entries: [], preset: 'custom' }, player: { state: 'stopped', queue: [], current: null, positionS: 0 }, ptp: ptp(), remoteStreams: [] } as Snapshot;
+const snapshot = { streams: [], speakers: [], routing: { source: 'player', entries: [], preset: 'custom' }, player: { state: 'stopped', queue: [], current: null, positionS: 0 }, ptp: ptp(), remoteStreams: [], liveInputs: [] } as Snapshot;
 const stats = (packets: number): StatsMap => ({ s1: { counters: { packets, bytes: 0, latePackets: 0, maxLatenessUs: 0, underruns: 0 }, meters: { peakDb: [-6], rmsDb: [-12], clips: 0 } } });
 
 describe('event reducer', () => {
@@ -41,6 +41,14 @@ describe('event reducer', () => {
     s = reducer(s, { type: 'ptpHistory', samples: [{ t: 50, offsetNs: 1, pathDelayNs: 2 }, { t: 100, offsetNs: 3, pathDelayNs: 4 }] });
     expect(s.ptpSamples.map((x) => x.t)).toEqual([50, 100]);
     expect(s.ptpSamples[1].offsetNs).toBe(120);
+  });
+
+  it('live input reports replace the liveInputs slice, and an empty one clears it', () => {
+    const fifo = { kind: 'fifo', path: '/run/a.fifo', format: 's16le', rate: 48000, channels: 2, programRate: 48000, open: true, problem: null, running: true, skewPpm: 12.5, ratioPpm: 13, bufferMs: 201, targetMs: 200, capacityMs: 600, underruns: 0, overruns: 0, droppedFrames: 0 } as const;
+    let s = reducer(initialState, { type: 'event', event: parseEvent(JSON.stringify({ type: 'liveInputs', data: [fifo] }))!, at: 1 });
+    expect(s.liveInputs).toEqual([fifo]);
+    s = reducer(s, { type: 'event', event: { type: 'liveInputs', data: [] }, at: 2 });
+    expect(s.liveInputs).toEqual([]);
   });
 
   it('local patches replace only the named slice', () => {

@@ -97,6 +97,8 @@ export function reducer(state: State, action: Action): State {
           return { ...state, player: event.data, playerAt: at };
         case 'remoteStreams':
           return { ...state, remoteStreams: event.data };
+        case 'liveInputs':
+          return { ...state, liveInputs: event.data };
       }
     }
   }
@@ -113,7 +115,7 @@ export function parseEvent(raw: string): ServerEvent | null {
   }
   if (typeof v !== 'object' || v === null) return null;
   const { type, data } = v as { type?: unknown; data?: unknown };
-  const known = ['snapshot', 'streams', 'speakers', 'routing', 'player', 'ptp', 'remoteStreams', 'stats'];
+  const known = ['snapshot', 'streams', 'speakers', 'routing', 'player', 'ptp', 'remoteStreams', 'liveInputs', 'stats'];
   if (typeof type !== 'string' || !known.includes(type) || typeof data !== 'object' || data === null) return null;
   return v as ServerEvent;
 }

@@ -68,10 +68,51 @@ export interface RoutingEntry {
   channel: number;
   gainDb: number | null;
 }
+export type SignalSpec =
+  | { kind: 'sine'; frequency: number; levelDb: number }
+  | { kind: 'pink'; levelDb: number; seed?: number }
+  | { kind: 'sweep'; f1: number; f2: number; seconds: number; levelDb: number }
+  | { kind: 'identify'; levelDb: number };
+export type RawFormat = 's16le' | 's24le' | 's24_3le' | 's32le' | 'f32le';
+export interface SignalSource {
+  kind: 'signal';
+  signal: SignalSpec;
+  channels: number;
+}
+export interface FifoSource {
+  kind: 'fifo';
+  path: string;
+  format: RawFormat;
+  rate: number;
+  channels: number;
+  targetMs: number;
+}
+/** What the programs play; the two without settings are plain strings (docs/configuration.md). */
+export type RoutingSource = 'player' | 'tone' | SignalSource | FifoSource;
 export interface Routing {
-  source: 'player' | 'tone';
+  source: RoutingSource;
   entries: RoutingEntry[];
   preset: Preset | 'custom';
+}
+/** A FIFO source's state (GET /inputs/live, the liveInputs event). */
+export interface LiveInput {
+  kind: 'fifo';
+  path: string;
+  format: RawFormat;
+  rate: number;
+  channels: number;
+  programRate: number;
+  open: boolean;
+  problem: string | null;
+  running: boolean;
+  skewPpm: number;
+  ratioPpm: number;
+  bufferMs: number;
+  targetMs: number;
+  capacityMs: number;
+  underruns: number;
+  overruns: number;
+  droppedFrames: number;
 }
 
 export interface Track {
@@ -168,6 +209,7 @@ export interface Snapshot {
   player: Player;
   ptp: PtpStatus;
   remoteStreams: RemoteStream[];
+  liveInputs: LiveInput[];
 }
 export type StatsMap = Record<string, { counters: Counters; meters: Meters }>;
 
@@ -179,4 +221,5 @@ export type ServerEvent =
   | { type: 'player'; data: Player }
   | { type: 'ptp'; data: PtpStatus }
   | { type: 'remoteStreams'; data: RemoteStream[] }
+  | { type: 'liveInputs'; data: LiveInput[] }
   | { type: 'stats'; data: StatsMap };

@@ -1,6 +1,7 @@
 /** Source channels (rows) against stream channels (columns); a checkbox per cell and its gain when routed. */
 import type { Routing } from '../api/types.js';
 import { cell, inputCount, inputLabel, setGain, toggle, type Column } from '../logic/patch.js';
+import { describeSource } from '../logic/source.js';
 
 export function PatchMatrix({ routing, cols, onChange }: { routing: Routing; cols: Column[]; onChange: (r: Routing) => void }) {
   const rows = Array.from({ length: inputCount(routing) }, (_, i) => i);
@@ -8,7 +9,7 @@ export function PatchMatrix({ routing, cols, onChange }: { routing: Routing; col
   return (
     <div className="table-wrap">
       <table className="matrix">
-        <caption>Source channels ({routing.source}) → stream channels</caption>
+        <caption>Source channels ({describeSource(routing.source)}) → stream channels</caption>
         <thead>
           <tr>
             <td />

@@ -1,7 +1,6 @@
 /** Create or edit a stream. The daemon validates; its field errors are shown beside the named field. */
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError } from '../api/client.js';
-import { errorText } from '../api/StoreContext.js';
+import { useId, useState, type FormEvent } from 'react';
+import { fieldRenderer, submitting } from './form.js';
 import type { Stream, StreamInput } from '../api/types.js';
 
 type Draft = Record<'name' | 'address' | 'port' | 'ttl' | 'encoding' | 'sampleRate' | 'channels' | 'ptimeUs' | 'payloadType', string> & { enabled: boolean };
@@ -42,28 +41,10 @@ export function StreamForm({ stream, onSubmit, onDone }: { stream?: Stream; onSu
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setFormError(null);
-    try {
-      await onSubmit(toInput(d));
-      onDone();
-    } catch (err) {
-      const f = err instanceof ApiError ? fieldOf(err.field) : null;
-      if (f) setErrors({ [f]: (err as ApiError).message });
-      else setFormError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    if (await submitting(() => onSubmit(toInput(d)), fieldOf, { errors: setErrors, form: setFormError, busy: setBusy })) onDone();
   };
 
-  const field = (k: keyof Draft, label: string, control: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode) => (
-    <div className={errors[k] ? 'field invalid' : 'field'}>
-      <label htmlFor={`${id}-${k}`}>{label}</label>
-      {control({ id: `${id}-${k}`, 'aria-invalid': !!errors[k], 'aria-describedby': errors[k] ? `${id}-${k}-err` : undefined })}
-      {errors[k] && <span className="field-error" id={`${id}-${k}-err`} role="alert">{errors[k]}</span>}
-    </div>
-  );
+  const field = fieldRenderer<keyof Draft>(id, errors);
   const text = (k: Exclude<keyof Draft, 'enabled'>, placeholder?: string, type = 'text') => (p: { id: string }) => (
     <input {...p} type={type} value={d[k]} placeholder={placeholder} onChange={(e) => setD({ ...d, [k]: e.target.value })} />
   );

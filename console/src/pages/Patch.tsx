@@ -3,6 +3,7 @@ import { useStore } from '../api/StoreContext.js';
 import { api } from '../api/client.js';
 import type { Preset, Routing } from '../api/types.js';
 import { PatchMatrix } from '../components/PatchMatrix.js';
+import { SourcePicker } from '../components/SourcePicker.js';
 import { columns, preset, presetNeeds } from '../logic/patch.js';
 
 const PRESETS: { p: Preset; label: string; help: string }[] = [
@@ -55,18 +56,15 @@ export function Patch() {
                   {label}
                 </button>
               ))}
-              <label>
-                Source{' '}
-                <select value={routing.source} onChange={(e) => void put({ ...routing, source: e.target.value as Routing['source'] }, 'Changing the source')}>
-                  <option value="player">Player</option>
-                  <option value="tone">Test tone</option>
-                </select>
-              </label>
               <span className="muted">Current: {routing.preset}</span>
             </div>
             <ul className="muted small">
               {PRESETS.map(({ p, label, help }) => <li key={p} id={`help-${p}`}>{label}: {help}</li>)}
             </ul>
+          </section>
+          <section className="card wide" aria-labelledby="source-h">
+            <h2 id="source-h">Source</h2>
+            <SourcePicker source={routing.source} live={state.liveInputs ?? []} onApply={(source) => api.putRouting({ ...routing, source })} />
           </section>
           <section className="card wide" aria-labelledby="matrix-h">
             <h2 id="matrix-h">Matrix</h2>
