@@ -2,7 +2,7 @@
 /**
  * Pacing bench (run by hand as root, not part of the suite): see bench/pacing/README.md.
  *   npm run build && flock -x /tmp/quiet.lock node bench/pacing/run.mjs [--seconds 6] [--repeats 3]
- *     [--loads 8x1000,32x1000] [--senders engine,gstreamer,floor] [--nice 0] [--json out.json]
+ *     [--loads 8x1000,32x1000] [--senders engine,gstreamer,floor] [--nice=0] [--json out.json]
  * For each load and repeat every sender runs once, in an order that rotates with the repeat; departures
  * are captured with tcpdump on the sender's veth inside a namespace pair this script creates and deletes.
  * A sender `engine@DIR` runs the engine built in DIR/server/dist instead (A/B of two builds in one run).

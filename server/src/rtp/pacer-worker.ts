@@ -27,6 +27,13 @@ const STEP_CHECK_MS = 250;
  */
 const CATCH_UP_GAP_MS = 0.15;
 const IDLE_WAIT_MS = 20;
+/**
+ * performance.now() returns a fresh heap number in Node 20: a spin that reads it back to back fills
+ * the young generation and forces a scavenge every ~20 ms (355 per second of spinning, measured), each
+ * a pause that can land on a deadline. Reading it once per this many cheap atomic loads (~1 us) cuts
+ * that 30-fold.
+ */
+const SPIN_STEP = 256;
 
 interface StreamState {
   spec: StreamSpec;
@@ -126,7 +133,7 @@ function removeStream(id: number): void {
 }
 
 /** Sends one packet time of a source on every stream it feeds. */
-function tick(src: SourceState, nowMono: number): void {
+function tick(src: SourceState): void {
   const F = src.spec.framesPerPacket;
   const ring = src.ring;
   const fill = ring.fill();
@@ -161,7 +168,8 @@ function tick(src: SourceState, nowMono: number): void {
   ring.consume(frames);
   src.mediaSample += F;
   src.dueMono = dueMonoOf(src);
-  src.earliestMono = nowMono + src.catchUpGapMs;
+  // From the end of this tick's sends: a slow send must not shrink the gap on the wire.
+  src.earliestMono = performance.now() + src.catchUpGapMs;
 }
 
 function readyToStart(src: SourceState): boolean {
@@ -208,7 +216,7 @@ function sendDue(): void {
       anchor(src, now);
       post({ type: 'clockStep', stepMs: late, cause: 'stall' });
     }
-    if (src.dueMono <= now && src.earliestMono <= now) tick(src, now);
+    if (src.dueMono <= now && src.earliestMono <= now) tick(src);
   }
 }
 
@@ -245,7 +253,7 @@ function sleepUntil(dueMono: number, periodMs: number): boolean {
     if (Atomics.wait(wake, 0, Atomics.load(wake, 0), timeout) !== 'timed-out' || timeout < waitMs) return false;
     margin.record(performance.now() - wakeAt);
   }
-  while (performance.now() < dueMono);
+  while (performance.now() < dueMono) for (let i = 0; i < SPIN_STEP; i++) Atomics.load(wake, 0);
   return true;
 }
 
