@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import type { Player } from '../api/types.js';
 import { duration, khz } from '../logic/format.js';
+import type { TransportAction } from '../logic/transport.js';
 import { Icon } from './Icon.js';
 import { trackTitle } from './Queue.js';
 
@@ -15,7 +16,7 @@ export function position(player: Player, receivedAt: number, now: number): numbe
 export function Transport({ player, receivedAt, onAction, onSeek }: {
   player: Player;
   receivedAt: number;
-  onAction: (a: 'play' | 'pause' | 'next' | 'previous') => void;
+  onAction: (a: TransportAction) => void;
   onSeek: (s: number) => void;
 }) {
   const [now, setNow] = useState(() => Date.now());

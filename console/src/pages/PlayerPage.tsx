@@ -6,6 +6,7 @@ import { useFetch } from '../api/useFetch.js';
 import { Queue, trackTitle } from '../components/Queue.js';
 import { Transport } from '../components/Transport.js';
 import { duration } from '../logic/format.js';
+import { optimisticTransport } from '../logic/transport.js';
 
 export function PlayerPage() {
   const { state, change, report } = useStore();
@@ -38,7 +39,7 @@ export function PlayerPage() {
         <Transport
           player={player}
           receivedAt={state.playerAt}
-          onAction={(a) => act(a, a === 'pause' ? { state: 'paused' } : a === 'play' ? { state: 'playing' } : null, () => api.transport(a))}
+          onAction={(a) => act(a, optimisticTransport(player, a), () => api.transport(a))}
           onSeek={(s) => act('Seeking', { positionS: s }, () => api.seek(s))}
         />
       ) : (
