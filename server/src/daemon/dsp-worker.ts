@@ -9,9 +9,17 @@ import { Mixer } from './mixer.js';
 import { createInput } from './inputs.js';
 import { FeedHub } from './feed-hub.js';
 import { STATS_MS, type FromDsp, type ToDsp } from './dsp-protocol.js';
+import { tuneThread } from '../rtp/thread.js';
 
 /** Sleep between rounds; each round tops every ring up to its lead. */
 const REFILL_MS = 5;
+/**
+ * The worker's nice value. Its rings hold only LEAD_MS ahead of the pacer (nice -10), so at the default 0 a
+ * host busy with ordinary work (every core taken by nice-0 processes) could hold it off the CPU past its lead
+ * while the pacer still ran: underruns. Between the two, it still yields to the pacer. Below 0 needs root or
+ * CAP_SYS_NICE, as for the pacer; without it the worker keeps its priority (tuneThread never throws).
+ */
+const NICE = -5;
 
 const port = parentPort!;
 const mixers = new Map<number, Mixer>();
@@ -90,4 +98,5 @@ function round(): void {
 }
 
 port.on('message', handle);
+tuneThread(NICE);
 round();

@@ -113,6 +113,11 @@ describe('player feed', () => {
     await settle();
     readLeft(second, 1);
     readLeft(first, 10);
+    // The joined bus waits for 0.1 s before it plays (priming): 4800 frames at 48 kHz, less the filter's
+    // start-up, are not quite that at 96 kHz, so it has played nothing yet.
+    link.data(planes(posted + 4800, 4800), 0, 4800);
+    await settle();
+    readLeft(first, 20);
     // Resampled to 96 kHz, the count goes up half a step per frame from where the feed was when the bus
     // joined (past the filter's start-up).
     const joined = readLeft(second, 2);

@@ -14,6 +14,12 @@ const SILENCE: InputInfo = { sourceBits: 16, resampled: false };
 const BUS_S = 0.5;
 /** A bus not read for this long belongs to a program the routing no longer feeds from the player. */
 const ACTIVE_MS = 300;
+/**
+ * Audio the bus waits for before it plays after a clear (play, seek, skip, a restarted worker) or an
+ * underrun. Read out block by block as the decoder's first blocks arrived, the audio would stutter as soon
+ * as one came late, as it does on a loaded host right after the decoder (re)starts.
+ */
+const PRIME_S = 0.1;
 
 interface Mark {
   /** Absolute write frame where it starts. */
@@ -48,12 +54,16 @@ export class PlayerBus implements InputBus {
   private inBuf = new Float64Array(0);
   private outBuf = new Float64Array(0);
   private lastRead = 0;
+  private readonly prime: number;
+  /** Waiting for PRIME_S (or the queue's end) before playing. */
+  private priming = true;
 
   constructor(
     readonly rate: number,
     private readonly listener: BusListener,
   ) {
     this.capacity = Math.round(rate * BUS_S);
+    this.prime = Math.round(rate * PRIME_S);
     this.ring = new Float64Array(this.capacity * BUS_CHANNELS);
   }
 
@@ -72,6 +82,7 @@ export class PlayerBus implements InputBus {
     this.readPos = this.writePos;
     this.marks = [];
     this.resampler = null;
+    this.priming = true;
   }
 
   /** The next fed frames start `entryId` at `startS` seconds. Keeps the resampler across same-rate tracks: gapless. */
@@ -127,8 +138,10 @@ export class PlayerBus implements InputBus {
     this.lastRead = Date.now();
     const avail = this.writePos - this.readPos;
     const lis = this.listener;
+    if (avail === 0 && !lis.drained()) this.priming = true;
+    else if (avail >= this.prime || lis.drained()) this.priming = false;
     // All or nothing unless the queue is drained: a block never mixes audio with underrun silence.
-    if (!lis.playing() || avail === 0 || (avail < frames && !lis.drained())) {
+    if (!lis.playing() || this.priming || avail === 0 || (avail < frames && !lis.drained())) {
       out.fill(0, 0, frames * BUS_CHANNELS);
       if (lis.playing() && avail === 0 && lis.drained()) this.report();
       return SILENCE;
