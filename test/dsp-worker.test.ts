@@ -5,6 +5,10 @@
  * sample of the tone stays within the dither of the ideal tone, a FLAC arrives bit-exact without a gap,
  * and the engine counts no underrun. A worker that dies is restarted and the player carries on from what
  * was heard; one that keeps dying is given up on, loudly.
+ *
+ * On a loaded 2-core VM the host itself may stall the pacer for over 50 ms; it then re-anchors (the RTP
+ * timestamp jumps forward, the audio goes on) and the daemon logs it. Such a jump is allowed once per
+ * logged stall; a main thread that holds up the audio shows instead as underruns and broken audio.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
@@ -17,10 +21,10 @@ import type { ToDsp } from '../server/dist/daemon/dsp-protocol.js';
 import { demoTone } from '../server/dist/audio/demo-tone.js';
 import { fakeModule, testConfig } from './daemon/start.js';
 import { makeFlac } from './daemon/library-fixture.js';
-import { findOffset, firstMismatch, readWav } from './harness/pcm.js';
+import { readWav, segments } from './harness/pcm.js';
 import { collect, interrupt, waitFor } from './harness/process.js';
 import { REPO } from './harness/sender.js';
-import { joinPayloads, rtpJumps, type RtpPacket } from './harness/rtp-capture.js';
+import { joinPayloads, unexplainedJumps, type RtpPacket } from './harness/rtp-capture.js';
 
 const GROUP = '239.69.213.1';
 const PORT = 15008;
@@ -50,15 +54,23 @@ function readPackets(file: string): RtpPacket[] {
   return out;
 }
 
-/** Records the stream in a process of its own (which nothing here can block) while `during` runs. */
-async function record(during: () => Promise<void>): Promise<RtpPacket[]> {
+/** Pacer stalls the daemon logged (each re-anchors the stream) in log lines from `from` on. */
+const stallsSince = (from: number) => logs.slice(from).filter((l) => (JSON.parse(l) as { cause?: string }).cause === 'stall').length;
+
+/**
+ * Records the stream in a process of its own (which nothing here can block) while `during` runs; with the
+ * pacer stalls logged meanwhile, and the sequence and timestamp jumps those stalls do not explain.
+ */
+async function record(during: () => Promise<void>): Promise<{ packets: RtpPacket[]; badJumps: ReturnType<typeof unexplainedJumps> }> {
   const file = join(testDir, `rec-${Date.now()}.bin`);
+  const mark = logs.length;
   const rec = spawn(process.execPath, [join(REPO, 'test/harness/rtp-record.mjs'), file, GROUP, String(PORT), '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const log = collect(rec);
   await waitFor(() => log.err().includes('listening'), 5000, 'the recorder');
   await during();
   await interrupt(rec);
-  return readPackets(file);
+  const packets = readPackets(file);
+  return { packets, badJumps: unexplainedJumps(packets, FRAMES, stallsSince(mark)) };
 }
 
 /** Three 500 ms blocks of the main thread with 250 ms between; the engine must count no underrun. */
@@ -103,58 +115,78 @@ describe('DSP worker: a blocked main thread delays no packet and starves no ring
   afterAll(async () => d?.stop());
 
   it('tone: contiguous packets, every sample within the dither of the ideal tone, no underrun', async () => {
-    const packets = await record(blocks);
+    const { packets, badJumps } = await record(blocks);
     // 700 ms + 3 x (500 + 250) ms + 300 ms at one packet per ms, give or take start and stop.
     expect(packets.length).toBeGreaterThan(3000);
-    expect(rtpJumps(packets, FRAMES)).toEqual([]);
+    expect(badJumps).toEqual([]);
     const ideal = (n: number) => Math.round(demoTone(0, n % RATE, RATE) * 2 ** 23);
     const near = (p: RtpPacket, n0: number) => joinPayloads([p], 24).every((s, i) => Math.abs(s - ideal(n0 + i)) <= 2);
     let phase = 0;
     while (phase < RATE && !near(packets[0], phase)) phase++;
     expect(phase).toBeLessThan(RATE);
-    const off = packets.filter((p) => !near(p, phase + ((p.ts - packets[0].ts) >>> 0))).map((p) => `ts ${p.ts}: ${joinPayloads([p], 24).slice(0, 4).join(',')}...`);
+    // Packet i carries tone samples from phase + i packets on: contiguous audio, even across a re-anchor.
+    const off = packets.filter((p, i) => !near(p, phase + i * FRAMES)).map((p) => `ts ${p.ts}: ${joinPayloads([p], 24).slice(0, 4).join(',')}...`);
     expect(off.slice(0, 5)).toEqual([]);
   });
 
   it('player: a 48 kHz/24 FLAC arrives bit-exact and without a gap', async () => {
     await d.daemon.store.update((c) => void (c.routing.source = 'player'));
     expect((await api('/player/queue', { path: 'noise.flac' })).status).toBe(201);
-    const packets = await record(async () => {
+    const { packets, badJumps } = await record(async () => {
       expect((await api('/player/play')).status).toBe(200);
       await blocks();
     });
-    expect(rtpJumps(packets, FRAMES)).toEqual([]);
+    expect(badJumps).toEqual([]);
     const rec = joinPayloads(packets, 24);
-    const heard = rec.subarray(rec.findIndex((s) => s !== 0));
+    // The recording may open with the last of the previous case's tone: the source changed to the player
+    // before it started, but up to the ring's 100 ms lead of tone was already mixed, and a recorder that
+    // starts quickly hears it. After that, silence, then the file from its first sample to the end of the
+    // recording in one unbroken run: a gap or a repeat anywhere would split it.
+    const runs = segments(ref, rec);
+    const file = runs.findIndex((r) => r.refAt >= 0);
+    expect(runs.slice(file)).toEqual([{ recAt: expect.any(Number), refAt: ref.findIndex((x) => x !== 0), length: rec.length - runs[file].recAt }]);
     // More than the blocks and the pauses between them: the whole stretch is in the comparison.
-    expect(heard.length).toBeGreaterThan(RATE * 2.5);
-    const at = findOffset(ref, heard);
-    expect(at).toBe(ref.findIndex((s) => s !== 0));
-    expect(firstMismatch(ref, heard, at)).toBe(-1);
+    expect(runs[file].length).toBeGreaterThan(RATE * 2.5);
   });
 
   it('a worker that dies is restarted and logged; the player carries on bit-exact from what was heard', async () => {
+    // Self-contained: on a loaded machine the previous case may have run long enough to play the 8 s file out.
     await api('/player/seek', { positionS: 0.5 });
+    expect((await api('/player/play')).status).toBe(200);
     let before = 0;
-    const packets = await record(async () => {
+    let after = await playerView();
+    const { packets, badJumps } = await record(async () => {
       await sleep(600);
       before = (await playerView()).positionS;
       d.daemon.dsp.send({ type: 'no-such-command' } as unknown as ToDsp);
-      await sleep(1500);
+      // A restart costs a new worker's start-up: a few hundred ms, over a second on a loaded 2-core VM. Wait
+      // until the player is heard well past the crash rather than for a fixed time.
+      const deadline = Date.now() + 10_000;
+      while ((after = await playerView()).positionS < before + 1.2 && Date.now() < deadline) await sleep(50);
     });
     const failed = logs.map((l) => JSON.parse(l) as { level: number; msg: string; err?: string }).filter((l) => l.msg.startsWith('DSP worker failed'));
     expect(failed).toEqual([expect.objectContaining({ level: 50, msg: expect.stringContaining('restarting it'), err: expect.stringContaining('unknown DSP command') })]);
-    const after = await playerView();
-    expect(after.state).toBe('playing');
-    expect(after.positionS).toBeGreaterThan(before + 1);
+    expect(after, `heard at ${before} s before the crash`).toMatchObject({ state: 'playing', positionS: expect.any(Number) });
+    expect(after.positionS).toBeGreaterThanOrEqual(before + 1.2);
     // The pacer never stopped: the stream stays contiguous, silence filling the restart.
-    expect(rtpJumps(packets, FRAMES)).toEqual([]);
-    const tail = joinPayloads(packets.slice(-500), 24);
-    const at = findOffset(ref, tail);
-    expect(firstMismatch(ref, tail, at)).toBe(-1);
-    // Resumed where it was heard (give or take the lead and the restart), not from the start of the file.
-    expect(at / RATE).toBeGreaterThan(before + 0.5);
-    expect(at / RATE).toBeLessThan(before + 2.2);
+    expect(badJumps).toEqual([]);
+    // What was sent is the file in stretches, silence between: before the crash (and perhaps the seek before
+    // that), then from where the player was last heard, bit-exact up to the end of the recording.
+    const runs = segments(ref, joinPayloads(packets, 24));
+    expect(runs.filter((r) => r.refAt < 0)).toEqual([]);
+    const resumed = runs[runs.length - 1];
+    expect(resumed.length).toBeGreaterThan(RATE / 2);
+    // A restart quicker than the ring's lead, resuming exactly where the old worker stopped, is seamless:
+    // then one stretch runs through the crash, from the 600 ms recorded before it. Otherwise the audio
+    // resumes at the last position the player heard of (reported every 50 ms), which is never past what the
+    // old worker had sent, and never the start of the file or where the decoder had got to (a second on).
+    if (resumed.refAt > (before - 0.25) * RATE) {
+      const cut = runs[runs.length - 2];
+      const cutEnd = cut.refAt + cut.length;
+      expect(cut.refAt).toBeLessThan(before * RATE);
+      expect(resumed.refAt).toBeLessThanOrEqual(cutEnd);
+      expect(resumed.refAt).toBeGreaterThan(cutEnd - 0.25 * RATE);
+    }
   });
 });
 

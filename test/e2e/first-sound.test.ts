@@ -2,6 +2,10 @@
  * Issue 2 acceptance: a stereo FLAC played as two mono streams, received in two speaker namespaces by
  * ffmpeg (from the SDP it got by SAP) and GStreamer, each bit-exact against its FLAC channel; tshark
  * dissects the SAP announcements/deletions and shows continuous RTP; both streams are time-aligned.
+ *
+ * On a loaded 2-core VM the host may stall the sender's pacer for over 50 ms. The sender then says so on
+ * stderr and re-anchors: the RTP timestamps of both streams jump forward together and the audio goes on
+ * unbroken. That is allowed, once per reported stall; anything else on stderr or on the wire is not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -13,9 +17,12 @@ import { createLan, requireNetns, type Lan } from '../harness/netns.js';
 import { findOffset, firstMismatch, readWav } from '../harness/pcm.js';
 import { collect, exited, interrupt, waitFor } from '../harness/process.js';
 import { CLI, SAP_LISTEN } from '../harness/sender.js';
+import { unexplainedJumps } from '../harness/rtp-capture.js';
 
 const enabled = requireNetns('first-sound namespace tests');
 const SECONDS = 10;
+/** What `aes67 play` prints when the host stalled its pacer (see rtp/pacer-worker.ts); nothing else is expected on stderr. */
+const STALL = /^aes67: clock step of ([\d.]+) ms \(stall\): streams re-anchored$/;
 
 interface Captured {
   seq: number;
@@ -114,15 +121,21 @@ describe.runIf(enabled)('first sound: FLAC in, one mono stream per speaker out',
       const ff = lan.spawn('spk1', 'ffmpeg', ['-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdpFile, '-c:a', `pcm_s${bits}le`, ffOut]);
       const ffLog = collect(ff);
 
-      expect(await exited(play, (SECONDS + 15) * 1000)).toBe(0);
-      expect(playLog.err()).toBe('');
+      const played = await exited(play, (SECONDS + 15) * 1000);
       await new Promise((r) => setTimeout(r, 300));
+      // Every receiver is stopped before anything is judged, so a failure leaves no process behind.
       // ffmpeg exits 255 on SIGINT even when it finalises the file cleanly; the WAV checks below judge it.
       await interrupt(ff);
-      expect(await interrupt(gst), gstLog.err()).toBe(0);
-      expect(ffLog.err()).not.toMatch(/invalid|error while decoding/i);
+      const gstExit = await interrupt(gst);
       await interrupt(sap);
       await interrupt(tshark);
+      expect(played).toBe(0);
+      const errLines = playLog.err().split('\n').filter(Boolean);
+      expect(errLines.filter((l) => !STALL.test(l)), 'aes67 play stderr').toEqual([]);
+      // Each stall re-anchors past the packets it would have sent: that many fewer on the wire.
+      const stalledMs = errLines.reduce((t, l) => t + Number(STALL.exec(l)![1]), 0);
+      expect(gstExit, gstLog.err()).toBe(0);
+      expect(ffLog.err()).not.toMatch(/invalid|error while decoding/i);
 
       // Bit-exact: each recording is a contiguous run of its channel, covering most of the file.
       for (const [name, file, channel] of [
@@ -158,33 +171,35 @@ describe.runIf(enabled)('first sound: FLAC in, one mono stream per speaker out',
       expect(a1).toContain('ts-refclk:ptp=IEEE1588-2008:traceable');
       expect(a1).toContain('mediaclk:direct=0');
 
-      // RTP: continuous sequence numbers (+1) and timestamps (+48) on each stream, no gaps.
+      // RTP: continuous sequence numbers (+1) and timestamps (+48) on each stream, no gaps; a timestamp
+      // jumps forward only where the sender reported a pacer stall.
       const packets = parsePackets(pcap);
       const byGroup = new Map<string, Captured[]>();
       for (const p of packets) byGroup.set(p.dst, [...(byGroup.get(p.dst) ?? []), p]);
       for (const group of ['239.69.0.1', '239.69.0.2']) {
         const ps = byGroup.get(group) ?? [];
-        expect(ps.length, `packets to ${group}`).toBeGreaterThan(SECONDS * 1000 - 50);
-        for (let i = 1; i < ps.length; i++) {
-          if (ps[i].seq !== ((ps[i - 1].seq + 1) & 0xffff) || ps[i].ts !== (ps[i - 1].ts + 48) % 2 ** 32) {
-            expect.fail(`${group}: packet ${i} seq ${ps[i - 1].seq}->${ps[i].seq} ts ${ps[i - 1].ts}->${ps[i].ts}`);
-          }
-        }
+        expect(ps.length, `packets to ${group}`).toBeGreaterThan(SECONDS * 1000 - 50 - stalledMs);
+        expect(unexplainedJumps(ps, 48, errLines.length), `${group}: jumps beyond ${errLines.length} reported stall(s)`).toEqual([]);
       }
 
-      // Alignment: the same RTP timestamp carries the same source frame on both streams.
-      const base = (group: string, channel: number): number => {
+      // Payloads: packet i carries source frames k + 48 i (the audio never skips, even where a stall moved
+      // the timestamps). Alignment: the same RTP timestamp carries the same source frame on both streams.
+      const frameAt = (group: string, channel: number): Map<number, number> => {
         const ps = byGroup.get(group)!;
-        const first = samplesOf(ps[0].payload, bits);
-        const k = findOffset(ref[channel], first, 48);
+        const k = findOffset(ref[channel], samplesOf(ps[0].payload, bits), 48);
         expect(k, `${group} first packet found in source`).toBeGreaterThanOrEqual(0);
-        for (const p of ps.slice(0, -1)) {
-          const idx = (p.ts - ps[0].ts + k) >>> 0;
-          expect(firstMismatch(ref[channel], samplesOf(p.payload, bits), idx), `${group} ts ${p.ts}`).toBe(-1);
-        }
-        return (ps[0].ts - k) >>> 0;
+        const frames = new Map<number, number>();
+        ps.slice(0, -1).forEach((p, i) => {
+          expect(firstMismatch(ref[channel], samplesOf(p.payload, bits), k + 48 * i), `${group} packet ${i} ts ${p.ts}`).toBe(-1);
+          frames.set(p.ts, k + 48 * i);
+        });
+        return frames;
       };
-      expect(base('239.69.0.1', 0)).toBe(base('239.69.0.2', 1));
+      const left = frameAt('239.69.0.1', 0);
+      const right = frameAt('239.69.0.2', 1);
+      const shared = [...left.keys()].filter((ts) => right.has(ts));
+      expect(shared.length, 'timestamps sent on both streams').toBeGreaterThan(SECONDS * 1000 - 50 - stalledMs);
+      expect(shared.filter((ts) => left.get(ts) !== right.get(ts)).slice(0, 3), 'timestamps carrying different frames').toEqual([]);
     });
   }
 });

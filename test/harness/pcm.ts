@@ -53,3 +53,32 @@ export function firstMismatch(ref: Int32Array, rec: Int32Array, k: number): numb
   for (let i = 0; i < rec.length; i++) if (ref[k + i] !== rec[i]) return i;
   return -1;
 }
+
+/** A run of `rec` that is a contiguous stretch of `ref` (refAt -1: found nowhere in `ref`). */
+export interface Segment {
+  recAt: number;
+  refAt: number;
+  length: number;
+}
+
+/**
+ * Splits `rec` into the runs that continue `ref` without a break, skipping the silence (zeros) between
+ * them: a receiver's view of audio that stopped and resumed somewhere. A run not found in `ref` (matching
+ * `window` samples) has refAt -1 and lasts to the next zero.
+ */
+export function segments(ref: Int32Array, rec: Int32Array, window = 64): Segment[] {
+  const out: Segment[] = [];
+  for (let i = 0; i < rec.length; ) {
+    if (rec[i] === 0) {
+      i++;
+      continue;
+    }
+    const k = rec.length - i >= window ? findOffset(ref, rec, window, i) : -1;
+    let n = 0;
+    if (k < 0) while (i + n < rec.length && rec[i + n] !== 0) n++;
+    else while (i + n < rec.length && k + n < ref.length && ref[k + n] === rec[i + n]) n++;
+    out.push({ recAt: i, refAt: k, length: n });
+    i += n;
+  }
+  return out;
+}

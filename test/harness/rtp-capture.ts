@@ -61,6 +61,20 @@ export function rtpJumps(packets: RtpPacket[], framesPerPacket: number): RtpJump
   return out;
 }
 
+/**
+ * The jumps in `packets` that a loaded machine does not explain. Sequence numbers must never skip. A
+ * timestamp may jump forward where the sender's pacer stalled for over 50 ms and said so (it re-anchors
+ * to the clock instead of bursting; the audio in its ring goes on unbroken), at most once per logged
+ * stall. Anything else (a backward or short step, a skipped sequence number, more jumps than stalls) is
+ * returned, so a sender that drops or repeats audio still fails.
+ */
+export function unexplainedJumps(packets: RtpPacket[], framesPerPacket: number, loggedStalls: number): RtpJump[] {
+  const jumps = rtpJumps(packets, framesPerPacket);
+  const bad = jumps.filter((j) => j.seqStep !== 1 || j.tsStep <= framesPerPacket);
+  const reanchors = jumps.filter((j) => !bad.includes(j));
+  return reanchors.length > loggedStalls ? jumps : bad;
+}
+
 /** The samples of consecutive packets joined, as signed integers of `bits` (L16/L24 are big-endian). */
 export function joinPayloads(packets: RtpPacket[], bits: 16 | 24): Int32Array {
   const bps = bits / 8;

@@ -6,7 +6,9 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 
 const [, , file, group, port, iface] = process.argv;
 const fd = openSync(file, 'w');
-const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+// Up to 4 MB (the kernel caps it at net.core.rmem_max) holds seconds of a stream, not the default's
+// ~200 ms: on a loaded machine this process may wait for a core, and the kernel must not drop meanwhile.
+const s = dgram.createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: 4 * 1024 * 1024 });
 s.on('message', (m) => {
   const head = Buffer.alloc(2);
   head.writeUInt16BE(m.length);
