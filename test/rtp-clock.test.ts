@@ -68,6 +68,27 @@ describe('SystemTaiClock', () => {
     expect(clock.detectStep()).toBe(0);
   });
 
+  it('takes neither a stall between its clock reads nor one misread for a step (a busy VM)', () => {
+    let mode: 'ok' | 'stall' | 'misread' = 'ok';
+    const utcNow = (): number => {
+      if (mode === 'stall') {
+        const until = performance.now() + 6;
+        while (performance.now() < until);
+      }
+      const ms = Date.now() + (mode === 'misread' ? 6 : 0);
+      mode = 'ok';
+      return ms;
+    };
+    const clock = new SystemTaiClock(37, utcNow);
+    const mono = performance.now();
+    const before = clock.taiMsAt(mono);
+    mode = 'stall';
+    expect(clock.detectStep()).toBe(0);
+    mode = 'misread';
+    expect(clock.detectStep()).toBe(0);
+    expect(clock.taiMsAt(mono)).toBe(before);
+  });
+
   it('ignores jitter under the 3 ms threshold', () => {
     const utc = steppableUtc();
     const clock = new SystemTaiClock(37, utc.now);

@@ -18,6 +18,8 @@ export interface TaiClock {
 
 /** Largest disagreement between Date.now() and the calibrated mapping that is not a step. */
 const STEP_THRESHOLD_MS = 3;
+/** Widest monotonic bracket around a Date.now() read that step detection trusts. */
+const BRACKET_MS = 0.5;
 const NS_PER_MS = 1_000_000n;
 
 export class SystemTaiClock implements TaiClock {
@@ -62,12 +64,19 @@ export class SystemTaiClock implements TaiClock {
    * a few times a second; recalibrates only when a step is seen.
    */
   detectStep(): number {
-    const drift = this.utcNow() - (performance.now() + this.monoToUtcMs);
+    // A stall between the two clock reads (a busy VM) would look like a step: judge only a tight bracket.
+    const before = performance.now();
+    const utc = this.utcNow();
+    if (performance.now() - before > BRACKET_MS) return 0;
+    const drift = utc - (before + this.monoToUtcMs);
     if (drift > -STEP_THRESHOLD_MS && drift < STEP_THRESHOLD_MS) return 0;
-    const before = this.monoToUtcNs;
-    this.monoToUtcNs = calibrate(this.utcNow);
-    this.monoToUtcMs = Number(this.monoToUtcNs) / 1e6;
-    return Number(this.monoToUtcNs - before) / 1e6;
+    const next = calibrate(this.utcNow);
+    const stepMs = Number(next - this.monoToUtcNs) / 1e6;
+    // The recalibration disagrees: the drift was a misread, not a step; keep the mapping the streams use.
+    if (stepMs > -STEP_THRESHOLD_MS && stepMs < STEP_THRESHOLD_MS) return 0;
+    this.monoToUtcNs = next;
+    this.monoToUtcMs = Number(next) / 1e6;
+    return stepMs;
   }
 }
 
