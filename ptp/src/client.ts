@@ -163,7 +163,10 @@ export class PmcClient extends EventEmitter<PmcClientEvents> {
     return new Promise<DataSets[K]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
-        if (!probe) this.markReachable(false);
+        if (!probe) {
+          this.markReachable(false);
+          if (this.pending.size === 0) this.transport.reset();
+        }
         const junk = this.lastInvalid ? `; last datagram received was malformed: ${this.lastInvalid}` : '';
         reject(new PmcError('timeout', `no reply from ptp4l at ${this.serverPath} within ${timeoutMs} ms${junk}`));
       }, timeoutMs);

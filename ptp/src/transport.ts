@@ -30,6 +30,16 @@ export class UnixDgram {
     });
   }
 
+  /**
+   * Drops the socket so the next send binds a fresh one. The client calls this when ptp4l stays silent:
+   * a socket whose receive side has died (a restarted ptp4l, a receive error that did not surface) would
+   * otherwise go on sending and never hear an answer.
+   */
+  reset(): void {
+    this.socket?.close();
+    this.socket = null;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
