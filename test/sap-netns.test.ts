@@ -11,6 +11,8 @@ import { TYPICAL, exampleFiles } from './sap/fixtures.js';
 
 const run = requireNetns('SAP/RAVENNA interop in network namespaces');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const PROBE_PORT = 9876;
+const PROBE_SCRIPT = `const s = require('node:dgram').createSocket('udp4'); s.send('probe', ${PROBE_PORT}, '239.255.255.255', () => s.close());`;
 
 let lan: Lan;
 let sender: Agent;
@@ -62,13 +64,18 @@ describe.runIf(run)('SAP/RAVENNA interop in namespaces', () => {
   it('tshark in the speaker namespace dissects announcements, a change and deletions cleanly', async () => {
     const pcap = `/tmp/sap-netns-${process.pid}.pcap`;
     const ifname = lan.hosts.speaker.ifname;
-    const tshark = lan.spawn('speaker', 'tshark', ['-q', '-i', ifname, '-f', 'udp port 9875', '-w', pcap]);
+    // "Capturing on" comes before the capture really runs (a first announce was once missed), so probe
+    // datagrams to a neighbour port go out until tshark prints one; the analysis then keeps SAP only.
+    const tshark = lan.spawn('speaker', 'tshark', ['-P', '-l', '-i', ifname, '-f', `udp port 9875 or udp port ${PROBE_PORT}`, '-w', pcap]);
+    let tsharkOut = '';
     let tsharkErr = '';
+    tshark.stdout!.on('data', (d: Buffer) => (tsharkOut += d.toString()));
     tshark.stderr!.on('data', (d: Buffer) => (tsharkErr += d.toString()));
     const end = Date.now() + 15_000;
-    while (!/Capturing on/.test(tsharkErr)) {
-      if (Date.now() > end) throw new Error(`tshark did not start: ${tsharkErr}`);
-      await sleep(50);
+    while (!tsharkOut.includes(String(PROBE_PORT))) {
+      if (Date.now() > end) throw new Error(`tshark did not start capturing: ${tsharkErr}`);
+      await lan.run('speaker', process.execPath, ['-e', PROBE_SCRIPT], { timeoutMs: 10_000 });
+      await sleep(100);
     }
     const v1 = streamSdp({ name: 'aes67-sender 1 Left' }, 1);
     const v2 = streamSdp({ name: 'aes67-sender 1 Renamed', encoding: 'L16' }, 2);
@@ -83,8 +90,8 @@ describe.runIf(run)('SAP/RAVENNA interop in namespaces', () => {
     await new Promise((r) => tshark.once('exit', r));
 
     const fields = ['sap.flags.t', 'sap.message_identifier_hash', 'sap.payload_type', 'sdp.owner.sessionid', 'sdp.owner.version', 'sdp.session_name', 'sdp.media_attr', '_ws.malformed', '_ws.expert.severity'];
-    const r = await lan.run('speaker', 'tshark', ['-r', pcap, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=a', '-E', 'aggregator=;', ...fields.flatMap((f) => ['-e', f])], { timeoutMs: 30_000 });
-    const expert = await lan.run('speaker', 'tshark', ['-r', pcap, '-q', '-z', 'expert'], { timeoutMs: 30_000 });
+    const r = await lan.run('speaker', 'tshark', ['-r', pcap, '-Y', 'udp.port == 9875', '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=a', '-E', 'aggregator=;', ...fields.flatMap((f) => ['-e', f])], { timeoutMs: 30_000 });
+    const expert = await lan.run('speaker', 'tshark', ['-r', pcap, '-Y', 'udp.port == 9875', '-q', '-z', 'expert'], { timeoutMs: 30_000 });
     if (!process.env.KEEP_PCAP) rmSync(pcap, { force: true });
     const rows = r.stdout.trim().split('\n').map((l) => l.split('|'));
     const summary = rows.map(([t, hash, pt, sid, ver, name]) => ({ t, hash: Number(hash), pt, sid, ver, name }));
