@@ -11,6 +11,9 @@ export interface AudioFormat {
  * Audio decoded into 24-bit-scaled integers (a 16-bit source is shifted left by 8, which is exact),
  * planar: one Int32Array per channel. The arrays belong to the source until the next read().
  */
+/** 24-bit-scaled integers to full scale ±1: exact, and the quantiser's x·2^23 gives them back. */
+export const INT24_TO_FLOAT = 1 / 2 ** 23;
+
 export interface AudioBlock {
   channels: Int32Array[];
   frames: number;

@@ -11,6 +11,7 @@
  */
 import { SkewController } from '../dsp/skew.js';
 import { VariableResampler } from '../dsp/variable-resampler.js';
+import { INT24_TO_FLOAT } from '../audio/types.js';
 
 export interface SkewBufferOptions {
   /** Rate of the incoming audio (as declared). */
@@ -61,7 +62,6 @@ const MEASURED = 4;
 
 /** Input frames per resampler call: small, so the FIFO level the controller sees is fine-grained. */
 const BLOCK = 32;
-const INT24_TO_FLOAT = 1 / 2 ** 23;
 
 export class SkewBuffer {
   readonly channels: number;

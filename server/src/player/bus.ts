@@ -2,9 +2,8 @@
 import { createResampler, Passthrough, type Resampler } from '../dsp/index.js';
 import { BUS_CHANNELS, type InputBus, type InputInfo } from '../daemon/input.js';
 import type { FeedFormat } from '../daemon/feed-protocol.js';
+import { INT24_TO_FLOAT } from '../audio/types.js';
 
-/** 24-bit-scaled integers to full scale ±1: exact, and the quantiser's x·2^23 gives them back. */
-const INT24_TO_FLOAT = 1 / 2 ** 23;
 const SILENCE: InputInfo = { sourceBits: 16, resampled: false };
 /**
  * What a bus holds. With the feed's queue (daemon/feed-link.ts) the decoder runs about a second ahead of

@@ -1,8 +1,6 @@
 import { createResampler } from '../dsp/create-resampler.js';
 import { Quantizer, type OutputBits } from '../dsp/quantize.js';
-import type { AudioBlock, AudioSource } from '../audio/types.js';
-
-const INT24_TO_FLOAT = 1 / 2 ** 23;
+import { INT24_TO_FLOAT, type AudioBlock, type AudioSource } from '../audio/types.js';
 
 /**
  * The source at the stream's rate. Matching rates return the source itself, so that path stays
