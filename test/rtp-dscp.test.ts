@@ -5,9 +5,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
 import { createRequire } from 'node:module';
-import { markSocket, socketFd } from '../server/src/rtp/dscp.js';
+import { markSocket } from '../server/src/rtp/dscp.js';
+import { socketFd } from '../server/src/rtp/udp-addon.js';
 
-const addon = createRequire(import.meta.url)('../server/native/dscp/build/Release/dscp.node') as { getTos(fd: number): number };
+const addon = createRequire(import.meta.url)('../server/native/udp/build/Release/udp.node') as { getTos(fd: number): number };
 
 describe('markSocket', () => {
   const sockets: dgram.Socket[] = [];

@@ -1,10 +1,10 @@
-/** The pacer thread's own scheduling: 1 ns timer slack always, and its nice value alone (root here). */
+/** The pacer thread's own scheduling: 1 ns timer slack always, its nice value alone (root here), native send. */
 import { describe, expect, it } from 'vitest';
 import { getPriority } from 'node:os';
 import { REPO } from './harness/sender.js';
 
 interface Engine {
-  pacerThread(): { nice: number | null; timerSlackNs: number | null } | null;
+  pacerThread(): { nice: number | null; timerSlackNs: number | null; send: { native: boolean; reason: string } } | null;
   stop(): Promise<void>;
 }
 type EngineClass = new (opts: { pacerNice?: number }) => Engine;
@@ -22,11 +22,11 @@ async function pacerThreadOf(opts: { pacerNice?: number }): Promise<ReturnType<E
 }
 
 describe.runIf(process.platform === 'linux')('pacer thread', () => {
-  it('raises only the pacer thread to nice -10 by default and lowers its timer slack to 1 ns', async () => {
+  it('raises only the pacer thread to nice -10 by default, lowers its timer slack to 1 ns, sends natively', async () => {
     const before = getPriority();
     const info = await pacerThreadOf({});
     const expectedNice = process.getuid?.() === 0 ? -10 : before;
-    expect(info).toEqual({ nice: expectedNice, timerSlackNs: 1 });
+    expect(info).toEqual({ nice: expectedNice, timerSlackNs: 1, send: { native: true, reason: '' } });
     expect(getPriority(), 'the calling thread keeps its priority').toBe(before);
   });
 

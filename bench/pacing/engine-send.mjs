@@ -2,12 +2,12 @@
 /**
  * Drives RtpEngine (server/dist) from a JSON plan, for the namespace tests and bench/pacing:
  *   node bench/pacing/engine-send.mjs '<plan>'
- * plan: { interface, seconds, dscp?, spinUs?, pacerNice?, sendOffsetMs?, steps?: [{ atMs, utcOffsetS }],
+ * plan: { interface, seconds, dscp?, spinUs?, pacerNice?, sendOffsetMs?, nativeSend?, steps?: [{ atMs, utcOffsetS }],
  *         sources: [{ sampleRate, ptimeUs, encoding, seed, streams: [{ address, port, ttl?, loopback? }] }] }
  * `interface` is a name or an IPv4 address; ttl defaults to 16, loopback to false.
  * Each source has one channel per stream, filled with noise(seed + channel) (see noise() below), so a
  * receiver's recording can be checked bit-exact; `seconds` of it, then the sources end and it exits.
- * Prints one JSON line per event on stdout, and a final { event: 'done', counters, cpuMs, pacerThread }.
+ * Prints one JSON line per event on stdout, and a final { event: 'done', counters, cpuMs, pacerThread, pacer }.
  */
 // AES67_ENGINE points at another build's engine.js (bench/pacing/run.mjs `engine@DIR`, for A/B runs).
 const { RtpEngine } = await import(process.env.AES67_ENGINE ?? '../../server/dist/rtp/engine.js');
@@ -38,7 +38,7 @@ async function feed(source, planes, total) {
 async function main() {
   const plan = JSON.parse(process.argv[2]);
   const print = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
-  const engine = new RtpEngine({ dscp: plan.dscp, spinUs: plan.spinUs, pacerNice: plan.pacerNice, sendOffsetMs: plan.sendOffsetMs });
+  const engine = new RtpEngine({ dscp: plan.dscp, spinUs: plan.spinUs, pacerNice: plan.pacerNice, sendOffsetMs: plan.sendOffsetMs, nativeSend: plan.nativeSend });
   engine.on('warning', (message) => print({ event: 'warning', message }));
   engine.on('clockStep', (stepMs, cause) => print({ event: 'clockStep', stepMs, cause }));
   const streams = [];
@@ -64,7 +64,7 @@ async function main() {
   await Promise.all(sources.map((s) => feed(s, s.planes, s.total)));
   await allEnded;
   const cpu = process.cpuUsage(cpu0);
-  print({ event: 'done', cpuMs: (cpu.user + cpu.system) / 1000, pacerThread: engine.pacerThread(), counters: streams.map((s) => ({ address: s.address, ...engine.counters(s.id) })) });
+  print({ event: 'done', cpuMs: (cpu.user + cpu.system) / 1000, pacerThread: engine.pacerThread(), pacer: engine.pacerCounters?.(), counters: streams.map((s) => ({ address: s.address, ...engine.counters(s.id) })) });
   await engine.stop();
 }
 

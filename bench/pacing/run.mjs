@@ -106,7 +106,10 @@ async function runOne(kind, load, tag) {
   while (!capErr.includes('listening on')) await wait(20);
   const load1 = loadavg()[0];
   const [cmd, args] = senderCommand(kind, load);
-  const child = spawn('ip', ['netns', 'exec', SND, cmd, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const isEngine = kind.startsWith('engine');
+  const child = spawn('ip', ['netns', 'exec', SND, cmd, ...args], { stdio: ['ignore', isEngine ? 'pipe' : 'ignore', 'inherit'] });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
   const exited = new Promise((r) => child.once('exit', r));
   await wait(WARMUP_S * 1000);
   let c0 = 0;
@@ -126,7 +129,9 @@ async function runOne(kind, load, tag) {
   await new Promise((r) => cap.once('exit', r));
   const dropped = Number(/(\d+) packets dropped by kernel/.exec(capErr)?.[1] ?? NaN);
   const fields = sh('tshark', ['-r', pcap, '-d', 'udp.port==5004,rtp', '-T', 'fields', '-e', 'frame.time_relative', '-e', 'ip.dst', '-e', 'rtp.seq']);
-  const result = { kind, ...load, repeat: tag, exit: code, load1, cpu, dropped, ...analyse(parseFields(fields), load.ptimeUs / 1000, WARMUP_S * 1000) };
+  // The engine reports its pacer thread's garbage-collection pauses (builds before they were counted: none).
+  const pacer = isEngine ? JSON.parse(out.trim().split('\n').pop() || '{}').pacer : undefined;
+  const result = { kind, ...load, repeat: tag, exit: code, load1, cpu, dropped, ...(pacer ? { pacerGc: pacer } : {}), ...analyse(parseFields(fields), load.ptimeUs / 1000, WARMUP_S * 1000) };
   console.error(JSON.stringify(result));
   return result;
 }
@@ -160,6 +165,10 @@ async function main() {
     }
     const missing = all.filter((r) => r.missing > 0 || r.dropped > 0 || r.exit !== 0);
     console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    for (const kind of SENDERS.filter((k) => k.startsWith('engine'))) {
+      const gc = all.filter((r) => r.kind === kind && r.pacerGc).map((r) => r.pacerGc);
+      if (gc.length) console.log(`${kind} pacer GC pauses per run: ${gc.map((g) => g.gcPauses).join(', ')} (the longest ${Math.max(...gc.map((g) => g.gcPauseMaxMs)).toFixed(2)} ms)`);
+    }
     if (missing.length) console.log(`runs with packets missing from the capture, kernel drops or a non-zero exit: ${missing.map((r) => `${r.repeat} (missing ${r.missing}, dropped ${r.dropped}, exit ${r.exit})`).join('; ')}`);
   } finally {
     down();

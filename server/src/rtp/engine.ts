@@ -7,8 +7,7 @@ import type { Encoding } from './packet.js';
 import { checkSourceFormat, packetShape } from './format.js';
 import { resolveInterface } from '../net/interface.js';
 import { DEFAULT_DSCP, type DscpState } from './dscp.js';
-import { STAT_FIELDS, Stat, type FromPacer, type PacerInit, type ToPacer } from './protocol.js';
-import type { PacerThreadInfo } from './thread.js';
+import { PACER_FIELDS, PacerStat, STAT_FIELDS, Stat, type FromPacer, type PacerInfo, type PacerInit, type ToPacer } from './protocol.js';
 
 export interface EngineOptions {
   utcOffsetS?: number;
@@ -26,6 +25,11 @@ export interface EngineOptions {
    */
   pacerNice?: number;
   maxStreams?: number;
+  /**
+   * Send through the native addon's allocation-free send(2) (default true). false sends through Node's
+   * dgram, which allocates per packet, so the pacer pauses for garbage collection (docs/rtp-engine.md).
+   */
+  nativeSend?: boolean;
   /** DSCP for streams that do not set their own (AES67 media: 34, AF41); 0 sends unmarked. */
   dscp?: number;
 }
@@ -63,10 +67,19 @@ export interface StreamCounters {
   latePackets: number;
   maxLatenessUs: number;
   underruns: number;
+  /** Packets the kernel refused (socket queue full, unreachable); each cause is also a 'streamError'. */
+  sendErrors: number;
   lastSeq: number;
   lastTimestamp: number;
   /** Whether the packets carry the requested DSCP, and why not. */
   dscp: DscpState;
+}
+
+/** Garbage-collection pauses of the pacer thread since the engine started; each delays every stream. */
+export interface PacerCounters {
+  gcPauses: number;
+  gcPauseTotalMs: number;
+  gcPauseMaxMs: number;
 }
 
 export interface EngineSource {
@@ -89,6 +102,7 @@ export interface EngineStream {
 export class RtpEngine extends EventEmitter {
   private readonly worker: Worker;
   private readonly stats: Float64Array;
+  private readonly pacerStats: Float64Array;
   private readonly wake: Int32Array;
   private readonly freeSlots: number[];
   private readonly slots = new Map<number, number>();
@@ -97,7 +111,7 @@ export class RtpEngine extends EventEmitter {
   private readonly dscpStates = new Map<number, DscpState>();
   private readonly warned = new Set<string>();
   private readonly defaultDscp: number;
-  private thread: PacerThreadInfo | null = null;
+  private thread: PacerInfo | null = null;
   private nextId = 1;
   private stopped: Promise<void> | null = null;
 
@@ -106,14 +120,17 @@ export class RtpEngine extends EventEmitter {
     const maxStreams = opts.maxStreams ?? 256;
     const init: PacerInit = {
       stats: new SharedArrayBuffer(maxStreams * STAT_FIELDS * Float64Array.BYTES_PER_ELEMENT),
+      pacer: new SharedArrayBuffer(PACER_FIELDS * Float64Array.BYTES_PER_ELEMENT),
       wake: new SharedArrayBuffer(4),
       utcOffsetS: opts.utcOffsetS ?? 37,
       sendOffsetMs: opts.sendOffsetMs ?? 0,
       spinUs: opts.spinUs ?? 250,
       nice: opts.pacerNice ?? -10,
+      nativeSend: opts.nativeSend ?? true,
     };
     this.defaultDscp = opts.dscp ?? DEFAULT_DSCP;
     this.stats = new Float64Array(init.stats);
+    this.pacerStats = new Float64Array(init.pacer);
     this.wake = new Int32Array(init.wake);
     this.freeSlots = Array.from({ length: maxStreams }, (_, i) => maxStreams - 1 - i);
     this.worker = new Worker(new URL('./pacer-worker.js', import.meta.url), { workerData: init });
@@ -154,6 +171,7 @@ export class RtpEngine extends EventEmitter {
         break;
       case 'pacerThread':
         this.thread = m.info;
+        if (!m.info.send.native) this.warnOnce(`packets are sent through dgram, which allocates per packet and so adds garbage-collection pauses to the pacing: ${m.info.send.reason}`);
         break;
       case 'stopped':
         break;
@@ -227,15 +245,21 @@ export class RtpEngine extends EventEmitter {
       latePackets: s[o + Stat.Late],
       maxLatenessUs: Math.round(s[o + Stat.MaxLateUs]),
       underruns: s[o + Stat.Underruns],
+      sendErrors: s[o + Stat.SendErrors],
       lastSeq: s[o + Stat.LastSeq],
       lastTimestamp: s[o + Stat.LastTimestamp],
       dscp: this.dscpStates.get(id) ?? { requested: 0, marked: false, reason: 'stream not ready' },
     };
   }
 
-  /** The pacer thread's nice value and timer slack once it has started (null before). */
-  pacerThread(): PacerThreadInfo | null {
+  /** The pacer thread's nice value, timer slack and send path once it has started (null before). */
+  pacerThread(): PacerInfo | null {
     return this.thread;
+  }
+
+  pacerCounters(): PacerCounters {
+    const p = this.pacerStats;
+    return { gcPauses: p[PacerStat.GcPauses], gcPauseTotalMs: p[PacerStat.GcPauseTotalMs], gcPauseMaxMs: p[PacerStat.GcPauseMaxMs] };
   }
 
   setUtcOffset(seconds: number): void {

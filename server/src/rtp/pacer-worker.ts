@@ -1,10 +1,12 @@
 /**
  * The pacer: a worker thread that sends every RTP packet at its due time, so the main thread (API,
  * SAP, decoding) can never delay a packet. Each turn it sleeps with Atomics.wait until a measured
- * wake-up margin before the next deadline (wake.ts), spins the rest, sends every packet due, and only
- * then yields one event-loop turn for messages, so that turn never sits between a deadline and its send.
+ * wake-up margin before the next deadline (wake.ts), spins the rest, sends every packet due, and yields an event-loop
+ * turn only after sending and only when needed (loop()), so that turn never sits between a deadline
+ * and its send.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { PerformanceObserver } from 'node:perf_hooks';
 import dgram from 'node:dgram';
 import { SampleRing } from './ring.js';
 import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs, writeStaticHeader } from './packet.js';
@@ -13,9 +15,12 @@ import { SystemTaiClock } from './timebase.js';
 import { WakeMargin } from './wake.js';
 import { tuneThread } from './thread.js';
 import { markSocket } from './dscp.js';
-import { LATE_THRESHOLD_US, STAT_FIELDS, Stat, type FromPacer, type PacerInit, type SourceSpec, type StreamSpec, type ToPacer } from './protocol.js';
+import { socketFd, udpAddon } from './udp-addon.js';
+import { fastNow } from './fast-now.js';
+import { getSystemErrorName } from 'node:util';
+import { LATE_THRESHOLD_US, PacerStat, STAT_FIELDS, Stat, type FromPacer, type PacerInit, type SourceSpec, type StreamSpec, type ToPacer } from './protocol.js';
 
-/** Buffers per stream in flight: the kernel may hold a send briefly when the socket queue is full. */
+/** Buffers per stream in flight: dgram's send may hold one briefly when the socket queue is full. */
 const BUFFERS_PER_STREAM = 8;
 /** A deadline missed by more than this is a stall; re-anchor instead of bursting to catch up. */
 const STALL_MS = 50;
@@ -27,11 +32,12 @@ const STEP_CHECK_MS = 250;
  */
 const CATCH_UP_GAP_MS = 0.15;
 const IDLE_WAIT_MS = 20;
+/** Timers and socket events still get a turn this often when nothing else asks for one. */
+const MAX_TURN_GAP_MS = 100;
 /**
- * performance.now() returns a fresh heap number in Node 20: a spin that reads it back to back fills
- * the young generation and forces a scavenge every ~20 ms (355 per second of spinning, measured), each
- * a pause that can land on a deadline. Reading it once per this many cheap atomic loads (~1 us) cuts
- * that 30-fold.
+ * The spin reads the clock once per this many cheap atomic loads (~1 us). Without the addon the clock
+ * is performance.now(), which allocates a heap number per call: read back to back it forced a scavenge
+ * every ~20 ms (355 per second of spinning, measured), each a pause that can land on a deadline.
  */
 const SPIN_STEP = 256;
 
@@ -44,6 +50,12 @@ interface StreamState {
   seq: number;
   packetBytes: number;
   stat: number;
+  /** The connected socket's fd for the addon's send, or -1 to send through dgram. */
+  fd: number;
+  /** errno of the last failed send reported, so a failing stream reports each cause once. */
+  reportedErrno: number;
+  /** Counted in eventLoopStreams: its socket is being set up, or it sends through dgram. */
+  needsEventLoop: boolean;
 }
 
 interface SourceState {
@@ -62,13 +74,20 @@ interface SourceState {
 const init = workerData as PacerInit;
 const port = parentPort!;
 const stats = new Float64Array(init.stats);
+const pacerStats = new Float64Array(init.pacer);
 const wake = new Int32Array(init.wake);
 const clock = new SystemTaiClock(init.utcOffsetS);
 const margin = new WakeMargin(init.spinUs / 1000);
 const sources = new Map<number, SourceState>();
 const streams = new Map<number, StreamState>();
+/** The addon's send and clock, or why packets go through dgram. */
+const native = init.nativeSend ? udpAddon() : 'disabled (nativeSend: false)';
+/** Streams whose socket needs event-loop turns (see loop()). */
+let eventLoopStreams = 0;
+/** performance.now()'s scale; allocation-free through the addon (fast-now.ts). */
+const now = fastNow(native);
 let stopping = false;
-let lastStepCheck = performance.now();
+let lastStepCheck = now();
 
 function post(m: FromPacer): void {
   port.postMessage(m);
@@ -94,7 +113,8 @@ function addStream(spec: StreamSpec): void {
     return b;
   });
   const socket = dgram.createSocket({ type: 'udp4' });
-  const state: StreamState = { spec, socket, ready: false, buffers, next: 0, seq: spec.initialSeq, packetBytes, stat: spec.slot * STAT_FIELDS };
+  const state: StreamState = { spec, socket, ready: false, buffers, next: 0, seq: spec.initialSeq, packetBytes, stat: spec.slot * STAT_FIELDS, fd: -1, reportedErrno: 0, needsEventLoop: true };
+  eventLoopStreams++;
   stats.fill(0, state.stat, state.stat + STAT_FIELDS);
   streams.set(spec.id, state);
   socket.on('error', (e) => post({ type: 'streamError', id: spec.id, message: e.message }));
@@ -110,11 +130,19 @@ function addStream(spec: StreamSpec): void {
     }
     const dscp = markSocket(socket, spec.dscp);
     socket.connect(spec.port, spec.address, () => {
+      if (typeof native !== 'string') state.fd = socketFd(socket) ?? -1;
+      if (state.fd >= 0) releaseEventLoop(state);
       state.ready = true;
       sources.get(spec.sourceId)?.streams.push(state);
       post({ type: 'streamReady', id: spec.id, dscp });
     });
   });
+}
+
+function releaseEventLoop(st: StreamState): void {
+  if (!st.needsEventLoop) return;
+  st.needsEventLoop = false;
+  eventLoopStreams--;
 }
 
 function sourceFrames(sourceId: number): number {
@@ -127,6 +155,7 @@ function removeStream(id: number): void {
   const s = streams.get(id);
   if (!s) return;
   streams.delete(id);
+  releaseEventLoop(s);
   const src = sources.get(s.spec.sourceId);
   if (src) src.streams = src.streams.filter((x) => x !== s);
   s.socket.close();
@@ -153,9 +182,13 @@ function tick(src: SourceState): void {
     writePayload(buf, st.spec.encoding, ring.samples, ring.channels, ring.frames, slot, frames, st.spec.firstChannel, st.spec.channels);
     if (frames < F) buf.fill(0, RTP_HEADER_BYTES + frames * bytesPerSample(st.spec.encoding) * st.spec.channels);
     // Per packet: the last stream of a large tick leaves measurably later than the first.
-    const lateUs = (performance.now() - src.dueMono) * 1000;
-    st.socket.send(buf);
+    const lateUs = (now() - src.dueMono) * 1000;
     const o = st.stat;
+    if (st.fd < 0) st.socket.send(buf);
+    else if (typeof native !== 'string') {
+      const sent = native.send(st.fd, buf);
+      if (sent < 0) sendFailed(st, -sent);
+    }
     stats[o + Stat.Packets]++;
     stats[o + Stat.Bytes] += st.packetBytes;
     if (lateUs > LATE_THRESHOLD_US) stats[o + Stat.Late]++;
@@ -169,7 +202,15 @@ function tick(src: SourceState): void {
   src.mediaSample += F;
   src.dueMono = dueMonoOf(src);
   // From the end of this tick's sends: a slow send must not shrink the gap on the wire.
-  src.earliestMono = performance.now() + src.catchUpGapMs;
+  src.earliestMono = now() + src.catchUpGapMs;
+}
+
+/** The packet is lost (the counters still count it as sent, so seq and bytes stay comparable). */
+function sendFailed(st: StreamState, errno: number): void {
+  stats[st.stat + Stat.SendErrors]++;
+  if (errno === st.reportedErrno) return;
+  st.reportedErrno = errno;
+  post({ type: 'streamError', id: st.spec.id, message: `send failed: ${getSystemErrorName(-errno)}` });
 }
 
 function readyToStart(src: SourceState): boolean {
@@ -203,37 +244,46 @@ function startReadySources(now: number): void {
 
 /** Sends what is due, re-anchoring a source the pacer could not serve for STALL_MS. */
 function sendDue(): void {
-  const now = performance.now();
-  if (now - lastStepCheck > STEP_CHECK_MS) {
-    lastStepCheck = now;
+  const t = now();
+  if (t - lastStepCheck > STEP_CHECK_MS) {
+    lastStepCheck = t;
     const step = clock.detectStep();
     if (step !== 0) shiftAll(step, 'system');
   }
   for (const src of sources.values()) {
     if (!src.started) continue;
-    if (now - src.dueMono > STALL_MS) {
-      const late = now - src.dueMono;
-      anchor(src, now);
+    if (t - src.dueMono > STALL_MS) {
+      const late = t - src.dueMono;
+      anchor(src, t);
       post({ type: 'clockStep', stepMs: late, cause: 'stall' });
     }
-    if (src.dueMono <= now && src.earliestMono <= now) tick(src);
+    if (src.dueMono <= t && src.earliestMono <= t) tick(src);
   }
 }
 
+/**
+ * Plans, sleeps and sends turn after turn, and yields to the event loop only when something needs it:
+ * a message arrived (the main thread bumps `wake`), a socket is still being set up or sends through
+ * dgram, or MAX_TURN_GAP_MS passed. A setImmediate per packet time was most of the garbage left.
+ */
 function loop(): void {
   if (stopping) return;
-  startReadySources(performance.now());
-  let next = Infinity;
-  let periodMs = Infinity;
-  for (const src of sources.values()) {
-    if (!src.started) continue;
-    const at = Math.max(src.dueMono, src.earliestMono);
-    if (at < next) {
-      next = at;
-      periodMs = src.periodMs;
+  const seen = Atomics.load(wake, 0);
+  const since = now();
+  do {
+    startReadySources(now());
+    let next = Infinity;
+    let periodMs = Infinity;
+    for (const src of sources.values()) {
+      if (!src.started) continue;
+      const at = Math.max(src.dueMono, src.earliestMono);
+      if (at < next) {
+        next = at;
+        periodMs = src.periodMs;
+      }
     }
-  }
-  if (sleepUntil(next, periodMs)) sendDue();
+    if (sleepUntil(next, periodMs)) sendDue();
+  } while (eventLoopStreams === 0 && Atomics.load(wake, 0) === seen && now() - since < MAX_TURN_GAP_MS);
   setImmediate(loop);
 }
 
@@ -247,13 +297,13 @@ function sleepUntil(dueMono: number, periodMs: number): boolean {
     return false;
   }
   const wakeAt = dueMono - margin.marginMs(periodMs);
-  const waitMs = wakeAt - performance.now();
+  const waitMs = wakeAt - now();
   if (waitMs > 0) {
     const timeout = Math.min(waitMs, IDLE_WAIT_MS);
     if (Atomics.wait(wake, 0, Atomics.load(wake, 0), timeout) !== 'timed-out' || timeout < waitMs) return false;
-    margin.record(performance.now() - wakeAt);
+    margin.record(now() - wakeAt);
   }
-  while (performance.now() < dueMono) for (let i = 0; i < SPIN_STEP; i++) Atomics.load(wake, 0);
+  while (now() < dueMono) for (let i = 0; i < SPIN_STEP; i++) Atomics.load(wake, 0);
   return true;
 }
 
@@ -296,5 +346,13 @@ port.on('message', (m: ToPacer) => {
   }
 });
 
-post({ type: 'pacerThread', info: tuneThread(init.nice) });
+// Every pause of this thread delays every stream; counting them shows whether the hot path makes garbage.
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    pacerStats[PacerStat.GcPauses]++;
+    pacerStats[PacerStat.GcPauseTotalMs] += e.duration;
+    if (e.duration > pacerStats[PacerStat.GcPauseMaxMs]) pacerStats[PacerStat.GcPauseMaxMs] = e.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+post({ type: 'pacerThread', info: { ...tuneThread(init.nice), send: typeof native === 'string' ? { native: false, reason: native } : { native: true, reason: '' } } });
 setImmediate(loop);

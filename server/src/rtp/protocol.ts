@@ -13,6 +13,15 @@ export const Stat = {
   Underruns: 4,
   LastSeq: 5,
   LastTimestamp: 6,
+  SendErrors: 7,
+} as const;
+
+/** Pacer-wide counters in shared memory: its garbage-collection pauses, each one a stall of every stream. */
+export const PACER_FIELDS = 3;
+export const PacerStat = {
+  GcPauses: 0,
+  GcPauseTotalMs: 1,
+  GcPauseMaxMs: 2,
 } as const;
 
 /** A packet later than this counts as late (AES67 receivers budget a few packet times). */
@@ -61,11 +70,18 @@ export type FromPacer =
   | { type: 'sourceStarted'; id: number; firstSample: number }
   | { type: 'sourceEnded'; id: number }
   | { type: 'clockStep'; stepMs: number; cause: 'system' | 'utcOffset' | 'stall' }
-  | { type: 'pacerThread'; info: PacerThreadInfo }
+  | { type: 'pacerThread'; info: PacerInfo }
   | { type: 'stopped' };
+
+export interface PacerInfo extends PacerThreadInfo {
+  /** Whether packets leave through the native addon's allocation-free send, or dgram and why. */
+  send: { native: boolean; reason: string };
+}
 
 export interface PacerInit {
   stats: SharedArrayBuffer;
+  /** PACER_FIELDS doubles (PacerStat). */
+  pacer: SharedArrayBuffer;
   /** Int32 cell the main thread notifies to wake the pacer for a message. */
   wake: SharedArrayBuffer;
   utcOffsetS: number;
@@ -73,4 +89,6 @@ export interface PacerInit {
   spinUs: number;
   /** Nice value the pacer thread asks for (negative needs CAP_SYS_NICE). */
   nice: number;
+  /** Send and read the clock through the native addon when it loads (else dgram and performance.now). */
+  nativeSend: boolean;
 }

@@ -1,8 +1,8 @@
 {
   "targets": [
     {
-      "target_name": "dscp",
-      "sources": ["dscp.c"],
+      "target_name": "udp",
+      "sources": ["udp.c"],
       "cflags": ["-O2", "-Wall", "-Wextra"]
     }
   ]
