@@ -28,7 +28,7 @@ describe('daemon API without auth (loopback)', () => {
     await new Promise((r) => setTimeout(r, 300));
     const b = (await (await d.api$('/streams/1')).json()) as { counters: { packets: number }; dscp: unknown };
     expect(b.counters.packets).toBeGreaterThan(a[0].counters.packets);
-    // The DSCP addon builds with the project (npm ci), so packets here are marked AF41.
+    // The UDP addon builds with the project (npm ci), so packets here are marked AF41.
     expect(b.dscp).toEqual({ requested: 34, marked: true });
     const sdp = await d.api$('/streams/2/sdp');
     expect(sdp.headers.get('content-type')).toMatch(/^application\/sdp/);
@@ -137,6 +137,10 @@ describe('daemon API without auth (loopback)', () => {
     expect(metrics).toContain('aes67_ptp_state{state="disabled"} 1');
     expect(metrics).toMatch(/aes67_sap_announcements_sent_total [1-9]/);
     expect(metrics).toContain('aes67_process_cpu_seconds_total');
+    expect(metrics).toMatch(/^aes67_stream_send_errors_total\{stream="1",[^}]*\} 0$/m);
+    // Start-up heap growth only: the native send path makes no garbage per packet.
+    expect(Number(/^aes67_pacer_gc_pauses_total (\d+)$/m.exec(metrics)?.[1])).toBeLessThan(20);
+    expect(metrics).toMatch(/^aes67_pacer_gc_pause_max_seconds [\d.e-]+$/m);
   });
 
   it('serves an OpenAPI document whose paths are exactly the router\'s routes', async () => {

@@ -58,6 +58,8 @@ export function analyse(rows, ptimeMs, warmupMs) {
     max: idt[idt.length - 1],
     gridP99: pct(grid, 99),
     gridMax: grid[grid.length - 1],
+    /** Every IDT, ascending: run.mjs pools them over repeats. */
+    idt,
   };
 }
 

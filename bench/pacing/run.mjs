@@ -8,12 +8,12 @@
  * A sender `engine@DIR` runs the engine built in DIR/server/dist instead (A/B of two builds in one run).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { analyse, parseFields } from './analyse.mjs';
+import { analyse, parseFields, pct } from './analyse.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     loads: { type: 'string', default: '1x1000,8x1000,32x1000,64x1000,8x125' },
     senders: { type: 'string', default: 'engine,gstreamer,floor' },
     json: { type: 'string' },
+    // Keep the captures (about 700 MB for the default loads) in the temp dir instead of deleting them.
+    'keep-captures': { type: 'boolean', default: false },
     // Every sender runs at this nice value (the engine's pacer thread via pacerNice, the others via nice -n).
     nice: { type: 'string', default: '0' },
   },
@@ -131,9 +133,17 @@ async function runOne(kind, load, tag) {
   const fields = sh('tshark', ['-r', pcap, '-d', 'udp.port==5004,rtp', '-T', 'fields', '-e', 'frame.time_relative', '-e', 'ip.dst', '-e', 'rtp.seq']);
   // The engine reports its pacer thread's garbage-collection pauses (builds before they were counted: none).
   const pacer = isEngine ? JSON.parse(out.trim().split('\n').pop() || '{}').pacer : undefined;
-  const result = { kind, ...load, repeat: tag, exit: code, load1, cpu, dropped, ...(pacer ? { pacerGc: pacer } : {}), ...analyse(parseFields(fields), load.ptimeUs / 1000, WARMUP_S * 1000) };
+  const { idt, ...figures } = analyse(parseFields(fields), load.ptimeUs / 1000, WARMUP_S * 1000);
+  if (!values['keep-captures']) rmSync(pcap);
+  const result = { kind, ...load, repeat: tag, exit: code, load1, cpu, dropped, ...(pacer ? { pacerGc: pacer } : {}), ...figures };
   console.error(JSON.stringify(result));
-  return result;
+  return { ...result, idt };
+}
+
+/** p99 and p99.9 of the IDTs of several runs together. */
+function pooledIdt(runsIdt) {
+  const all = Float64Array.from(runsIdt.flat()).sort();
+  return { p99: pct(all, 99), p999: pct(all, 99.9) };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -144,6 +154,7 @@ async function main() {
   down();
   up();
   const all = [];
+  const pooled = [];
   try {
     console.log(`pacing bench: ${SECONDS} s per run, ${REPEATS} repeats (sender order rotating), every sender at nice ${NICE}, medians over repeats; times in us, CPU in % of one core`);
     console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -155,13 +166,22 @@ async function main() {
         const order = SENDERS.map((_, i) => SENDERS[(i + r) % SENDERS.length]);
         for (const kind of order) runs[kind].push(await runOne(kind, load, `${kind.replace(/\W/g, '_')}-${load.streams}x${load.ptimeUs}-${r}`));
       }
-      all.push(...Object.values(runs).flat());
+      all.push(...Object.values(runs).flat().map(({ idt: _idt, ...r }) => r));
+      pooled.push(...SENDERS.map((kind) => ({ load, kind, ...pooledIdt(runs[kind].map((r) => r.idt)) })));
       const med = Object.fromEntries(Object.entries(runs).map(([k, rs]) => [k, Object.fromEntries(FIELDS.map((f) => [f, median(rs.map((x) => x[f]))]))]));
       for (const kind of SENDERS) {
         const m = med[kind];
         const ratio = (f, ref) => (kind.startsWith('engine') && med[ref] ? (m[f] / med[ref][f]).toFixed(2) : '');
         console.log(`| ${load.streams} x ${load.ptimeUs} us | ${kind} | ${FIELDS.map((f) => m[f].toFixed(f === 'cpu' ? 1 : 0)).join(' | ')} | ${ratio('p99', 'gstreamer')} | ${ratio('p999', 'gstreamer')} | ${ratio('p99', 'floor')} | ${ratio('p999', 'floor')} |`);
       }
+    }
+    console.log(`\nIDT pooled over the ${REPEATS} repeats (one run's p99.9 is set by its few largest VM stalls; pooling gives it ${REPEATS}x the samples):`);
+    console.log(`| load | sender | IDT p99 | p99.9 | p99 / GStreamer | p99.9 / GStreamer | p99 / C | p99.9 / C |`);
+    console.log(`|---|---|---|---|---|---|---|---|`);
+    for (const p of pooled) {
+      const ref = (k) => pooled.find((q) => q.load === p.load && q.kind === k);
+      const ratio = (f, k) => (p.kind.startsWith('engine') && ref(k) ? (p[f] / ref(k)[f]).toFixed(2) : '');
+      console.log(`| ${p.load.streams} x ${p.load.ptimeUs} us | ${p.kind} | ${p.p99.toFixed(0)} | ${p.p999.toFixed(0)} | ${ratio('p99', 'gstreamer')} | ${ratio('p999', 'gstreamer')} | ${ratio('p99', 'floor')} | ${ratio('p999', 'floor')} |`);
     }
     const missing = all.filter((r) => r.missing > 0 || r.dropped > 0 || r.exit !== 0);
     console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -172,6 +192,7 @@ async function main() {
     if (missing.length) console.log(`runs with packets missing from the capture, kernel drops or a non-zero exit: ${missing.map((r) => `${r.repeat} (missing ${r.missing}, dropped ${r.dropped}, exit ${r.exit})`).join('; ')}`);
   } finally {
     down();
+    if (!values['keep-captures']) rmSync(dir, { recursive: true, force: true });
     if (values.json) writeFileSync(values.json, JSON.stringify(all, null, 1));
   }
 }

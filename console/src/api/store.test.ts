@@ -8,7 +8,7 @@ const ptp = (over: Partial<PtpStatus> = {}): PtpStatus => ({
   utcOffset: 37, portState: 'SLAVE', since: 1000, policy: 'keep-streaming', ...over,
 });
 const snapshot = { streams: [], speakers: [], routing: { source: 'player', entries: [], preset: 'custom' }, player: { state: 'stopped', queue: [], current: null, positionS: 0 }, ptp: ptp(), remoteStreams: [], liveInputs: [] } as Snapshot;
-const stats = (packets: number): StatsMap => ({ s1: { counters: { packets, bytes: 0, latePackets: 0, maxLatenessUs: 0, underruns: 0 }, meters: { peakDb: [-6], rmsDb: [-12], clips: 0 } } });
+const stats = (packets: number): StatsMap => ({ s1: { counters: { packets, bytes: 0, latePackets: 0, maxLatenessUs: 0, underruns: 0, sendErrors: 0 }, meters: { peakDb: [-6], rmsDb: [-12], clips: 0 } } });
 
 describe('event reducer', () => {
   it('a snapshot fills every slice and starts the PTP state history', () => {

@@ -12,6 +12,7 @@ export interface Counters {
   latePackets: number;
   maxLatenessUs: number;
   underruns: number;
+  sendErrors: number;
 }
 export interface Meters {
   peakDb: (number | null)[];

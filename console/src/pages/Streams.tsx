@@ -45,6 +45,7 @@ export function Streams() {
                 <dt>Late</dt><dd>{count(c.latePackets)}</dd>
                 <dt>Max lateness</dt><dd>{count(c.maxLatenessUs)} µs</dd>
                 <dt>Underruns</dt><dd>{count(c.underruns)}</dd>
+                <dt>Send errors</dt><dd>{count(c.sendErrors)}</dd>
               </dl>
               {editing === s.id ? (
                 <StreamForm stream={s} onSubmit={(input) => api.updateStream(s.id, input)} onDone={() => setEditing(null)} />

@@ -19,6 +19,7 @@ export interface StreamView {
   latePackets: number;
   maxLatenessUs: number;
   underruns: number;
+  sendErrors: number;
 }
 
 export interface ApiModel {

@@ -35,6 +35,11 @@ export function createMetrics(d: Daemon): Registry {
   perStream('aes67_stream_late_packets_total', 'Packets sent after their deadline', (c) => c.latePackets, 'counter');
   perStream('aes67_stream_max_lateness_seconds', 'Largest lateness of a packet', (c) => c.maxLatenessUs / 1e6, 'gauge');
   perStream('aes67_stream_underruns_total', 'Packets sent as silence because the ring ran dry', (c) => c.underruns, 'counter');
+  perStream('aes67_stream_send_errors_total', 'Packets the kernel refused to send (lost)', (c) => c.sendErrors, 'counter');
+  const pacer = () => d.engine.pacerCounters();
+  series('aes67_pacer_gc_pauses_total', 'Garbage-collection pauses of the pacer thread (each delays every stream)', 'counter', [], () => [[{}, pacer().gcPauses]]);
+  series('aes67_pacer_gc_pause_seconds_total', 'Time the pacer thread spent paused for garbage collection', 'counter', [], () => [[{}, pacer().gcPauseTotalMs / 1000]]);
+  series('aes67_pacer_gc_pause_max_seconds', 'Longest garbage-collection pause of the pacer thread', 'gauge', [], () => [[{}, pacer().gcPauseMaxMs / 1000]]);
   new Gauge({
     name: 'aes67_ptp_state',
     help: 'PTP lock state (1 for the current state)',

@@ -25,7 +25,7 @@ export interface StreamView {
   enabled: boolean;
   sessionId: string;
   sdpVersion: string;
-  counters: { packets: number; bytes: number; latePackets: number; maxLatenessUs: number; underruns: number };
+  counters: { packets: number; bytes: number; latePackets: number; maxLatenessUs: number; underruns: number; sendErrors: number };
   meters: { peakDb: (number | null)[]; rmsDb: (number | null)[]; clips: number };
   dscp: { requested: number; marked: boolean; reason?: string };
   error?: string;
@@ -126,7 +126,7 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
     const { cfg } = live;
     return {
       ...cfg,
-      counters: { packets: c?.packets ?? 0, bytes: c?.bytes ?? 0, latePackets: c?.latePackets ?? 0, maxLatenessUs: c?.maxLatenessUs ?? 0, underruns: c?.underruns ?? 0 },
+      counters: { packets: c?.packets ?? 0, bytes: c?.bytes ?? 0, latePackets: c?.latePackets ?? 0, maxLatenessUs: c?.maxLatenessUs ?? 0, underruns: c?.underruns ?? 0, sendErrors: c?.sendErrors ?? 0 },
       meters: this.meters.get(cfg.id) ?? { peakDb: new Array<null>(cfg.channels).fill(null), rmsDb: new Array<null>(cfg.channels).fill(null), clips: 0 },
       dscp: c ? { requested: c.dscp.requested, marked: c.dscp.marked, ...(c.dscp.reason ? { reason: c.dscp.reason } : {}) } : { requested: 34, marked: false, reason: 'the stream is not sending' },
       ...(live.error ? { error: live.error } : {}),

@@ -1,9 +1,9 @@
 /**
  * The pacer: a worker thread that sends every RTP packet at its due time, so the main thread (API,
  * SAP, decoding) can never delay a packet. Each turn it sleeps with Atomics.wait until a measured
- * wake-up margin before the next deadline (wake.ts), spins the rest, sends every packet due, and yields an event-loop
- * turn only after sending and only when needed (loop()), so that turn never sits between a deadline
- * and its send.
+ * wake-up margin before the next deadline (wake.ts), spins the rest and sends every packet due. It
+ * yields an event-loop turn only after sending and only when needed (loop()), so that turn never sits
+ * between a deadline and its send.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PerformanceObserver } from 'node:perf_hooks';

@@ -184,6 +184,7 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
             latePackets: c.latePackets,
             maxLatenessUs: c.maxLatenessUs,
             underruns: c.underruns,
+            sendErrors: c.sendErrors,
           };
         }),
       sdp: (id) => streams.find((s) => s.cfg.id === id)?.sdp,

@@ -10,7 +10,7 @@ import { route, type RouteDef } from '../route.js';
 const FIRST_GROUP = ipv4ToInt('239.69.0.1');
 
 export const StreamView = StreamConfigSchema.extend({
-  counters: z.object({ packets: z.number(), bytes: z.number(), latePackets: z.number(), maxLatenessUs: z.number(), underruns: z.number() }),
+  counters: z.object({ packets: z.number(), bytes: z.number(), latePackets: z.number(), maxLatenessUs: z.number(), underruns: z.number(), sendErrors: z.number() }),
   meters: z.object({ peakDb: z.array(z.number().nullable()), rmsDb: z.array(z.number().nullable()), clips: z.number() }),
   dscp: z.object({ requested: z.number(), marked: z.boolean(), reason: z.string().optional() }),
   error: z.string().optional(),
