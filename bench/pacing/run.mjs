@@ -97,19 +97,36 @@ function cpuTicks(pid) {
   return total;
 }
 
+/** Running children (capture, sender), so that Ctrl-C can stop them before removing the namespaces. */
+const children = new Set();
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    for (const c of children) c.kill('SIGKILL');
+    down();
+    rmSync(dir, { recursive: true, force: true });
+    console.error(`pacing bench: stopped by ${sig}; namespaces and captures removed`);
+    process.exit(130);
+  });
+}
+
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function runOne(kind, load, tag) {
   const pcap = join(dir, `${tag}.pcap`);
   // -s 64 keeps the RTP header (54 bytes in) and nothing more: a lighter capture disturbs the senders less.
-  const cap = spawn('ip', ['netns', 'exec', SND, 'tcpdump', '-i', 'v-snd', '-s', '64', '-B', '65536', '--immediate-mode', '-n', '-w', pcap, 'udp port 5004'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const cap = track(spawn('ip', ['netns', 'exec', SND, 'tcpdump', '-i', 'v-snd', '-s', '64', '-B', '65536', '--immediate-mode', '-n', '-w', pcap, 'udp port 5004'], { stdio: ['ignore', 'ignore', 'pipe'] }));
   let capErr = '';
   cap.stderr.on('data', (d) => (capErr += d));
   while (!capErr.includes('listening on')) await wait(20);
   const load1 = loadavg()[0];
   const [cmd, args] = senderCommand(kind, load);
   const isEngine = kind.startsWith('engine');
-  const child = spawn('ip', ['netns', 'exec', SND, cmd, ...args], { stdio: ['ignore', isEngine ? 'pipe' : 'ignore', 'inherit'] });
+  const child = track(spawn('ip', ['netns', 'exec', SND, cmd, ...args], { stdio: ['ignore', isEngine ? 'pipe' : 'ignore', 'inherit'] }));
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   const exited = new Promise((r) => child.once('exit', r));
