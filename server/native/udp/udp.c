@@ -9,6 +9,8 @@
  *   monotonicMs(cell) -> undefined: writes CLOCK_MONOTONIC in ms into cell[0] (a Float64Array).
  *     performance.now() returns a fresh heap number per call in Node 20; a double written into a typed
  *     array is read back unboxed, so a pacer reading the clock per packet makes no garbage.
+ *   sleepUntilMs(cell) -> undefined: clock_nanosleep to the CLOCK_MONOTONIC time in ms in cell[0].
+ *     Atomics.wait takes its timeout as a double, which V8 boxes into a heap number on every call.
  * Node-API keeps it ABI-stable and loadable in worker threads.
  */
 #include <errno.h>
@@ -85,13 +87,39 @@ static napi_value monotonic_ms(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value sleep_until_ms(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float64_array || length < 1) {
+    napi_throw_type_error(env, NULL, "sleepUntilMs(cell) takes a Float64Array");
+    return NULL;
+  }
+  double ms = *(double *)data;
+  if (!(ms > 0)) return NULL;
+  struct timespec at;
+  at.tv_sec = (time_t)(ms / 1e3);
+  at.tv_nsec = (long)((ms - (double)at.tv_sec * 1e3) * 1e6);
+  if (at.tv_nsec >= 1000000000L) {
+    at.tv_sec += 1;
+    at.tv_nsec -= 1000000000L;
+  }
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR) {
+  }
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"setTos", NULL, set_tos, NULL, NULL, NULL, napi_default, NULL},
       {"getTos", NULL, get_tos, NULL, NULL, NULL, napi_default, NULL},
       {"send", NULL, send_datagram, NULL, NULL, NULL, napi_default, NULL},
       {"monotonicMs", NULL, monotonic_ms, NULL, NULL, NULL, napi_default, NULL},
+      {"sleepUntilMs", NULL, sleep_until_ms, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 4, props);
+  napi_define_properties(env, exports, 5, props);
   return exports;
 }

@@ -16,7 +16,7 @@ import { WakeMargin } from './wake.js';
 import { tuneThread } from './thread.js';
 import { markSocket } from './dscp.js';
 import { socketFd, udpAddon } from './udp-addon.js';
-import { fastNow } from './fast-now.js';
+import { fastClock } from './fast-now.js';
 import { getSystemErrorName } from 'node:util';
 import { LATE_THRESHOLD_US, PacerStat, STAT_FIELDS, Stat, type FromPacer, type PacerInit, type SourceSpec, type StreamSpec, type ToPacer } from './protocol.js';
 
@@ -84,25 +84,38 @@ const streams = new Map<number, StreamState>();
 const native = init.nativeSend ? udpAddon() : 'disabled (nativeSend: false)';
 /** Streams whose socket needs event-loop turns (see loop()). */
 let eventLoopStreams = 0;
-/** performance.now()'s scale; allocation-free through the addon (fast-now.ts). */
-const now = fastNow(native);
+/**
+ * The hot path's doubles. A double passed to or returned from a call that V8 does not inline is boxed
+ * into a fresh heap number (garbage per tick, measured at 8 x 125 us); read from and written to a
+ * Float64Array it never is. NOW is the time of the last stamp() (performance.now()'s scale); DUE and
+ * PERIOD are the deadline sleepUntil() waits for and its stream's packet time; WAKE is when it wakes.
+ */
+const hot = new Float64Array(4);
+const NOW = 0;
+const DUE = 1;
+const PERIOD = 2;
+const WAKE = 3;
+/** Clock and sleep, allocation-free through the addon (fast-now.ts); stamp() writes hot[NOW]. */
+const fast = fastClock(native, hot, NOW);
+const stamp = fast.stamp;
 let stopping = false;
-let lastStepCheck = now();
+stamp();
+let lastStepCheck = hot[NOW];
 
 function post(m: FromPacer): void {
   port.postMessage(m);
 }
 
-/** When the packet carrying `src.mediaSample` is due, on performance.now()'s scale. */
-function dueMonoOf(src: SourceState): number {
+/** Sets when the packet carrying `src.mediaSample` is due, on performance.now()'s scale. */
+function setDue(src: SourceState): void {
   // From the media time each time (not +=), so no rounding accumulates at 44.1 kHz.
-  return dueTaiMs(src.mediaSample, src.spec.sampleRate, init.sendOffsetMs) - clock.taiMsAt(0);
+  src.dueMono = dueTaiMs(src.mediaSample, src.spec.sampleRate, init.sendOffsetMs) - clock.taiMsAt(0);
 }
 
 function anchor(src: SourceState, nowMono: number): void {
   const { sampleRate, framesPerPacket } = src.spec;
   src.mediaSample = alignedSampleAt(clock.taiMsAt(nowMono), sampleRate, framesPerPacket);
-  src.dueMono = dueMonoOf(src);
+  setDue(src);
 }
 
 function addStream(spec: StreamSpec): void {
@@ -182,7 +195,8 @@ function tick(src: SourceState): void {
     writePayload(buf, st.spec.encoding, ring.samples, ring.channels, ring.frames, slot, frames, st.spec.firstChannel, st.spec.channels);
     if (frames < F) buf.fill(0, RTP_HEADER_BYTES + frames * bytesPerSample(st.spec.encoding) * st.spec.channels);
     // Per packet: the last stream of a large tick leaves measurably later than the first.
-    const lateUs = (now() - src.dueMono) * 1000;
+    stamp();
+    const lateUs = (hot[NOW] - src.dueMono) * 1000;
     const o = st.stat;
     if (st.fd < 0) st.socket.send(buf);
     else if (typeof native !== 'string') {
@@ -200,9 +214,10 @@ function tick(src: SourceState): void {
   }
   ring.consume(frames);
   src.mediaSample += F;
-  src.dueMono = dueMonoOf(src);
+  setDue(src);
   // From the end of this tick's sends: a slow send must not shrink the gap on the wire.
-  src.earliestMono = now() + src.catchUpGapMs;
+  stamp();
+  src.earliestMono = hot[NOW] + src.catchUpGapMs;
 }
 
 /** The packet is lost (the counters still count it as sent, so seq and bytes stay comparable). */
@@ -228,15 +243,15 @@ function shiftAll(stepMs: number, cause: 'system' | 'utcOffset'): void {
   for (const src of sources.values()) {
     if (!src.started) continue;
     src.mediaSample += Math.round((stepMs * src.spec.sampleRate) / 1000);
-    src.dueMono = dueMonoOf(src);
+    setDue(src);
   }
   post({ type: 'clockStep', stepMs, cause });
 }
 
-function startReadySources(now: number): void {
+function startReadySources(): void {
   for (const src of sources.values()) {
     if (src.started || !readyToStart(src)) continue;
-    anchor(src, now);
+    anchor(src, hot[NOW]);
     src.started = true;
     post({ type: 'sourceStarted', id: src.spec.id, firstSample: src.mediaSample });
   }
@@ -244,7 +259,8 @@ function startReadySources(now: number): void {
 
 /** Sends what is due, re-anchoring a source the pacer could not serve for STALL_MS. */
 function sendDue(): void {
-  const t = now();
+  stamp();
+  const t = hot[NOW];
   if (t - lastStepCheck > STEP_CHECK_MS) {
     lastStepCheck = t;
     const step = clock.detectStep();
@@ -269,9 +285,10 @@ function sendDue(): void {
 function loop(): void {
   if (stopping) return;
   const seen = Atomics.load(wake, 0);
-  const since = now();
+  stamp();
+  const since = hot[NOW];
   do {
-    startReadySources(now());
+    startReadySources();
     let next = Infinity;
     let periodMs = Infinity;
     for (const src of sources.values()) {
@@ -282,28 +299,39 @@ function loop(): void {
         periodMs = src.periodMs;
       }
     }
-    if (sleepUntil(next, periodMs)) sendDue();
-  } while (eventLoopStreams === 0 && Atomics.load(wake, 0) === seen && now() - since < MAX_TURN_GAP_MS);
+    hot[DUE] = next;
+    hot[PERIOD] = periodMs;
+    if (sleepUntil()) sendDue();
+    stamp();
+  } while (eventLoopStreams === 0 && Atomics.load(wake, 0) === seen && hot[NOW] - since < MAX_TURN_GAP_MS);
   setImmediate(loop);
 }
 
 /**
- * Sleeps until `dueMono` (wait, then spin the margin). Returns false when it woke for a message or
+ * Sleeps until hot[DUE] (sleep, then spin the margin). Returns false when it woke for a message or
  * for the idle cap instead, so the caller yields to handle it and plans again.
  */
-function sleepUntil(dueMono: number, periodMs: number): boolean {
+function sleepUntil(): boolean {
+  const dueMono = hot[DUE];
   if (!Number.isFinite(dueMono)) {
     Atomics.wait(wake, 0, Atomics.load(wake, 0), IDLE_WAIT_MS);
     return false;
   }
-  const wakeAt = dueMono - margin.marginMs(periodMs);
-  const waitMs = wakeAt - now();
+  const wakeAt = dueMono - margin.marginMs(hot[PERIOD]);
+  stamp();
+  const waitMs = wakeAt - hot[NOW];
   if (waitMs > 0) {
-    const timeout = Math.min(waitMs, IDLE_WAIT_MS);
-    if (Atomics.wait(wake, 0, Atomics.load(wake, 0), timeout) !== 'timed-out' || timeout < waitMs) return false;
-    margin.record(now() - wakeAt);
+    hot[WAKE] = wakeAt;
+    // The native sleep cannot be cut short by a message; it is at most a packet time (4 ms) here, and
+    // loop() yields for the message right after this turn's sends.
+    if (waitMs > IDLE_WAIT_MS || !fast.sleepUntil(hot, WAKE)) {
+      const timeout = Math.min(waitMs, IDLE_WAIT_MS);
+      if (Atomics.wait(wake, 0, Atomics.load(wake, 0), timeout) !== 'timed-out' || timeout < waitMs) return false;
+    }
+    stamp();
+    margin.record(hot[NOW] - wakeAt);
   }
-  while (now() < dueMono) for (let i = 0; i < SPIN_STEP; i++) Atomics.load(wake, 0);
+  for (stamp(); hot[NOW] < dueMono; stamp()) for (let i = 0; i < SPIN_STEP; i++) Atomics.load(wake, 0);
   return true;
 }
 

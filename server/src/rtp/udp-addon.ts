@@ -1,8 +1,8 @@
 /**
  * The pacer's native UDP helper (server/native/udp, built by `npm ci`): IP_TOS for DSCP, which Node's
- * dgram cannot set, and an allocation-free send and clock (fast-now.ts). When it did not build (no
- * compiler at install time) the engine still runs: packets go out unmarked, through dgram, timed by
- * performance.now().
+ * dgram cannot set, and an allocation-free send, clock and sleep (fast-now.ts). When it did not build
+ * (no compiler at install time) the engine still runs: packets go out unmarked, through dgram, timed
+ * by performance.now() and Atomics.wait.
  */
 import { createRequire } from 'node:module';
 import type dgram from 'node:dgram';
@@ -16,6 +16,8 @@ export interface UdpAddon {
   send(fd: number, packet: Buffer): number;
   /** Writes CLOCK_MONOTONIC in ms into cell[0]. */
   monotonicMs(cell: Float64Array): void;
+  /** Sleeps until CLOCK_MONOTONIC reaches cell[0] ms (clock_nanosleep, absolute). */
+  sleepUntilMs(cell: Float64Array): void;
 }
 
 const ADDON_PATH = '../../native/udp/build/Release/udp.node';
