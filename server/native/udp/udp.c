@@ -70,7 +70,8 @@ static napi_value send_datagram(napi_env env, napi_callback_info info) {
   return result(env, n >= 0 ? (int32_t)n : -errno);
 }
 
-static napi_value monotonic_ms(napi_env env, napi_callback_info info) {
+/* The first element of the Float64Array argument, or NULL after throwing `usage` as a TypeError. */
+static double *float64_cell(napi_env env, napi_callback_info info, const char *usage) {
   size_t argc = 1;
   napi_value argv[1];
   napi_typedarray_type type;
@@ -78,27 +79,25 @@ static napi_value monotonic_ms(napi_env env, napi_callback_info info) {
   void *data;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
       napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float64_array || length < 1) {
-    napi_throw_type_error(env, NULL, "monotonicMs(cell) takes a Float64Array");
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
+  return (double *)data;
+}
+
+static napi_value monotonic_ms(napi_env env, napi_callback_info info) {
+  double *cell = float64_cell(env, info, "monotonicMs(cell) takes a Float64Array");
+  if (cell == NULL) return NULL;
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  *(double *)data = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+  *cell = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
   return NULL;
 }
 
 static napi_value sleep_until_ms(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
-      napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float64_array || length < 1) {
-    napi_throw_type_error(env, NULL, "sleepUntilMs(cell) takes a Float64Array");
-    return NULL;
-  }
-  double ms = *(double *)data;
+  double *cell = float64_cell(env, info, "sleepUntilMs(cell) takes a Float64Array");
+  if (cell == NULL) return NULL;
+  double ms = *cell;
   if (!(ms > 0)) return NULL;
   struct timespec at;
   at.tv_sec = (time_t)(ms / 1e3);
