@@ -2,7 +2,7 @@
 /**
  * Drives RtpEngine (server/dist) from a JSON plan, for the namespace tests and bench/pacing:
  *   node bench/pacing/engine-send.mjs '<plan>'
- * plan: { interface, seconds, dscp?, spinUs?, pacerNice?, sendOffsetMs?, nativeSend?, steps?: [{ atMs, utcOffsetS }],
+ * plan: { interface, seconds, dscp?, spinUs?, pacerNice?, pacerRealtimePriority?, sendOffsetMs?, nativeSend?, steps?: [{ atMs, utcOffsetS }],
  *         sources: [{ sampleRate, ptimeUs, encoding, seed, streams: [{ address, port, ttl?, loopback? }] }] }
  * `interface` is a name or an IPv4 address; ttl defaults to 16, loopback to false.
  * Each source has one channel per stream, filled with noise(seed + channel) (see noise() below), so a
@@ -38,7 +38,7 @@ async function feed(source, planes, total) {
 async function main() {
   const plan = JSON.parse(process.argv[2]);
   const print = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
-  const engine = new RtpEngine({ dscp: plan.dscp, spinUs: plan.spinUs, pacerNice: plan.pacerNice, sendOffsetMs: plan.sendOffsetMs, nativeSend: plan.nativeSend });
+  const engine = new RtpEngine({ dscp: plan.dscp, spinUs: plan.spinUs, pacerNice: plan.pacerNice, pacerRealtimePriority: plan.pacerRealtimePriority, sendOffsetMs: plan.sendOffsetMs, nativeSend: plan.nativeSend });
   engine.on('warning', (message) => print({ event: 'warning', message }));
   engine.on('clockStep', (stepMs, cause) => print({ event: 'clockStep', stepMs, cause }));
   const streams = [];

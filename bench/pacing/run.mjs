@@ -2,7 +2,7 @@
 /**
  * Pacing bench (run by hand as root, not part of the suite): see bench/pacing/README.md.
  *   npm run build && flock -x /tmp/quiet.lock node bench/pacing/run.mjs [--seconds 6] [--repeats 3]
- *     [--loads 8x1000,32x1000] [--senders engine,gstreamer,floor] [--nice=0] [--json out.json]
+ *     [--loads 8x1000,32x1000] [--senders engine,gstreamer,floor] [--nice=0] [--rt 40] [--json out.json]
  * For each load and repeat every sender runs once, in an order that rotates with the repeat; departures
  * are captured with tcpdump on the sender's veth inside a namespace pair this script creates and deletes.
  * A sender `engine@DIR` runs the engine built in DIR/server/dist instead (A/B of two builds in one run).
@@ -27,9 +27,14 @@ const { values } = parseArgs({
     'keep-captures': { type: 'boolean', default: false },
     // Every sender runs at this nice value (the engine's pacer thread via pacerNice, the others via nice -n).
     nice: { type: 'string', default: '0' },
+    // SCHED_FIFO priority of the engine's pacer thread (pacerRealtimePriority; 40 is its default) and of
+    // the C floor (chrt -f), so the floor stays the machine's best; 0 runs both as ordinary threads.
+    // GStreamer runs as users run it, at --nice; the sender `gstreamer-rt` runs it under chrt -f too.
+    rt: { type: 'string', default: '40' },
   },
 });
 const NICE = Number(values.nice);
+const RT = Number(values.rt);
 const SECONDS = Number(values.seconds);
 const REPEATS = Number(values.repeats);
 /** Departures in each stream's first second, and CPU in the first second after spawn, are not counted. */
@@ -71,20 +76,26 @@ function down() {
 
 function senderCommand(kind, { streams, ptimeUs }) {
   if (kind.startsWith('engine')) {
-    const plan = { interface: 'v-snd', seconds: SECONDS, pacerNice: NICE, sources: [{ sampleRate: 48000, ptimeUs, encoding: 'L24', seed: 1, streams: Array.from({ length: streams }, (_, i) => ({ address: GROUP(i), port: 5004 })) }] };
+    const plan = { interface: 'v-snd', seconds: SECONDS, pacerNice: NICE, pacerRealtimePriority: RT, sources: [{ sampleRate: 48000, ptimeUs, encoding: 'L24', seed: 1, streams: Array.from({ length: streams }, (_, i) => ({ address: GROUP(i), port: 5004 })) }] };
     const node = ['node', join(HERE, 'engine-send.mjs'), JSON.stringify(plan)];
     const at = kind.split('@')[1];
     return at ? ['env', [`AES67_ENGINE=${resolve(at, 'server/dist/rtp/engine.js')}`, ...node]] : [node[0], node.slice(1)];
   }
-  if (kind === 'floor') return ['nice', ['-n', String(NICE), join(dir, 'floor'), SRC_IP, GROUP(0), String(streams), String(ptimeUs), String(SECONDS)]];
-  if (kind !== 'gstreamer') throw new Error(`unknown sender ${kind}`);
+  if (kind === 'floor') return scheduled(true, [join(dir, 'floor'), SRC_IP, GROUP(0), String(streams), String(ptimeUs), String(SECONDS)]);
+  if (kind !== 'gstreamer' && kind !== 'gstreamer-rt') throw new Error(`unknown sender ${kind}`);
   const frames = (48000 * ptimeUs) / 1e6;
   const args = ['-q'];
   for (let i = 0; i < streams; i++) {
     args.push('audiotestsrc', 'is-live=true', `samplesperbuffer=${frames}`, `num-buffers=${(SECONDS * 1e6) / ptimeUs}`, '!', 'audio/x-raw,format=S24BE,rate=48000,channels=1',
       '!', 'rtpL24pay', `min-ptime=${ptimeUs * 1000}`, `max-ptime=${ptimeUs * 1000}`, '!', 'udpsink', `host=${GROUP(i)}`, 'port=5004', 'multicast-iface=v-snd', 'ttl-mc=16', 'qos-dscp=34', 'sync=true', 'async=false');
   }
-  return ['nice', ['-n', String(NICE), 'gst-launch-1.0', ...args]];
+  return scheduled(kind === 'gstreamer-rt', ['gst-launch-1.0', ...args]);
+}
+
+/** `command` at --nice, and under SCHED_FIFO at --rt when `realtime` (chrt and nice exec in place). */
+function scheduled(realtime, command) {
+  const nice = ['-n', String(NICE), ...command];
+  return realtime && RT > 0 ? ['chrt', ['-f', String(RT), 'nice', ...nice]] : ['nice', nice];
 }
 
 /** CPU ticks of all threads; `ip netns exec`, `env` and `nice` exec in place, so the spawned pid is the sender's. */
@@ -173,7 +184,7 @@ async function main() {
   const all = [];
   const pooled = [];
   try {
-    console.log(`pacing bench: ${SECONDS} s per run, ${REPEATS} repeats (sender order rotating), every sender at nice ${NICE}, medians over repeats; times in us, CPU in % of one core`);
+    console.log(`pacing bench: ${SECONDS} s per run, ${REPEATS} repeats (sender order rotating), every sender at nice ${NICE}, ${RT > 0 ? `the engine's pacer and the C floor under SCHED_FIFO ${RT}` : 'no real-time scheduling'}, medians over repeats; times in us, CPU in % of one core`);
     console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     console.log(`| load | sender | IDT p50 | p99 | p99.9 | max | grid p99 | grid max | CPU % | p99 / GStreamer | p99.9 / GStreamer | p99 / C | p99.9 / C |`);
     console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);

@@ -11,11 +11,16 @@
  *     array is read back unboxed, so a pacer reading the clock per packet makes no garbage.
  *   sleepUntilMs(cell) -> undefined: clock_nanosleep to the CLOCK_MONOTONIC time in ms in cell[0].
  *     Atomics.wait takes its timeout as a double, which V8 boxes into a heap number on every call.
+ *   setRealtime(priority) -> 0 or errno: SCHED_FIFO at `priority` for the calling thread only (Linux
+ *     applies sched_setscheduler(0, ...) to the caller), with SCHED_RESET_ON_FORK so nothing it starts
+ *     inherits it. Needs CAP_SYS_NICE or RLIMIT_RTPRIO. Node has no call for a thread's policy.
  * Node-API keeps it ABI-stable and loadable in worker threads.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
 #include <node_api.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -111,6 +116,16 @@ static napi_value sleep_until_ms(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value set_realtime(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (int_args(env, info, 1, a) != 0) {
+    napi_throw_type_error(env, NULL, "setRealtime(priority) takes an integer");
+    return NULL;
+  }
+  struct sched_param param = {.sched_priority = a[0]};
+  return result(env, sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param) == 0 ? 0 : errno);
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"setTos", NULL, set_tos, NULL, NULL, NULL, napi_default, NULL},
@@ -118,7 +133,8 @@ NAPI_MODULE_INIT() {
       {"send", NULL, send_datagram, NULL, NULL, NULL, napi_default, NULL},
       {"monotonicMs", NULL, monotonic_ms, NULL, NULL, NULL, napi_default, NULL},
       {"sleepUntilMs", NULL, sleep_until_ms, NULL, NULL, NULL, napi_default, NULL},
+      {"setRealtime", NULL, set_realtime, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 5, props);
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
 }

@@ -40,6 +40,7 @@ export function createMetrics(d: Daemon): Registry {
   series('aes67_pacer_gc_pauses_total', 'Garbage-collection pauses of the pacer thread (each delays every stream)', 'counter', [], () => [[{}, pacer().gcPauses]]);
   series('aes67_pacer_gc_pause_seconds_total', 'Time the pacer thread spent paused for garbage collection', 'counter', [], () => [[{}, pacer().gcPauseTotalMs / 1000]]);
   series('aes67_pacer_gc_pause_max_seconds', 'Longest garbage-collection pause of the pacer thread', 'gauge', [], () => [[{}, pacer().gcPauseMaxMs / 1000]]);
+  series('aes67_pacer_realtime_priority', 'SCHED_FIFO priority of the pacer thread (0: an ordinary thread, whose packets busy kernel threads can delay)', 'gauge', [], () => [[{}, d.engine.pacerThread()?.realtime.priority ?? 0]]);
   new Gauge({
     name: 'aes67_ptp_state',
     help: 'PTP lock state (1 for the current state)',

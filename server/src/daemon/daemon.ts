@@ -72,6 +72,7 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
     this.dsp = new DspHost(log, onDspFatal);
     this.runtime = new Runtime(this.engine, this.dsp, this.discovery, { address: iface.address, loopback: true }, () => this.clock.refClock(), { input: playerInput }, log);
     this.engine.on('streamError', (id: number, message: string) => log.error({ engineStream: id, err: message }, 'stream error'));
+    this.engine.on('warning', (message: string) => log.warn(message));
     this.engine.on('clockStep', (stepMs: number, cause: string) => log.warn({ stepMs, cause }, 'clock step: streams re-anchored'));
     store.on('changed', (next, prev) => void this.onChanged(next, prev));
     this.clock.on('status', (st) => {

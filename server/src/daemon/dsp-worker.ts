@@ -98,5 +98,5 @@ function round(): void {
 }
 
 port.on('message', handle);
-tuneThread(NICE);
+tuneThread({ nice: NICE, realtimePriority: 0 });
 round();

@@ -25,6 +25,14 @@ export interface EngineOptions {
    * process's priority, which `pacerThread()` reports.
    */
   pacerNice?: number;
+  /**
+   * SCHED_FIFO priority for the pacer thread alone (1-99, default 40: below the kernel's threaded
+   * interrupt handlers at 50, which must still deliver the packets), or 0 for none. An ordinary thread,
+   * even at nice -10, waits for a busy kernel thread to reach a preemption point before it runs; on the
+   * bench VM that cost up to 4 ms every 512 ms (docs/performance.md). Needs CAP_SYS_NICE or
+   * RLIMIT_RTPRIO; without it the engine warns once and the pacer runs at `pacerNice`.
+   */
+  pacerRealtimePriority?: number;
   maxStreams?: number;
   /**
    * Send through the native addon's allocation-free send(2) (default true). false sends through Node's
@@ -106,6 +114,13 @@ function disableMemoryReducer(): void {
   setFlagsFromString('--no-memory-reducer');
 }
 
+const DEFAULT_REALTIME_PRIORITY = 40;
+
+function realtimePriorityOf(priority = DEFAULT_REALTIME_PRIORITY): number {
+  if (!Number.isInteger(priority) || priority < 0 || priority > 99) throw new RangeError(`pacerRealtimePriority must be an integer from 0 to 99, not ${priority}`);
+  return priority;
+}
+
 /**
  * Main-thread handle on the pacer worker. Sources are sample rings the caller fills; streams are
  * RTP flows cut from a source's channels. Events: 'sourceStarted', 'sourceEnded', 'clockStep',
@@ -139,6 +154,7 @@ export class RtpEngine extends EventEmitter {
       sendOffsetMs: opts.sendOffsetMs ?? 0,
       spinUs: opts.spinUs ?? 250,
       nice: opts.pacerNice ?? -10,
+      realtimePriority: realtimePriorityOf(opts.pacerRealtimePriority),
       nativeSend: opts.nativeSend ?? true,
     };
     this.defaultDscp = opts.dscp ?? DEFAULT_DSCP;
@@ -184,6 +200,7 @@ export class RtpEngine extends EventEmitter {
         break;
       case 'pacerThread':
         this.thread = m.info;
+        if (m.info.realtime.reason) this.warnOnce(`the pacer runs without real-time scheduling, so busy kernel threads can delay packets by milliseconds: ${m.info.realtime.reason}`);
         if (!m.info.send.native) this.warnOnce(`packets are sent through dgram, which allocates per packet and so adds garbage-collection pauses to the pacing: ${m.info.send.reason}`);
         break;
       case 'stopped':

@@ -382,5 +382,5 @@ new PerformanceObserver((list) => {
     if (e.duration > pacerStats[PacerStat.GcPauseMaxMs]) pacerStats[PacerStat.GcPauseMaxMs] = e.duration;
   }
 }).observe({ entryTypes: ['gc'] });
-post({ type: 'pacerThread', info: { ...tuneThread(init.nice), send: typeof native === 'string' ? { native: false, reason: native } : { native: true, reason: '' } } });
+post({ type: 'pacerThread', info: { ...tuneThread({ nice: init.nice, realtimePriority: init.realtimePriority }), send: typeof native === 'string' ? { native: false, reason: native } : { native: true, reason: '' } } });
 setImmediate(loop);

@@ -89,6 +89,8 @@ export interface PacerInit {
   spinUs: number;
   /** Nice value the pacer thread asks for (negative needs CAP_SYS_NICE). */
   nice: number;
+  /** SCHED_FIFO priority the pacer thread asks for (1-99; needs CAP_SYS_NICE), or 0 for none. */
+  realtimePriority: number;
   /** Send and read the clock through the native addon when it loads (else dgram and performance.now). */
   nativeSend: boolean;
 }

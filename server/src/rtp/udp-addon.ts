@@ -18,6 +18,8 @@ export interface UdpAddon {
   monotonicMs(cell: Float64Array): void;
   /** Sleeps until CLOCK_MONOTONIC reaches cell[0] ms (clock_nanosleep, absolute). */
   sleepUntilMs(cell: Float64Array): void;
+  /** SCHED_FIFO at this priority for the calling thread: 0, or the errno. */
+  setRealtime(priority: number): number;
 }
 
 const ADDON_PATH = '../../native/udp/build/Release/udp.node';
