@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './harness/sender.js';
@@ -67,6 +67,8 @@ describe.runIf(process.platform === 'linux')('pacer thread', () => {
     const info = await pacerThreadOf({});
     expect(info).toMatchObject({ nice: -10, realtime: { priority: 40, reason: '' }, send: { native: true, reason: '' } });
     expect(getPriority(), 'the calling thread keeps its priority').toBe(before);
+    const rtPriority = Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ')[37]);
+    expect(rtPriority, 'the calling thread stays an ordinary thread').toBe(0);
   });
 
   it('stays an ordinary thread with 1 ns timer slack when asked for real-time priority 0, and keeps the inherited nice when asked for 0', async () => {
