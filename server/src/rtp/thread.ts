@@ -37,7 +37,7 @@ function attempt<T>(f: () => T): T | null {
 /** Why sched_setscheduler refused, in the words an operator needs. */
 function realtimeRefusal(errno: number, priority: number): string {
   if (errno === 1)
-    return `not permitted (needs CAP_SYS_NICE or RLIMIT_RTPRIO >= ${priority}: run as root, docker --cap-add SYS_NICE, or systemd LimitRTPRIO=${priority})`;
+    return `not permitted (needs CAP_SYS_NICE or RLIMIT_RTPRIO >= ${priority}: run as root, or grant systemd AmbientCapabilities=CAP_SYS_NICE or LimitRTPRIO=${priority}, or docker --ulimit rtprio=${priority})`;
   if (errno === 22) return `priority ${priority} is outside 1-99`;
   return `sched_setscheduler failed with errno ${errno}`;
 }
@@ -60,7 +60,7 @@ function askRealtime(priority: number): string {
  */
 export function tuneThread(request: ThreadRequest): PacerThreadInfo {
   const tid = attempt(() => Number(readlinkSync('/proc/thread-self').split('/').pop()));
-  if (tid === null) return { nice: null, timerSlackNs: null, realtime: { priority: null, reason: 'no /proc/thread-self' } };
+  if (tid === null) return { nice: null, timerSlackNs: null, realtime: { priority: null, reason: request.realtimePriority > 0 ? 'no /proc/thread-self (not Linux)' : '' } };
   attempt(() => writeFileSync(`/proc/${tid}/timerslack_ns`, '1'));
   if (attempt(() => getPriority(tid)) !== request.nice) attempt(() => setPriority(tid, request.nice));
   const reason = askRealtime(request.realtimePriority);
