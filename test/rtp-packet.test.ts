@@ -51,7 +51,7 @@ describe('packetizer: every encoding, channel count, rate and packet time', () =
             expect(shape.payloadBytes).toBe(bytes);
             const buf = Buffer.alloc(RTP_HEADER_BYTES + bytes);
             writeStaticHeader(buf, 97, 0xdeadbeef);
-            writeSeqTs(buf, 65535 + channels, 2 ** 32 + 1234);
+            writeSeqTs(buf, 65535 + channels, Float64Array.of(2 ** 32 + 1234), 0);
             // Start near the ring's end so every packet of more than a few frames wraps.
             const start = RING_FRAMES - 3;
             const firstChannel = RING_CHANNELS - channels;

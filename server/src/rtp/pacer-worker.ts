@@ -88,13 +88,15 @@ let eventLoopStreams = 0;
  * The hot path's doubles. A double passed to or returned from a call that V8 does not inline is boxed
  * into a fresh heap number (garbage per tick, measured at 8 x 125 us); read from and written to a
  * Float64Array it never is. NOW is the time of the last stamp() (performance.now()'s scale); DUE and
- * PERIOD are the deadline sleepUntil() waits for and its stream's packet time; WAKE is when it wakes.
+ * PERIOD are the deadline sleepUntil() waits for and its stream's packet time; WAKE is when it wakes;
+ * TS is the RTP timestamp of the tick being sent.
  */
-const hot = new Float64Array(4);
+const hot = new Float64Array(5);
 const NOW = 0;
 const DUE = 1;
 const PERIOD = 2;
 const WAKE = 3;
+const TS = 4;
 /** Clock and sleep, allocation-free through the addon (fast-now.ts); stamp() writes hot[NOW]. */
 const fast = fastClock(native, hot, NOW);
 const stamp = fast.stamp;
@@ -187,11 +189,11 @@ function tick(src: SourceState): void {
   }
   const frames = Math.min(fill, F);
   const slot = ring.readSlot();
-  const ts = rtpTimestamp(src.mediaSample);
+  hot[TS] = rtpTimestamp(src.mediaSample);
   for (const st of src.streams) {
     const buf = st.buffers[st.next];
     st.next = (st.next + 1) % BUFFERS_PER_STREAM;
-    writeSeqTs(buf, st.seq, ts);
+    writeSeqTs(buf, st.seq, hot, TS);
     writePayload(buf, st.spec.encoding, ring.samples, ring.channels, ring.frames, slot, frames, st.spec.firstChannel, st.spec.channels);
     if (frames < F) buf.fill(0, RTP_HEADER_BYTES + frames * bytesPerSample(st.spec.encoding) * st.spec.channels);
     // Per packet: the last stream of a large tick leaves measurably later than the first.
@@ -209,7 +211,7 @@ function tick(src: SourceState): void {
     if (lateUs > stats[o + Stat.MaxLateUs]) stats[o + Stat.MaxLateUs] = lateUs;
     if (frames < F && !eof) stats[o + Stat.Underruns]++;
     stats[o + Stat.LastSeq] = st.seq;
-    stats[o + Stat.LastTimestamp] = ts;
+    stats[o + Stat.LastTimestamp] = hot[TS];
     st.seq = (st.seq + 1) & 0xffff;
   }
   ring.consume(frames);

@@ -28,9 +28,21 @@ export function writeStaticHeader(buf: Buffer, payloadType: number, ssrc: number
   buf.writeUInt32BE(ssrc >>> 0, 8);
 }
 
-export function writeSeqTs(buf: Buffer, seq: number, timestamp: number): void {
-  buf.writeUInt16BE(seq & 0xffff, 2);
-  buf.writeUInt32BE(timestamp >>> 0, 4);
+/**
+ * Writes the sequence number (mod 2^16) and the timestamp timestamps[index] (mod 2^32). The timestamp
+ * comes in a Float64Array and goes out as byte stores because a uint32 above 2^30 passed to a call V8
+ * does not inline is boxed into a fresh heap number: as an argument here and to writeUInt32BE it was
+ * the pacer's last garbage, about 20 B per tick (a scavenge every 6 s at 8 x 125 us with a 1 MB young
+ * generation, none after start-up without it; `node --max-semi-space-size=1 --trace-gc`).
+ */
+export function writeSeqTs(buf: Buffer, seq: number, timestamps: Float64Array, index: number): void {
+  const ts = timestamps[index];
+  buf[2] = (seq >>> 8) & 0xff;
+  buf[3] = seq & 0xff;
+  buf[4] = ts >>> 24;
+  buf[5] = (ts >>> 16) & 0xff;
+  buf[6] = (ts >>> 8) & 0xff;
+  buf[7] = ts & 0xff;
 }
 
 /**
