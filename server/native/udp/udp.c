@@ -24,13 +24,15 @@
 #include <sys/socket.h>
 #include <time.h>
 
-static int int_args(napi_env env, napi_callback_info info, size_t want, int32_t *out) {
+/* Reads `want` (at most 2) integer arguments into out; -1 after throwing `usage` as a TypeError. */
+static int int_args(napi_env env, napi_callback_info info, size_t want, int32_t *out, const char *usage) {
   size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) return -1;
-  for (size_t i = 0; i < want; i++)
-    if (napi_get_value_int32(env, argv[i], &out[i]) != napi_ok) return -1;
-  return 0;
+  int ok = napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= want;
+  for (size_t i = 0; ok && i < want; i++) ok = napi_get_value_int32(env, argv[i], &out[i]) == napi_ok;
+  if (ok) return 0;
+  napi_throw_type_error(env, NULL, usage);
+  return -1;
 }
 
 static napi_value result(napi_env env, int32_t value) {
@@ -41,20 +43,14 @@ static napi_value result(napi_env env, int32_t value) {
 
 static napi_value set_tos(napi_env env, napi_callback_info info) {
   int32_t a[2];
-  if (int_args(env, info, 2, a) != 0) {
-    napi_throw_type_error(env, NULL, "setTos(fd, tos) takes two integers");
-    return NULL;
-  }
+  if (int_args(env, info, 2, a, "setTos(fd, tos) takes two integers") != 0) return NULL;
   int tos = a[1];
   return result(env, setsockopt(a[0], IPPROTO_IP, IP_TOS, &tos, sizeof tos) == 0 ? 0 : errno);
 }
 
 static napi_value get_tos(napi_env env, napi_callback_info info) {
   int32_t a[1];
-  if (int_args(env, info, 1, a) != 0) {
-    napi_throw_type_error(env, NULL, "getTos(fd) takes an integer");
-    return NULL;
-  }
+  if (int_args(env, info, 1, a, "getTos(fd) takes an integer") != 0) return NULL;
   int tos = 0;
   socklen_t len = sizeof tos;
   return result(env, getsockopt(a[0], IPPROTO_IP, IP_TOS, &tos, &len) == 0 ? tos : -errno);
@@ -118,10 +114,7 @@ static napi_value sleep_until_ms(napi_env env, napi_callback_info info) {
 
 static napi_value set_realtime(napi_env env, napi_callback_info info) {
   int32_t a[1];
-  if (int_args(env, info, 1, a) != 0) {
-    napi_throw_type_error(env, NULL, "setRealtime(priority) takes an integer");
-    return NULL;
-  }
+  if (int_args(env, info, 1, a, "setRealtime(priority) takes an integer") != 0) return NULL;
   struct sched_param param = {.sched_priority = a[0]};
   return result(env, sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param) == 0 ? 0 : errno);
 }
