@@ -15,7 +15,11 @@ const check = process.argv.includes('--check');
 const { ConfigSchema } = await import(join(root, 'server/dist/config/schema.js'));
 const { defaultConfig } = await import(join(root, 'server/dist/config/defaults.js'));
 
-const schema = `${JSON.stringify({ $id: 'https://aes67-sender/config.schema.json', title: 'aes67-sender configuration', ...z.toJSONSchema(ConfigSchema, { unrepresentable: 'any' }) }, null, 2)}\n`;
+// Output mode keeps the strict objects' additionalProperties: false (input mode drops it); a top-level section
+// with a default is still optional in a file, so it leaves `required`.
+const configSchema = z.toJSONSchema(ConfigSchema, { unrepresentable: 'any' });
+configSchema.required = configSchema.required.filter((k) => !('default' in configSchema.properties[k]));
+const schema = `${JSON.stringify({ $id: 'https://aes67-sender/config.schema.json', title: 'aes67-sender configuration', ...configSchema }, null, 2)}\n`;
 
 async function openapi() {
   const dir = mkdtempSync(join(tmpdir(), 'aes67-gendocs-'));

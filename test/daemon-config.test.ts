@@ -49,6 +49,7 @@ describe('config errors', () => {
     ['an unknown encoding', (t: string) => t.replace('encoding: L24', 'encoding: L32'), 15, 'streams[0].encoding'],
     ['a port out of range', (t: string) => t.replace('port: 5004', 'port: 99999'), 13, 'streams[0].port'],
     ['an unknown key', (t: string) => t.replace('sap: { intervalS: 30 }', 'sap: { intervalS: 30, every: 5 }'), 5, 'sap'],
+    ['a DSCP out of range', (t: string) => t.replace('speakers: []', 'rtp: { dscp: 64, sendOffsetMs: 0, pacerRealtimePriority: 40, pacerNice: -10 }\nspeakers: []'), 23, 'rtp.dscp'],
   ])('names the file, line and path for %s', (_name, edit, line, path) => {
     const r = serveWith(edit(GOOD));
     expect(r.code).not.toBe(0);

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Config, StoredStream } from './schema.js';
+import { DEFAULT_RTP_SETTINGS, type Config, type StoredStream } from './schema.js';
 
 /** A fresh o= session id: NTP-style decimal, unique enough among one host's streams. */
 export function newSessionId(): string {
@@ -46,6 +46,7 @@ export function defaultConfig(): Config {
       freeRunning: false,
       policy: 'keep-streaming',
     },
+    rtp: { ...DEFAULT_RTP_SETTINGS },
     player: { library: 'music' },
     streams: [demoStream('1', 'Left', '239.69.0.1'), demoStream('2', 'Right', '239.69.0.2')],
     speakers: [

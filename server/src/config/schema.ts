@@ -109,6 +109,26 @@ export const PtpSettingsSchema = z
   .strict();
 export type PtpConfig = z.infer<typeof PtpSettingsSchema>;
 
+/**
+ * The RTP engine's settings, read when the daemon starts (a change takes effect at the next start). The
+ * section may be left out of a config file: these defaults fill it, and the daemon saves them with the
+ * file's next change.
+ */
+export const RtpSettingsSchema = z
+  .object({
+    /** DSCP of every RTP packet (AES67 media: 34, AF41); 0 sends them unmarked. */
+    dscp: z.number().int().min(0).max(63),
+    /** Send each packet this long after its first sample's media time; negative sends it earlier. */
+    sendOffsetMs: z.number().min(-20).max(20),
+    /** SCHED_FIFO priority of the pacer thread (1-99), or 0 for an ordinary thread. */
+    pacerRealtimePriority: z.number().int().min(0).max(99),
+    /** Nice value of the pacer thread: what orders it against other threads when it does not run real-time. */
+    pacerNice: z.number().int().min(-20).max(19),
+  })
+  .strict();
+export type RtpSettings = z.infer<typeof RtpSettingsSchema>;
+export const DEFAULT_RTP_SETTINGS: RtpSettings = { dscp: 34, sendOffsetMs: 0, pacerRealtimePriority: 40, pacerNice: -10 };
+
 const Host = z.string().refine((h) => isIPv4(h) || h === 'localhost' || h === '::' || h === '::1', 'an IPv4 address, ::, ::1 or localhost');
 
 export const ConfigSchema = z
@@ -129,6 +149,7 @@ export const ConfigSchema = z
     /** RAVENNA discovery: RTSP DESCRIBE server (port 0: any free port) and mDNS advertisement/browsing. */
     ravenna: z.object({ enabled: z.boolean(), rtspPort: z.number().int().min(0).max(65535) }).strict(),
     ptp: PtpSettingsSchema,
+    rtp: RtpSettingsSchema.default(() => ({ ...DEFAULT_RTP_SETTINGS })),
     player: z.object({ library: z.string().min(1) }).strict(),
     streams: z.array(StreamConfigSchema).max(128),
     speakers: z.array(SpeakerSchema).max(256),

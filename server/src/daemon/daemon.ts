@@ -45,7 +45,7 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? Math.ro
 
 /** The running sender: configuration store, RTP engine, discovery and PTP, with views for the API. */
 export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [Record<string, Pick<StreamView, 'counters' | 'meters'>>] }> {
-  readonly engine = new RtpEngine();
+  readonly engine: RtpEngine;
   readonly dsp: DspHost;
   readonly discovery: Discovery;
   readonly runtime: Runtime;
@@ -67,6 +67,8 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
   ) {
     super();
     const cfg = store.current;
+    const { dscp, sendOffsetMs, pacerRealtimePriority, pacerNice } = cfg.rtp;
+    this.engine = new RtpEngine({ dscp, sendOffsetMs, pacerRealtimePriority, pacerNice });
     this.discovery = new Discovery(iface.address, cfg, log);
     this.clock = new ClockReference(cfg.ptp);
     this.dsp = new DspHost(log, onDspFatal);
@@ -129,7 +131,7 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
       ...cfg,
       counters: { packets: c?.packets ?? 0, bytes: c?.bytes ?? 0, latePackets: c?.latePackets ?? 0, maxLatenessUs: c?.maxLatenessUs ?? 0, underruns: c?.underruns ?? 0, sendErrors: c?.sendErrors ?? 0 },
       meters: this.meters.get(cfg.id) ?? { peakDb: new Array<null>(cfg.channels).fill(null), rmsDb: new Array<null>(cfg.channels).fill(null), clips: 0 },
-      dscp: c ? { requested: c.dscp.requested, marked: c.dscp.marked, ...(c.dscp.reason ? { reason: c.dscp.reason } : {}) } : { requested: 34, marked: false, reason: 'the stream is not sending' },
+      dscp: c ? { requested: c.dscp.requested, marked: c.dscp.marked, ...(c.dscp.reason ? { reason: c.dscp.reason } : {}) } : { requested: this.store.current.rtp.dscp, marked: false, reason: 'the stream is not sending' },
       ...(live.error ? { error: live.error } : {}),
     };
   }
