@@ -77,7 +77,9 @@ function down() {
 function senderCommand(kind, { streams, ptimeUs }) {
   if (kind.startsWith('engine')) {
     const plan = { interface: 'v-snd', seconds: SECONDS, pacerNice: NICE, pacerRealtimePriority: RT, sources: [{ sampleRate: 48000, ptimeUs, encoding: 'L24', seed: 1, streams: Array.from({ length: streams }, (_, i) => ({ address: GROUP(i), port: 5004 })) }] };
-    const node = ['node', join(HERE, 'engine-send.mjs'), JSON.stringify(plan)];
+    // --trace-deopt prints a line per deoptimization only: a pacer function dropping out of optimized code
+    // boxes its doubles per packet, which would show as GC pauses after start-up.
+    const node = ['node', '--trace-deopt', join(HERE, 'engine-send.mjs'), JSON.stringify(plan)];
     const at = kind.split('@')[1];
     return at ? ['env', [`AES67_ENGINE=${resolve(at, 'server/dist/rtp/engine.js')}`, ...node]] : [node[0], node.slice(1)];
   }
@@ -159,11 +161,18 @@ async function runOne(kind, load, tag) {
   await new Promise((r) => cap.once('exit', r));
   const dropped = Number(/(\d+) packets dropped by kernel/.exec(capErr)?.[1] ?? NaN);
   const fields = sh('tshark', ['-r', pcap, '-d', 'udp.port==5004,rtp', '-T', 'fields', '-e', 'frame.time_relative', '-e', 'ip.dst', '-e', 'rtp.seq']);
-  // The engine reports its pacer thread's garbage-collection pauses (builds before they were counted: none).
-  const pacer = isEngine ? JSON.parse(out.trim().split('\n').pop() || '{}').pacer : undefined;
+  // The engine prints its events (clock steps, stall re-anchors, warnings) and, last, its pacer thread's
+  // garbage-collection pauses (builds before they were counted: none) and the streams' counters.
+  const outLines = out.split('\n');
+  const lines = outLines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const deopts = outLines.map((l) => /deoptimizing \S+ <JSFunction (\S+)/.exec(l)?.[1]).filter(Boolean);
+  const done = lines.find((l) => l.event === 'done');
+  const pacer = done?.pacer;
+  const engineEvents = lines.filter((l) => l.event !== 'done').map(({ event, ...rest }) => `${event} ${JSON.stringify(rest)}`);
+  const sendErrors = done ? done.counters.reduce((n, c) => n + (c?.sendErrors ?? 0), 0) : 0;
   const { idt, ...figures } = analyse(parseFields(fields), load.ptimeUs / 1000, WARMUP_S * 1000);
   if (!values['keep-captures']) rmSync(pcap);
-  const result = { kind, ...load, repeat: tag, exit: code, load1, cpu, dropped, ...(pacer ? { pacerGc: pacer } : {}), ...figures };
+  const result = { kind, ...load, repeat: tag, exit: code, load1, cpu, dropped, ...(pacer ? { pacerGc: pacer } : {}), ...(engineEvents.length ? { engineEvents } : {}), ...(isEngine ? { deopts } : {}), ...(sendErrors ? { sendErrors } : {}), ...figures };
   console.error(JSON.stringify(result));
   return { ...result, idt };
 }
@@ -217,6 +226,8 @@ async function main() {
       const gc = all.filter((r) => r.kind === kind && r.pacerGc).map((r) => r.pacerGc);
       if (gc.length) console.log(`${kind} pacer GC pauses per run: ${gc.map((g) => g.gcPauses).join(', ')} (the longest ${Math.max(...gc.map((g) => g.gcPauseMaxMs)).toFixed(2)} ms)`);
     }
+    for (const r of all.filter((x) => x.pacerGc?.gcPauses > 2)) console.log(`${r.repeat}: ${r.pacerGc.gcPauses} pacer GC pauses; functions deoptimized, in order: ${r.deopts.join(' ') || 'none'}`);
+    for (const r of all.filter((x) => x.engineEvents || x.sendErrors)) console.log(`${r.repeat}: ${r.sendErrors ?? 0} send errors; events: ${(r.engineEvents ?? []).join('; ') || 'none'}`);
     if (missing.length) console.log(`runs with packets missing from the capture, kernel drops or a non-zero exit: ${missing.map((r) => `${r.repeat} (missing ${r.missing}, dropped ${r.dropped}, exit ${r.exit})`).join('; ')}`);
   } finally {
     down();
