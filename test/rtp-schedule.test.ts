@@ -1,6 +1,14 @@
 /** Media-time math: packet grid, due times, RTP timestamps, and the frames-per-packet table. */
 import { describe, expect, it } from 'vitest';
-import { alignedSampleAt, dueTaiMs, framesPerPacket, ptimeMs, rtpTimestamp } from '../server/src/rtp/schedule.js';
+import { alignedSampleAt, framesPerPacket, mediaPosition, ptimeMs, settle } from '../server/src/rtp/schedule.js';
+
+/** The due time (TAI ms) and RTP timestamp of the packet whose first sample is `mediaSample`. */
+function at(mediaSample: number, sampleRate: number, sendOffsetMs: number): { due: number; ts: number } {
+  const p = mediaPosition(sampleRate, sendOffsetMs);
+  p.mediaSample = mediaSample;
+  settle(p);
+  return { due: p.dueTaiMs, ts: p.timestamp };
+}
 
 describe('framesPerPacket', () => {
   it.each([
@@ -31,17 +39,17 @@ describe('grid and due times', () => {
   it('puts packet k at its media time plus the send offset, exactly on the grid', () => {
     const first = alignedSampleAt(1.7e12 + 0.3, 96000, 12);
     for (let k = 0; k < 10_000; k += 997) {
-      const due = dueTaiMs(first + k * 12, 96000, 0.5);
-      expect(due - dueTaiMs(first, 96000, 0.5)).toBeCloseTo(k * 0.125, 6);
+      const { due } = at(first + k * 12, 96000, 0.5);
+      expect(due - at(first, 96000, 0.5).due).toBeCloseTo(k * 0.125, 6);
       expect(due - (first + k * 12) / 96).toBeCloseTo(0.5, 6);
     }
-    expect(dueTaiMs(4800, 48000, -2)).toBe(98);
+    expect(at(4800, 48000, -2).due).toBe(98);
   });
 
   it('wraps RTP timestamps at 2^32 and keeps them exact for TAI-scale sample counts', () => {
-    expect(rtpTimestamp(2 ** 32 + 5)).toBe(5);
+    expect(at(2 ** 32 + 5, 48000, 0).ts).toBe(5);
     const s = alignedSampleAt(1.7e12, 96000, 96);
-    expect(rtpTimestamp(s)).toBe(Number(BigInt(s) % 2n ** 32n));
-    expect(rtpTimestamp(s + 96) - rtpTimestamp(s)).toBe(96);
+    expect(at(s, 96000, 0).ts).toBe(Number(BigInt(s) % 2n ** 32n));
+    expect(at(s + 96, 96000, 0).ts - at(s, 96000, 0).ts).toBe(96);
   });
 });

@@ -10,7 +10,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import dgram from 'node:dgram';
 import { SampleRing } from './ring.js';
 import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs, writeStaticHeader } from './packet.js';
-import { alignedSampleAt, dueTaiMs, rtpTimestamp } from './schedule.js';
+import { alignedSampleAt, mediaPosition, settle, type MediaPosition } from './schedule.js';
 import { SystemTaiClock } from './timebase.js';
 import { WakeMargin } from './wake.js';
 import { tuneThread } from './thread.js';
@@ -63,7 +63,7 @@ interface SourceState {
   ring: SampleRing;
   streams: StreamState[];
   started: boolean;
-  mediaSample: number;
+  pos: MediaPosition;
   dueMono: number;
   /** No tick before this (catch-up spacing after a stall). */
   earliestMono: number;
@@ -87,36 +87,42 @@ let eventLoopStreams = 0;
 /**
  * The hot path's doubles. A double passed to or returned from a call that V8 does not inline is boxed
  * into a fresh heap number (garbage per tick, measured at 8 x 125 us); read from and written to a
- * Float64Array it never is. NOW is the time of the last stamp() (performance.now()'s scale); DUE and
- * PERIOD are the deadline sleepUntil() waits for and its stream's packet time; WAKE is when it wakes;
- * TS is the RTP timestamp of the tick being sent.
+ * Float64Array it never is (schedule.ts, MediaPosition). NOW is the time of the last stamp()
+ * (performance.now()'s scale); DUE and PERIOD are the deadline sleepUntil() waits for and its stream's
+ * packet time; WAKE is when it wakes; TS is the RTP timestamp of the tick being sent; TAI0 is TAI ms at
+ * NOW's zero (clock.taiMsAt(0), refreshed when the clock steps); STEP_CHECK is when sendDue() last
+ * looked for a system clock step.
  */
-const hot = new Float64Array(5);
+const hot = new Float64Array(7);
 const NOW = 0;
 const DUE = 1;
 const PERIOD = 2;
 const WAKE = 3;
 const TS = 4;
+const TAI0 = 5;
+const STEP_CHECK = 6;
 /** Clock and sleep, allocation-free through the addon (fast-now.ts); stamp() writes hot[NOW]. */
 const fast = fastClock(native, hot, NOW);
 const stamp = fast.stamp;
 let stopping = false;
 stamp();
-let lastStepCheck = hot[NOW];
+hot[STEP_CHECK] = hot[NOW];
+hot[TAI0] = clock.taiMsAt(0);
 
 function post(m: FromPacer): void {
   port.postMessage(m);
 }
 
-/** Sets when the packet carrying `src.mediaSample` is due, on performance.now()'s scale. */
+/** Settles the source's position and sets when its next packet is due, on performance.now()'s scale. */
 function setDue(src: SourceState): void {
   // From the media time each time (not +=), so no rounding accumulates at 44.1 kHz.
-  src.dueMono = dueTaiMs(src.mediaSample, src.spec.sampleRate, init.sendOffsetMs) - clock.taiMsAt(0);
+  settle(src.pos);
+  src.dueMono = src.pos.dueTaiMs - hot[TAI0];
 }
 
 function anchor(src: SourceState, nowMono: number): void {
   const { sampleRate, framesPerPacket } = src.spec;
-  src.mediaSample = alignedSampleAt(clock.taiMsAt(nowMono), sampleRate, framesPerPacket);
+  src.pos.mediaSample = alignedSampleAt(clock.taiMsAt(nowMono), sampleRate, framesPerPacket);
   setDue(src);
 }
 
@@ -189,7 +195,7 @@ function tick(src: SourceState): void {
   }
   const frames = Math.min(fill, F);
   const slot = ring.readSlot();
-  hot[TS] = rtpTimestamp(src.mediaSample);
+  hot[TS] = src.pos.timestamp;
   for (const st of src.streams) {
     const buf = st.buffers[st.next];
     st.next = (st.next + 1) % BUFFERS_PER_STREAM;
@@ -215,7 +221,7 @@ function tick(src: SourceState): void {
     st.seq = (st.seq + 1) & 0xffff;
   }
   ring.consume(frames);
-  src.mediaSample += F;
+  src.pos.mediaSample += F;
   setDue(src);
   // From the end of this tick's sends: a slow send must not shrink the gap on the wire.
   stamp();
@@ -242,9 +248,10 @@ function readyToStart(src: SourceState): boolean {
  * their cadence on the monotonic clock (no burst, no gap) and the audio in the ring goes on.
  */
 function shiftAll(stepMs: number, cause: 'system' | 'utcOffset'): void {
+  hot[TAI0] = clock.taiMsAt(0);
   for (const src of sources.values()) {
     if (!src.started) continue;
-    src.mediaSample += Math.round((stepMs * src.spec.sampleRate) / 1000);
+    src.pos.mediaSample += Math.round((stepMs * src.spec.sampleRate) / 1000);
     setDue(src);
   }
   post({ type: 'clockStep', stepMs, cause });
@@ -255,7 +262,7 @@ function startReadySources(): void {
     if (src.started || !readyToStart(src)) continue;
     anchor(src, hot[NOW]);
     src.started = true;
-    post({ type: 'sourceStarted', id: src.spec.id, firstSample: src.mediaSample });
+    post({ type: 'sourceStarted', id: src.spec.id, firstSample: src.pos.mediaSample });
   }
 }
 
@@ -263,8 +270,8 @@ function startReadySources(): void {
 function sendDue(): void {
   stamp();
   const t = hot[NOW];
-  if (t - lastStepCheck > STEP_CHECK_MS) {
-    lastStepCheck = t;
+  if (t - hot[STEP_CHECK] > STEP_CHECK_MS) {
+    hot[STEP_CHECK] = t;
     const step = clock.detectStep();
     if (step !== 0) shiftAll(step, 'system');
   }
@@ -319,11 +326,10 @@ function sleepUntil(): boolean {
     Atomics.wait(wake, 0, Atomics.load(wake, 0), IDLE_WAIT_MS);
     return false;
   }
-  const wakeAt = dueMono - margin.marginMs(hot[PERIOD]);
+  margin.setWake(hot, DUE, PERIOD, WAKE);
   stamp();
-  const waitMs = wakeAt - hot[NOW];
+  const waitMs = hot[WAKE] - hot[NOW];
   if (waitMs > 0) {
-    hot[WAKE] = wakeAt;
     // The native sleep cannot be cut short by a message; it is at most a packet time (4 ms) here, and
     // loop() yields for the message right after this turn's sends.
     if (waitMs > IDLE_WAIT_MS || !fast.sleepUntil(hot, WAKE)) {
@@ -331,7 +337,7 @@ function sleepUntil(): boolean {
       if (Atomics.wait(wake, 0, Atomics.load(wake, 0), timeout) !== 'timed-out' || timeout < waitMs) return false;
     }
     stamp();
-    margin.record(hot[NOW] - wakeAt);
+    margin.record(hot, NOW, WAKE);
   }
   for (stamp(); hot[NOW] < dueMono; stamp()) for (let i = 0; i < SPIN_STEP; i++) Atomics.load(wake, 0);
   return true;
@@ -345,7 +351,7 @@ port.on('message', (m: ToPacer) => {
         ring: new SampleRing(m.source.ring),
         streams: [],
         started: false,
-        mediaSample: 0,
+        pos: mediaPosition(m.source.sampleRate, init.sendOffsetMs),
         dueMono: 0,
         earliestMono: 0,
         catchUpGapMs: Math.min(CATCH_UP_GAP_MS, (m.source.framesPerPacket * 250) / m.source.sampleRate),

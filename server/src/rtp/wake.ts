@@ -23,8 +23,13 @@ export class WakeMargin {
     this.quantileMs = maxMs;
   }
 
-  /** Records how late a timed wait returned (ms; negative when woken early by a message). */
-  record(oversleepMs: number): void {
+  /**
+   * Records how late a timed wait returned: cells[now] - cells[wakeAt] (negative when woken early by a
+   * message). Times come and go through the pacer's Float64Array: a double passed to or returned from
+   * a call V8 does not inline is boxed into a fresh heap number (schedule.ts, MediaPosition).
+   */
+  record(cells: Float64Array, now: number, wakeAt: number): void {
+    const oversleepMs = cells[now] - cells[wakeAt];
     if (oversleepMs < 0) return;
     this.recent[this.count % WINDOW] = oversleepMs;
     if (++this.count % WINDOW !== 0) return;
@@ -33,8 +38,8 @@ export class WakeMargin {
     this.quantileMs = this.sorted[Math.floor(QUANTILE * WINDOW)];
   }
 
-  /** The margin (ms) before a deadline of a stream with this packet time. */
-  marginMs(periodMs: number): number {
-    return Math.min(Math.max(MIN_MS, this.quantileMs + HEADROOM_MS), this.maxMs, periodMs / 4);
+  /** Sets cells[wakeAt] to the deadline cells[due] less the margin for a stream of packet time cells[period] (ms). */
+  setWake(cells: Float64Array, due: number, period: number, wakeAt: number): void {
+    cells[wakeAt] = cells[due] - Math.min(Math.max(MIN_MS, this.quantileMs + HEADROOM_MS), this.maxMs, cells[period] / 4);
   }
 }
