@@ -7,15 +7,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PerformanceObserver } from 'node:perf_hooks';
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
 import { SampleRing } from './ring.js';
 import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs, writeStaticHeader } from './packet.js';
 import { alignedSampleAt, mediaPosition, settle, type MediaPosition } from './schedule.js';
 import { SystemTaiClock } from './timebase.js';
 import { WakeMargin } from './wake.js';
 import { tuneThread } from './thread.js';
-import { markSocket } from './dscp.js';
-import { socketFd, udpAddon } from './udp-addon.js';
+import { openStreamSocket } from './stream-socket.js';
+import { udpAddon } from './udp-addon.js';
 import { fastClock } from './fast-now.js';
 import { getSystemErrorName } from 'node:util';
 import { LATE_THRESHOLD_US, PacerStat, STAT_FIELDS, Stat, type FromPacer, type PacerInit, type SourceSpec, type StreamSpec, type ToPacer } from './protocol.js';
@@ -133,31 +133,21 @@ function addStream(spec: StreamSpec): void {
     writeStaticHeader(b, spec.payloadType, spec.ssrc);
     return b;
   });
-  const socket = dgram.createSocket({ type: 'udp4' });
-  const state: StreamState = { spec, socket, ready: false, buffers, next: 0, seq: spec.initialSeq, packetBytes, stat: spec.slot * STAT_FIELDS, fd: -1, reportedErrno: 0, needsEventLoop: true };
-  eventLoopStreams++;
-  stats.fill(0, state.stat, state.stat + STAT_FIELDS);
-  streams.set(spec.id, state);
-  socket.on('error', (e) => post({ type: 'streamError', id: spec.id, message: e.message }));
-  // Binding to the interface address makes it the packets' source, which the SDP's source-filter names.
-  socket.bind(0, spec.interfaceAddress, () => {
-    try {
-      socket.setMulticastInterface(spec.interfaceAddress);
-      socket.setMulticastTTL(spec.ttl);
-      socket.setMulticastLoopback(spec.loopback);
-    } catch (e) {
-      post({ type: 'streamError', id: spec.id, message: (e as Error).message });
-      return;
-    }
-    const dscp = markSocket(socket, spec.dscp);
-    socket.connect(spec.port, spec.address, () => {
-      if (typeof native !== 'string') state.fd = socketFd(socket) ?? -1;
+  // The callbacks run after bind and connect, when `state` exists.
+  const socket = openStreamSocket(spec, {
+    error: (message) => post({ type: 'streamError', id: spec.id, message }),
+    ready: (fd, dscp) => {
+      if (typeof native !== 'string') state.fd = fd ?? -1;
       if (state.fd >= 0) releaseEventLoop(state);
       state.ready = true;
       sources.get(spec.sourceId)?.streams.push(state);
       post({ type: 'streamReady', id: spec.id, dscp });
-    });
+    },
   });
+  const state: StreamState = { spec, socket, ready: false, buffers, next: 0, seq: spec.initialSeq, packetBytes, stat: spec.slot * STAT_FIELDS, fd: -1, reportedErrno: 0, needsEventLoop: true };
+  eventLoopStreams++;
+  stats.fill(0, state.stat, state.stat + STAT_FIELDS);
+  streams.set(spec.id, state);
 }
 
 function releaseEventLoop(st: StreamState): void {
