@@ -118,6 +118,18 @@ describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)'
     await expect.poll(() => page.locator('table caption').textContent()).toContain('sine 1000 Hz, -20 dBFS');
   });
 
+  it('changes the lock-loss policy on the PTP page, and the daemon keeps its other PTP settings', async () => {
+    await visit(page, rig.url, 'ptp');
+    const ptp = () => page.evaluate(() => fetch('/api/v1/ptp').then((x) => x.json() as Promise<{ policy: string; state: string }>));
+    const policy = page.getByLabel('When the clock is not locked');
+    for (const [label, want] of [['mute the streams', 'mute'], ['keep streaming', 'keep-streaming']]) {
+      await policy.selectOption({ label });
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await expect.poll(async () => (await ptp()).policy, { timeout: 5_000 }).toBe(want);
+    }
+    expect((await ptp()).state).toBe('locked');
+  });
+
   it('has screenshots and no serious axe-core violations on every page, desktop and tablet', async () => {
     const problems: string[] = [];
     for (const [width, viewport] of Object.entries(VIEWPORTS)) {

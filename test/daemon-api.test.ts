@@ -125,6 +125,10 @@ describe('daemon API without auth (loopback)', () => {
     const settings = { mode: 'off', socket: '/var/run/ptp4l', interface: null, domain: 3, priority1: 250, timestamping: 'software', freeRunning: true, policy: 'mute' };
     expect((await d.api$('/ptp/settings', { method: 'PUT', json: settings })).status).toBe(200);
     expect(((await (await d.api$('/ptp')).json()) as { domain: number }).domain).toBe(3);
+    // PATCH changes what it names (the console's domain and policy form) and keeps the rest.
+    const patched = await d.api$('/ptp/settings', { method: 'PATCH', json: { domain: 5, policy: 'keep-streaming' } });
+    expect([patched.status, await patched.json()]).toEqual([200, { ...settings, domain: 5, policy: 'keep-streaming' }]);
+    expect((await d.api$('/ptp/settings', { method: 'PATCH', json: { mode: 'off', bogus: 1 } })).status).toBe(400);
     expect(Array.isArray(await (await d.api$('/remote-streams')).json())).toBe(true);
     expect(await (await d.api$('/module')).json()).toEqual({ loaded: false });
     expect((await d.api$('/module/load', { method: 'POST' })).status).toBe(200);

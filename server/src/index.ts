@@ -1,1 +1,32 @@
-export {};
+/**
+ * The package's public surface: the types of the daemon's REST and WebSocket contract, for clients such
+ * as the console. Type-only: the daemon runs from cli.ts, and a client bundles none of it.
+ */
+export type { AuthStatus, ServerEvent, SliceEvent, Slices, Snapshot, SystemInfo } from './api/contract.js';
+export type {
+  Encoding,
+  Preset,
+  PresetBody,
+  Ptime,
+  PtpConfig,
+  PtpSettingsPatchBody,
+  Routing,
+  RoutingBody,
+  RoutingEntry,
+  SampleRate,
+  Speaker,
+  SpeakerPatchBody,
+  StreamCreateBody,
+  StreamPatchBody,
+  StreamSettings,
+} from './config/schema.js';
+export type { FifoSource, RoutingSource, SignalSource } from './config/source.js';
+export type { SignalSpec } from './audio/signal-spec.js';
+export type { RawFormat } from './audio/raw-pcm.js';
+export type { StreamStats, StreamView } from './daemon/stream-view.js';
+export type { LiveInputView } from './daemon/live-view.js';
+export type { PtpView } from './clock/reference.js';
+export type { PlayerState, PlayerView, ScanStatus, Track } from './player/view.js';
+export type { RemoteStream, RefClock } from '@aes67/sap';
+export type { HistorySample } from '@aes67/ptp';
+export type { ModuleStatus } from '@aes67/kernel-module';

@@ -1,7 +1,7 @@
 /** Typed REST client for /api/v1 (docs/api-contract.md). Every failure becomes an ApiError. */
 import type {
-  AuthStatus, LibraryStatus, ModuleStatus, Player, Preset, PtpSample, PtpSettings, Routing, Speaker, SpeakerPatch,
-  Stream, StreamInput, SystemInfo, Track,
+  AuthStatus, HistorySample, LibraryStatus, ModuleStatus, Player, Preset, PresetBody, PtpConfig, PtpSettingsPatchBody, Routing, RoutingBody, Speaker,
+  SpeakerPatch, Stream, StreamCreateBody, StreamPatchBody, SystemInfo, Track,
 } from './types.js';
 
 export class ApiError extends Error {
@@ -54,20 +54,20 @@ async function request<T>(method: string, path: string, body?: unknown, as: 'jso
 
 export const api = {
   streams: () => request<Stream[]>('GET', '/streams'),
-  createStream: (s: StreamInput) => request<Stream>('POST', '/streams', s),
-  updateStream: (id: string, s: Partial<StreamInput>) => request<Stream>('PATCH', `/streams/${encodeURIComponent(id)}`, s),
+  createStream: (s: StreamCreateBody) => request<Stream>('POST', '/streams', s),
+  updateStream: (id: string, s: StreamPatchBody) => request<Stream>('PATCH', `/streams/${encodeURIComponent(id)}`, s),
   deleteStream: (id: string) => request<void>('DELETE', `/streams/${encodeURIComponent(id)}`),
   sdp: (id: string) => request<string>('GET', `/streams/${encodeURIComponent(id)}/sdp`, undefined, 'text'),
   sdpUrl: (id: string) => `${BASE}/streams/${encodeURIComponent(id)}/sdp`,
 
   updateSpeaker: (id: string, p: SpeakerPatch) => request<Speaker>('PATCH', `/speakers/${encodeURIComponent(id)}`, p),
-  identify: (id: string) => request<void>('POST', `/speakers/${encodeURIComponent(id)}/identify`),
+  identify: (id: string) => request<unknown>('POST', `/speakers/${encodeURIComponent(id)}/identify`),
 
-  putRouting: (r: Routing) => request<Routing>('PUT', '/routing', r),
-  preset: (preset: Preset, streamIds: string[]) => request<Routing>('POST', '/routing/preset', { preset, streamIds }),
+  putRouting: (r: RoutingBody) => request<Routing>('PUT', '/routing', r),
+  preset: (preset: Preset, streamIds: string[]) => request<Routing>('POST', '/routing/preset', { preset, streamIds } satisfies PresetBody),
 
-  enqueue: (path: string) => request<Player>('POST', '/player/queue', { path }),
-  dequeue: (trackId: string) => request<Player>('DELETE', `/player/queue/${encodeURIComponent(trackId)}`),
+  enqueue: (path: string) => request<Track>('POST', '/player/queue', { path }),
+  dequeue: (trackId: string) => request<void>('DELETE', `/player/queue/${encodeURIComponent(trackId)}`),
   move: (trackId: string, to: number) => request<Player>('POST', '/player/queue/move', { trackId, to }),
   transport: (action: 'play' | 'pause' | 'next' | 'previous') => request<Player>('POST', `/player/${action}`),
   seek: (positionS: number) => request<Player>('POST', '/player/seek', { positionS }),
@@ -77,8 +77,8 @@ export const api = {
   libraryStatus: () => request<LibraryStatus>('GET', '/library/status'),
   coverUrl: (trackId: string) => `${BASE}/library/cover/${encodeURIComponent(trackId)}`,
 
-  ptpHistory: () => request<PtpSample[]>('GET', '/ptp/history'),
-  ptpSettings: (s: PtpSettings) => request<unknown>('PUT', '/ptp/settings', s),
+  ptpHistory: () => request<HistorySample[]>('GET', '/ptp/history'),
+  ptpSettings: (s: PtpSettingsPatchBody) => request<PtpConfig>('PATCH', '/ptp/settings', s),
 
   module: () => request<ModuleStatus>('GET', '/module'),
   loadModule: () => request<unknown>('POST', '/module/load'),

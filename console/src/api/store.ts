@@ -105,6 +105,11 @@ export function reducer(state: State, action: Action): State {
   return state;
 }
 
+/** Every message type the daemon sends; a type added to its ServerEvent fails to compile here until listed. */
+const KNOWN: Record<ServerEvent['type'], true> = {
+  snapshot: true, streams: true, speakers: true, routing: true, player: true, ptp: true, remoteStreams: true, liveInputs: true, stats: true,
+};
+
 /** Parses one WebSocket message; unknown or malformed messages give null rather than corrupting state. */
 export function parseEvent(raw: string): ServerEvent | null {
   let v: unknown;
@@ -115,7 +120,6 @@ export function parseEvent(raw: string): ServerEvent | null {
   }
   if (typeof v !== 'object' || v === null) return null;
   const { type, data } = v as { type?: unknown; data?: unknown };
-  const known = ['snapshot', 'streams', 'speakers', 'routing', 'player', 'ptp', 'remoteStreams', 'liveInputs', 'stats'];
-  if (typeof type !== 'string' || !known.includes(type) || typeof data !== 'object' || data === null) return null;
+  if (typeof type !== 'string' || !Object.hasOwn(KNOWN, type) || typeof data !== 'object' || data === null) return null;
   return v as ServerEvent;
 }

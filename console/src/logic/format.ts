@@ -1,4 +1,5 @@
 /** Display formatting shared by pages; pure so tests can pin the wording. */
+import type { RefClock } from '../api/types.js';
 
 export function khz(rate: number): string {
   return `${(rate / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 })} kHz`;
@@ -30,6 +31,11 @@ export function ago(t: number, now: number): string {
   if (s < 60) return `${s} s ago`;
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
   return `${Math.round(s / 3600)} h ago`;
+}
+
+/** A remote stream's clock reference (its SDP's ts-refclk). */
+export function refClock(r: RefClock): string {
+  return r.kind === 'ptp' ? `PTP ${r.gmid} domain ${r.domain}` : 'traceable clock (no PTP)';
 }
 
 export function count(n: number): string {

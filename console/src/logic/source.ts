@@ -4,7 +4,8 @@
  */
 import type { RawFormat, RoutingSource, SignalSpec } from '../api/types.js';
 
-export type SourceKind = 'player' | 'tone' | 'signal' | 'fifo';
+/** The plain-string sources and the kinds of the object ones. */
+export type SourceKind = Exclude<RoutingSource, object> | Extract<RoutingSource, object>['kind'];
 
 export const SOURCE_KINDS: [SourceKind, string][] = [
   ['player', 'Player'],

@@ -5,7 +5,7 @@ import { warnings } from './warnings.js';
 const ptp = { state: 'locked', reason: '', domain: 0 } as PtpStatus;
 const stream = (over: Partial<Stream> = {}) => ({ id: 's1', name: 'Left', sampleRate: 48000, encoding: 'L24', channels: 1, enabled: true, dscp: { requested: 46, marked: true }, ...over }) as Stream;
 const speaker = (over: Partial<Speaker> = {}) => ({ id: 'k1', name: 'KH 120 L', sampleRate: 48000, encodings: ['L24'], maxChannels: 1, streamId: 's1', channel: 0, ...over }) as Speaker;
-const sys = (up: boolean) => ({ version: '1', interface: { name: 'eth0', address: null, up }, logs: [] }) as SystemInfo;
+const sys = (up: boolean) => ({ version: '1', interface: { name: 'eth0', address: '192.0.2.10', up }, logs: [] }) satisfies SystemInfo;
 
 describe('warnings', () => {
   it('none when everything is right', () => {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from '../api/StoreContext.js';
 import { Badge } from '../components/Badge.js';
 import { canPlay } from '../logic/compat.js';
-import { ago, khz } from '../logic/format.js';
+import { ago, khz, refClock } from '../logic/format.js';
 
 export function Network() {
   const { state } = useStore();
@@ -30,7 +30,7 @@ export function Network() {
             <p>
               {r.origin} · <span className="mono">{r.address}:{r.port}</span> · {r.encoding} · {khz(r.sampleRate)} · {r.channels} ch · {r.ptimeMs} ms
             </p>
-            <p className="muted">PTP {r.ptp ?? 'not stated'} · last seen {ago(r.lastSeen, now)}</p>
+            <p className="muted">{refClock(r.ptp)} · last seen {ago(r.lastSeen, now)}</p>
             <table className="compat">
               <caption className="sr-only">Compatibility of {r.name} with our speakers</caption>
               <tbody>

@@ -1,15 +1,18 @@
 import { useEffect, useState } from 'react';
 import { useStore } from '../api/StoreContext.js';
 import { api } from '../api/client.js';
-import type { PtpSettings } from '../api/types.js';
+import type { PtpConfig } from '../api/types.js';
 import { Badge, ptpTone } from '../components/Badge.js';
 import { Plot } from '../components/Plot.js';
 import { ns } from '../logic/format.js';
 
+/** What the form edits; PATCH /ptp/settings leaves the other settings (mode, interface, ...) as they are. */
+type PtpDraft = Pick<PtpConfig, 'domain' | 'policy'>;
+
 export function Ptp() {
   const { state, report } = useStore();
   const ptp = state.ptp;
-  const [draft, setDraft] = useState<PtpSettings | null>(null);
+  const [draft, setDraft] = useState<PtpDraft | null>(null);
   useEffect(() => {
     if (ptp && draft === null) setDraft({ domain: ptp.domain, policy: ptp.policy });
   }, [ptp, draft]);
@@ -79,7 +82,7 @@ export function Ptp() {
                 </label>
                 <label>
                   When the clock is not locked{' '}
-                  <select value={draft.policy} onChange={(e) => setDraft({ ...draft, policy: e.target.value as PtpSettings['policy'] })}>
+                  <select value={draft.policy} onChange={(e) => setDraft({ ...draft, policy: e.target.value as PtpDraft['policy'] })}>
                     <option value="keep-streaming">keep streaming</option>
                     <option value="mute">mute the streams</option>
                   </select>

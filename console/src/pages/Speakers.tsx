@@ -1,6 +1,6 @@
 import { useStore } from '../api/StoreContext.js';
 import { api } from '../api/client.js';
-import type { Speaker } from '../api/types.js';
+import type { Speaker, SpeakerPatch } from '../api/types.js';
 import { Badge, ptpTone } from '../components/Badge.js';
 import { RxPatchList, type VisibleStream } from '../components/RxPatchList.js';
 import { SpeakerControls } from '../components/SpeakerControls.js';
@@ -20,7 +20,7 @@ export function Speakers() {
     ...(state.remoteStreams ?? []).filter((r) => !r.own).map((r) => ({ key: `r-${r.id}`, name: r.name, address: r.address, origin: `${r.origin} (${r.source.toUpperCase()})`, encoding: r.encoding, sampleRate: r.sampleRate, channels: r.channels })),
   ];
 
-  const patchSpeaker = (sp: Speaker, patch: Partial<Speaker>, what: string) =>
+  const patchSpeaker = (sp: Speaker, patch: SpeakerPatch, what: string) =>
     change(what, { speakers: speakers.map((x) => (x.id === sp.id ? { ...x, ...patch } : x)) }, () => api.updateSpeaker(sp.id, patch));
 
   const setSource = (sp: Speaker, value: string) => {
@@ -45,8 +45,7 @@ export function Speakers() {
             <section key={sp.id} className="card speaker" aria-labelledby={`sp-${sp.id}`} data-speaker={sp.name}>
               <header className="card-head">
                 <h2 id={`sp-${sp.id}`}>{sp.name}</h2>
-                <Badge tone={sp.online === undefined ? 'muted' : sp.online ? 'ok' : 'bad'}>{sp.online === undefined ? 'online: unknown' : sp.online ? 'online' : 'offline'}</Badge>
-                <Badge tone={ptpTone(sp.ptpState ?? ptpState)}>PTP {sp.ptpState ?? ptpState ?? 'unknown'}</Badge>
+                <Badge tone={ptpTone(ptpState)}>PTP {ptpState ?? 'unknown'}</Badge>
               </header>
               <p className="muted">{sp.model ?? 'Unknown model'}{sp.host ? ` · ${sp.host}` : ''} · set to {khz(sp.sampleRate)} · takes {sp.encodings.join('/')} up to {sp.maxChannels} ch</p>
               <div className="feed">

@@ -3,16 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Daemon } from '../daemon/daemon.js';
 import type { Auth } from './auth.js';
-
-export interface Snapshot {
-  streams: unknown;
-  speakers: unknown;
-  routing: unknown;
-  player: unknown;
-  ptp: unknown;
-  remoteStreams: unknown;
-  liveInputs: unknown;
-}
+import type { ServerEvent, Snapshot } from './contract.js';
 
 /**
  * GET /api/v1/events: a snapshot first, then every change as the full new value, and counters and
@@ -21,14 +12,14 @@ export interface Snapshot {
  */
 export function attachEvents(server: Server, d: Daemon, auth: Auth, snapshot: () => Snapshot): () => Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  const send = (ws: WebSocket, msg: unknown) => {
+  const send = (ws: WebSocket, msg: ServerEvent) => {
     if (ws.readyState === ws.OPEN && ws.bufferedAmount < 1 << 20) ws.send(JSON.stringify(msg));
   };
-  const broadcast = (msg: unknown) => {
+  const broadcast = (msg: ServerEvent) => {
     const text = JSON.stringify(msg);
     for (const ws of wss.clients) if (ws.readyState === ws.OPEN && ws.bufferedAmount < 1 << 20) ws.send(text);
   };
-  d.on('event', (type, data) => broadcast({ type, data }));
+  d.on('event', broadcast);
   d.on('stats', (data) => broadcast({ type: 'stats', data }));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://x');

@@ -3,6 +3,7 @@ import { PtpMonitor, type PtpStatus as MonitorStatus, type HistorySample } from 
 import type { RefClock } from '@aes67/sap';
 import type { PtpConfig } from '../config/schema.js';
 
+/** PTP as the API and the events show it: the monitor's status without our own clock id, plus the lock-loss policy. */
 export interface PtpView extends Omit<MonitorStatus, 'clockIdentity'> {
   policy: PtpConfig['policy'];
 }

@@ -8,6 +8,9 @@ import { RoutingSource } from './source.js';
 export const Encoding = z.enum(['L16', 'L24']);
 export const SampleRate = z.union([z.literal(44100), z.literal(48000), z.literal(96000)]);
 export const Ptime = z.union([z.literal(125), z.literal(250), z.literal(333), z.literal(1000), z.literal(4000)]);
+export type Encoding = z.infer<typeof Encoding>;
+export type SampleRate = z.infer<typeof SampleRate>;
+export type Ptime = z.infer<typeof Ptime>;
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "_" or "-", at most 32');
 const Digits = z.string().regex(/^[0-9]{1,10}$/, 'decimal digits');
 
@@ -43,6 +46,9 @@ export const StreamCreate = StreamSettings.partial({ address: true, port: true }
   enabled: z.boolean().default(true),
 }).strict();
 export const StreamPatch = StreamSettings.partial().strict();
+/** Request bodies as clients write them (fields with defaults may be left out). */
+export type StreamCreateBody = z.input<typeof StreamCreate>;
+export type StreamPatchBody = z.input<typeof StreamPatch>;
 
 /** null is -Infinity dB (JSON has no infinities). */
 export const GainDb = z.number().min(-120).max(12).nullable();
@@ -78,6 +84,7 @@ export const SpeakerCreate = SpeakerSettings.partial()
   })
   .strict();
 export const SpeakerPatch = SpeakerSettings.partial().strict();
+export type SpeakerPatchBody = z.input<typeof SpeakerPatch>;
 
 export const RoutingEntry = z.object({
   input: z.number().int().min(0).max(7),
@@ -91,7 +98,10 @@ export const RoutingSchema = z
   .strict();
 export type Routing = z.infer<typeof RoutingSchema>;
 export type RoutingEntry = z.infer<typeof RoutingEntry>;
+export type RoutingBody = z.input<typeof RoutingSchema>;
+export type Preset = z.infer<typeof Preset>;
 export const PresetRequest = z.object({ preset: Preset, streamIds: z.array(Id).min(1).max(3) }).strict();
+export type PresetBody = z.input<typeof PresetRequest>;
 
 export const PtpSettingsSchema = z
   .object({
@@ -108,6 +118,9 @@ export const PtpSettingsSchema = z
   })
   .strict();
 export type PtpConfig = z.infer<typeof PtpSettingsSchema>;
+/** PATCH /ptp/settings: the settings to change; the others stay. */
+export const PtpSettingsPatch = PtpSettingsSchema.partial().strict();
+export type PtpSettingsPatchBody = z.input<typeof PtpSettingsPatch>;
 
 /**
  * The RTP engine's settings, read when the daemon starts (a change takes effect at the next start). The

@@ -10,28 +10,8 @@ import { ClockReference } from '../clock/reference.js';
 import { DspHost } from './dsp-host.js';
 import type { FeedSource } from './feed-protocol.js';
 import { liveInputView, type LiveInputView } from './live-view.js';
-
-export interface StreamView {
-  id: string;
-  name: string;
-  address: string;
-  port: number;
-  ttl: number;
-  encoding: 'L16' | 'L24';
-  sampleRate: number;
-  channels: number;
-  ptimeUs: number;
-  payloadType: number;
-  enabled: boolean;
-  sessionId: string;
-  sdpVersion: string;
-  counters: { packets: number; bytes: number; latePackets: number; maxLatenessUs: number; underruns: number; sendErrors: number };
-  meters: { peakDb: (number | null)[]; rmsDb: (number | null)[]; clips: number };
-  dscp: { requested: number; marked: boolean; reason?: string };
-  error?: string;
-}
-
-export type EventType = 'streams' | 'speakers' | 'routing' | 'player' | 'ptp' | 'remoteStreams' | 'liveInputs';
+import type { StreamStats, StreamView } from './stream-view.js';
+import type { SliceEvent } from '../api/contract.js';
 
 /**
  * A DSP worker that keeps failing is a bug restarts will not fix: exit with EX_SOFTWARE so the service
@@ -44,7 +24,7 @@ function exitForRestart(): void {
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
 
 /** The running sender: configuration store, RTP engine, discovery and PTP, with views for the API. */
-export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [Record<string, Pick<StreamView, 'counters' | 'meters'>>] }> {
+export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamStats] }> {
   readonly engine: RtpEngine;
   readonly dsp: DspHost;
   readonly discovery: Discovery;
@@ -78,7 +58,7 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
     this.engine.on('clockStep', (stepMs: number, cause: string) => log.warn({ stepMs, cause }, 'clock step: streams re-anchored'));
     store.on('changed', (next, prev) => void this.onChanged(next, prev));
     this.clock.on('status', (st) => {
-      this.emit('event', 'ptp', st);
+      this.emit('event', { type: 'ptp', data: st });
       // RTP timestamps count TAI: follow the grandmaster's currentUtcOffset (a leap second re-anchors).
       if (st.utcOffset !== this.utcOffset) {
         this.utcOffset = st.utcOffset;
@@ -98,11 +78,11 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
   async start(): Promise<void> {
     await this.discovery.start();
     await this.runtime.apply(this.store.current);
-    this.discovery.remote.on('changed', () => this.emit('event', 'remoteStreams', this.discovery.remote.list()));
+    this.discovery.remote.on('changed', () => this.emit('event', { type: 'remoteStreams', data: this.discovery.remote.list() }));
     this.statsTimer = setInterval(() => {
       this.emit('stats', this.stats());
       const live = this.liveInputs();
-      if (live.length > 0 || this.hadLive) this.emit('event', 'liveInputs', live);
+      if (live.length > 0 || this.hadLive) this.emit('event', { type: 'liveInputs', data: live });
       this.hadLive = live.length > 0;
     }, 250);
   }
@@ -111,9 +91,9 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
     await this.runtime.apply(next);
     if (JSON.stringify(next.ptp) !== JSON.stringify(prev.ptp)) await this.clock.reconfigure(next.ptp);
     this.runtime.setMuteAll(this.muteForPtp());
-    if (next.streams !== prev.streams) this.emit('event', 'streams', this.streams());
-    if (JSON.stringify(next.speakers) !== JSON.stringify(prev.speakers)) this.emit('event', 'speakers', next.speakers);
-    if (JSON.stringify(next.routing) !== JSON.stringify(prev.routing)) this.emit('event', 'routing', next.routing);
+    if (next.streams !== prev.streams) this.emit('event', { type: 'streams', data: this.streams() });
+    if (JSON.stringify(next.speakers) !== JSON.stringify(prev.speakers)) this.emit('event', { type: 'speakers', data: next.speakers });
+    if (JSON.stringify(next.routing) !== JSON.stringify(prev.routing)) this.emit('event', { type: 'routing', data: next.routing });
   }
 
   private async bumpVersions(): Promise<void> {
@@ -156,7 +136,7 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
   }
 
   /** Reads the meters (the window since the previous call), starts the next, and returns counters and meters per stream. */
-  private stats(): Record<string, Pick<StreamView, 'counters' | 'meters'>> {
+  private stats(): StreamStats {
     for (const live of this.runtime.streams.values()) {
       if (!live.program) continue;
       const m: StreamView['meters'] = { peakDb: [], rmsDb: [], clips: 0 };
@@ -170,7 +150,7 @@ export class Daemon extends EventEmitter<{ event: [EventType, unknown]; stats: [
       this.meters.set(live.cfg.id, m);
     }
     this.runtime.requestMeters();
-    const out: Record<string, Pick<StreamView, 'counters' | 'meters'>> = {};
+    const out: StreamStats = {};
     for (const v of this.streams()) out[v.id] = { counters: v.counters, meters: v.meters };
     return out;
   }

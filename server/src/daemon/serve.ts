@@ -66,7 +66,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   const root = () => resolve(opts.configPath ? dirname(opts.configPath) : process.cwd(), store.current.player.library);
   const library = new Library(root);
   const daemon = new Daemon(store, iface, log, (rate) => player.input(rate));
-  player.on('changed', (view) => daemon.emit('event', 'player', view));
+  player.on('changed', (view) => daemon.emit('event', { type: 'player', data: view }));
   await daemon.start();
   void library.scan();
   const api = createApiServer({

@@ -2,15 +2,9 @@ import { createHash } from 'node:crypto';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { AUDIO_EXTENSIONS, readTrackInfo, type Track } from './metadata.js';
+import { AUDIO_EXTENSIONS, readTrackInfo } from './metadata.js';
+import type { ScanStatus, Track } from './view.js';
 import { isInsideRoot } from './paths.js';
-
-export interface ScanStatus {
-  scanning: boolean;
-  scanned: number;
-  total: number;
-  error?: string;
-}
 
 /** Stable across scans and restarts: the same relative path always has the same id. */
 export const trackIdOf = (rel: string): string => 't' + createHash('sha256').update(rel).digest('hex').slice(0, 16);

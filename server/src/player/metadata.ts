@@ -1,17 +1,5 @@
 import { parseFile } from 'music-metadata';
-
-/** A playable file as the API shows it (contract: Track). */
-export interface Track {
-  id: string;
-  path: string;
-  title?: string;
-  artist?: string;
-  album?: string;
-  track?: number;
-  durationS?: number;
-  sampleRate?: number;
-  hasCover: boolean;
-}
+import type { Track } from './view.js';
 
 export type TrackInfo = Omit<Track, 'id' | 'path'>;
 

@@ -6,17 +6,7 @@ import { AudioError, type AudioSource } from '../audio/types.js';
 import { ApiError } from '../api/errors.js';
 import { FeedLink } from '../daemon/feed-link.js';
 import type { FeedSource, FromFeed } from '../daemon/feed-protocol.js';
-import type { Track } from './metadata.js';
-
-export type PlayerState = 'stopped' | 'playing' | 'paused';
-
-export interface PlayerView {
-  state: PlayerState;
-  queue: Track[];
-  current: number | null;
-  positionS: number;
-  error?: string;
-}
+import type { PlayerState, PlayerView, Track } from './view.js';
 
 interface Entry {
   track: Track;

@@ -3,28 +3,9 @@ import type { Player } from '../../player/player.js';
 import type { Library } from '../../player/library.js';
 import { resolveLibraryPath } from '../../player/paths.js';
 import { readTrackInfo, readCover } from '../../player/metadata.js';
+import { PlayerSchema, ScanStatusSchema, TrackSchema } from '../../player/view.js';
 import { ApiError } from '../errors.js';
 import { route, type RouteDef } from '../route.js';
-
-export const TrackSchema = z.object({
-  id: z.string(),
-  path: z.string(),
-  title: z.string().optional(),
-  artist: z.string().optional(),
-  album: z.string().optional(),
-  track: z.number().optional(),
-  durationS: z.number().optional(),
-  sampleRate: z.number().optional(),
-  hasCover: z.boolean(),
-});
-export const PlayerSchema = z.object({
-  state: z.enum(['stopped', 'playing', 'paused']),
-  queue: z.array(TrackSchema),
-  current: z.number().nullable(),
-  positionS: z.number(),
-  error: z.string().optional(),
-});
-const ScanStatusSchema = z.object({ scanning: z.boolean(), scanned: z.number(), total: z.number(), error: z.string().optional() });
 
 export interface PlayerDeps {
   player: Player;

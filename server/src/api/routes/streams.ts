@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { StreamCreate, StreamPatch, StreamConfigSchema } from '../../config/schema.js';
+import { StreamCreate, StreamPatch } from '../../config/schema.js';
+import { StreamView } from '../../daemon/stream-view.js';
 import { endpointKey } from '../../config/cross-check.js';
 import { newSessionId } from '../../config/defaults.js';
 import { intToIpv4, ipv4ToInt } from '../../net/multicast.js';
@@ -8,13 +9,6 @@ import { ApiError, notFound } from '../errors.js';
 import { route, type RouteDef } from '../route.js';
 
 const FIRST_GROUP = ipv4ToInt('239.69.0.1');
-
-export const StreamView = StreamConfigSchema.extend({
-  counters: z.object({ packets: z.number(), bytes: z.number(), latePackets: z.number(), maxLatenessUs: z.number(), underruns: z.number(), sendErrors: z.number() }),
-  meters: z.object({ peakDb: z.array(z.number().nullable()), rmsDb: z.array(z.number().nullable()), clips: z.number() }),
-  dscp: z.object({ requested: z.number(), marked: z.boolean(), reason: z.string().optional() }),
-  error: z.string().optional(),
-});
 
 function nextId(ids: string[]): string {
   let n = 1;

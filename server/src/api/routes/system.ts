@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { ModuleManager } from '@aes67/kernel-module';
 import { isModuleError } from '@aes67/kernel-module';
-import { PtpSettingsSchema } from '../../config/schema.js';
+import { PtpSettingsPatch, PtpSettingsSchema } from '../../config/schema.js';
 import type { Daemon } from '../../daemon/daemon.js';
 import type { Auth } from '../auth.js';
+import type { AuthStatus, SystemInfo } from '../contract.js';
 import { ApiError } from '../errors.js';
 import { route, type RouteDef } from '../route.js';
 
@@ -41,6 +42,17 @@ export function systemRoutes({ daemon: d, module, auth, logs }: SystemDeps): Rou
         return d.store.current.ptp;
       },
     }),
+    route({
+      method: 'patch',
+      path: '/ptp/settings',
+      summary: 'Change some PTP settings, e.g. domain and lock-loss policy (ptp4l restarts only if needed)',
+      body: PtpSettingsPatch,
+      response: PtpSettingsSchema,
+      handler: async (_ctx, body) => {
+        await d.store.update((cfg) => void (cfg.ptp = { ...cfg.ptp, ...body }));
+        return d.store.current.ptp;
+      },
+    }),
     route({ method: 'get', path: '/remote-streams', summary: 'Streams seen by SAP and RAVENNA (mDNS/RTSP), ours excluded', handler: () => d.discovery.remote.list() }),
     route({ method: 'get', path: '/module', summary: 'Kernel module status', handler: () => moduleCall(() => module.status()) }),
     route({ method: 'post', path: '/module/load', summary: 'Load the kernel module', handler: () => moduleCall(() => module.load()) }),
@@ -49,7 +61,7 @@ export function systemRoutes({ daemon: d, module, auth, logs }: SystemDeps): Rou
       method: 'get',
       path: '/system',
       summary: 'Version, interface and a log tail',
-      handler: () => ({ version: VERSION, interface: { name: d.iface.name, address: d.iface.address, up: true }, logs: logs() }),
+      handler: (): SystemInfo => ({ version: VERSION, interface: { name: d.iface.name, address: d.iface.address, up: true }, logs: logs() }),
     }),
     route({
       method: 'post',
@@ -68,7 +80,7 @@ export function systemRoutes({ daemon: d, module, auth, logs }: SystemDeps): Rou
       path: '/auth/status',
       summary: 'Whether auth is on and this request is authenticated',
       public: true,
-      handler: (ctx) => ({ authRequired: auth.required, authenticated: auth.authenticated(ctx.headers) }),
+      handler: (ctx): AuthStatus => ({ authRequired: auth.required, authenticated: auth.authenticated(ctx.headers) }),
     }),
   ];
 }
