@@ -2,33 +2,22 @@
  * The config file's `rtp` section reaches the wire: a daemon on loopback with DSCP 46, a 5 ms send offset
  * and an ordinary (not real-time) pacer at nice -5. tshark, capturing on lo, reads each packet's DSCP and
  * its kernel timestamp, which against the RTP timestamp (TAI samples, mod 2^32) gives how long after its
- * media time the packet left. A file without the section gets the defaults.
+ * media time the packet left. A file without the section gets the defaults. `aes67 play` takes the same
+ * settings as options.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { startTestDaemon } from './daemon/start.js';
+import { captureSendTiming } from './harness/send-delay.js';
 import { parseConfig } from '../server/dist/config/load.js';
 import { defaultConfig } from '../server/dist/config/defaults.js';
 import { stringify } from 'yaml';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { collect, interrupt, waitFor } from './harness/process.js';
+import { CLI } from './harness/sender.js';
 
 type Daemon = Awaited<ReturnType<typeof startTestDaemon>>;
 const GROUP = '239.69.77.1';
-const RATE = 48000;
-const TAI_UTC_S = 37;
-
-/** Median of how long after its first sample's media time each packet was captured, in ms. */
-function medianSendDelayMs(rows: { epochS: number; ts: number }[]): number {
-  const delays = rows.map(({ epochS, ts }) => {
-    const nowSamples = Math.round((epochS + TAI_UTC_S) * RATE) % 2 ** 32;
-    let d = (nowSamples - ts) % 2 ** 32;
-    if (d < -(2 ** 31)) d += 2 ** 32;
-    if (d >= 2 ** 31) d -= 2 ** 32;
-    return (d * 1000) / RATE;
-  });
-  delays.sort((a, b) => a - b);
-  return delays[delays.length >> 1];
-}
 
 describe('the config file\'s rtp section', () => {
   let d: Daemon;
@@ -42,20 +31,11 @@ describe('the config file\'s rtp section', () => {
   afterAll(async () => d?.stop());
 
   it('marks the packets with its DSCP and sends them its offset after their media time', async () => {
-    const { stdout } = await promisify(execFile)(
-      'tshark',
-      ['-i', 'lo', '-f', `udp and dst host ${GROUP}`, '-a', 'duration:2', '-d', 'udp.port==5004,rtp', '-T', 'fields', '-E', 'separator=,', '-e', 'frame.time_epoch', '-e', 'ip.dsfield.dscp', '-e', 'rtp.timestamp'],
-      { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 },
-    );
-    const rows = stdout.trim().split('\n').map((l) => {
-      const [epoch, dscp, ts] = l.split(',');
-      return { epochS: Number(epoch), dscp: Number(dscp), ts: Number(ts) };
-    });
-    expect(rows.length).toBeGreaterThan(1000);
-    expect(new Set(rows.map((r) => r.dscp))).toEqual(new Set([46]));
-    const delay = medianSendDelayMs(rows);
-    expect(delay).toBeGreaterThanOrEqual(4.95);
-    expect(delay).toBeLessThan(5.5);
+    const wire = await captureSendTiming(GROUP, 2);
+    expect(wire.packets).toBeGreaterThan(1000);
+    expect(wire.dscps).toEqual(new Set([46]));
+    expect(wire.medianDelayMs).toBeGreaterThanOrEqual(4.95);
+    expect(wire.medianDelayMs).toBeLessThan(5.5);
     const view = (await (await d.api$('/streams/1')).json()) as { dscp: unknown };
     expect(view.dscp).toEqual({ requested: 46, marked: true });
   });
@@ -70,4 +50,26 @@ describe('the config file\'s rtp section', () => {
     const { rtp: _, ...rest } = defaultConfig();
     expect(parseConfig(stringify(rest), 'old.yaml').rtp).toEqual({ dscp: 34, sendOffsetMs: 0, pacerRealtimePriority: 40, pacerNice: -10 });
   });
+});
+
+describe('aes67 play --dscp, --send-offset and --pacer-priority', () => {
+  it('marks, offsets and schedules as asked', async () => {
+    const group = '239.69.78.1';
+    const play = spawn(process.execPath, [CLI, 'play', 'signal:sine', '--channels', '1', '--duration', '8', '--interface', 'lo', '--address', group, '--dscp', '10', '--send-offset=-3', '--pacer-priority', '7', '--api-port', '0']);
+    const out = collect(play);
+    try {
+      await waitFor(() => /stream 1/i.test(out.out()) || play.exitCode !== null, 15_000, 'aes67 play to start');
+      const wire = await captureSendTiming(group, 2);
+      expect(wire.packets).toBeGreaterThan(1000);
+      expect(wire.dscps).toEqual(new Set([10]));
+      expect(wire.medianDelayMs).toBeGreaterThanOrEqual(-3.05);
+      expect(wire.medianDelayMs).toBeLessThan(-2.5);
+      // rt_priority is field 40 of /proc/<pid>/task/<tid>/stat: the 38th after the command name.
+      const priorities = readdirSync(`/proc/${play.pid}/task`).map((tid) => Number(readFileSync(`/proc/${play.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[37]));
+      expect(priorities.filter((p) => p !== 0)).toEqual([7]);
+    } finally {
+      await interrupt(play);
+    }
+    expect(out.err()).toBe('');
+  }, 40_000);
 });

@@ -54,6 +54,8 @@ describe('aes67 play: bad input', () => {
     { name: 'an address outside multicast', args: () => [good, '--interface', 'lo', '--address', '10.1.2.3'], message: /10\.1\.2\.3 is not a multicast address/ },
     { name: 'an address that is not IPv4', args: () => [good, '--interface', 'lo', '--address', 'speakers'], message: /speakers is not an IPv4 address/ },
     { name: 'an unknown encoding', args: () => [good, '--interface', 'lo', '--encoding', 'L32'], message: /--encoding must be L16 or L24/ },
+    { name: 'a DSCP out of range', args: () => [good, '--interface', 'lo', '--dscp', '64'], message: /--dscp must be an integer from 0 to 63, not '64'/ },
+    { name: 'a negative send offset without "="', args: () => [good, '--interface', 'lo', '--send-offset', '-3'], message: /use '--send-offset=-XYZ'/ },
     { name: 'an unknown option', args: () => [good, '--interface', 'lo', '--volume', '11'], message: /Unknown option '--volume'/ },
     { name: 'no files', args: () => ['--interface', 'lo'], message: /no input files/ },
   ];

@@ -65,7 +65,7 @@ export async function clientCommand(cmd: string, argv: string[]): Promise<number
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true });
   } catch (e) {
-    throw new UserError((e as Error).message.split('\n')[0]);
+    throw new UserError((e as Error).message.replace(/\n/g, ' '));
   }
   const { values: v, positionals: [sub, arg] } = parsed;
   if (v.help || !sub) {

@@ -6,6 +6,7 @@ import { runPlay, type PlayOptions } from '../sender/play-session.js';
 import { UserError } from '../errors.js';
 import { parseEncoding, parseIntOption, parseNumberOption } from './args.js';
 import { playInputs } from '../sender/play-inputs.js';
+import { DEFAULT_RTP_SETTINGS, RTP_LIMITS } from '../config/schema.js';
 
 export const PLAY_USAGE = `Usage: aes67 play <input>... --interface <name|ipv4> [options]
 
@@ -41,6 +42,11 @@ Options:
   --sap-interval <s>       seconds between SAP announcements (default 30)
   --name <prefix>          stream name prefix (default aes67-sender)
   --no-loopback            do not loop multicast back to this host
+  --dscp <n>               DSCP of the RTP packets, 0-63 (default 34, AF41; 0 sends them unmarked)
+  --send-offset <ms>       send each packet this long after its media time, -20 to 20 (default 0;
+                           a negative one with '=': --send-offset=-2)
+  --pacer-priority <n>     SCHED_FIFO priority of the pacer thread, 0-99 (default 40; 0: an ordinary
+                           thread). Needs CAP_SYS_NICE or RLIMIT_RTPRIO, else a warning and nice -10
   --ptp-socket <path>      attach to a running ptp4l's management socket (e.g. /var/run/ptp4l)
   --ptp-interface <name>   run and supervise ptp4l on this interface (follower, AES67 media profile)
   --ptp-domain <n>         PTP domain (default 0)
@@ -64,6 +70,9 @@ const options = {
   'sap-interval': { type: 'string', default: '30' },
   name: { type: 'string', default: 'aes67-sender' },
   'no-loopback': { type: 'boolean', default: false },
+  dscp: { type: 'string', default: String(DEFAULT_RTP_SETTINGS.dscp) },
+  'send-offset': { type: 'string', default: String(DEFAULT_RTP_SETTINGS.sendOffsetMs) },
+  'pacer-priority': { type: 'string', default: String(DEFAULT_RTP_SETTINGS.pacerRealtimePriority) },
   'ptp-socket': { type: 'string' },
   'ptp-interface': { type: 'string' },
   'ptp-domain': { type: 'string', default: '0' },
@@ -86,7 +95,7 @@ export async function playCommand(argv: string[], demo: boolean): Promise<number
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true });
   } catch (e) {
-    throw new UserError((e as Error).message.split('\n')[0]);
+    throw new UserError((e as Error).message.replace(/\n/g, ' '));
   }
   const { values: v, positionals } = parsed;
   if (v.help) {
@@ -123,6 +132,12 @@ export async function playCommand(argv: string[], demo: boolean): Promise<number
     sapIntervalMs: parseNumberOption('sap-interval', v['sap-interval'], 0.1, 3600) * 1000,
     namePrefix: v.name,
     loopback: !v['no-loopback'],
+    rtp: {
+      dscp: parseIntOption('dscp', v.dscp, ...RTP_LIMITS.dscp),
+      sendOffsetMs: parseNumberOption('send-offset', v['send-offset'], ...RTP_LIMITS.sendOffsetMs),
+      pacerRealtimePriority: parseIntOption('pacer-priority', v['pacer-priority'], ...RTP_LIMITS.pacerRealtimePriority),
+      pacerNice: DEFAULT_RTP_SETTINGS.pacerNice,
+    },
     ptp: {
       mode: v['ptp-socket'] ? 'attach' : ptpInterface ? 'supervise' : 'off',
       socket: v['ptp-socket'] ?? `/tmp/aes67-ptp4l-${process.pid}.sock`,

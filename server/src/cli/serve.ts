@@ -21,7 +21,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }));
   } catch (e) {
-    throw new UserError((e as Error).message.split('\n')[0]);
+    throw new UserError((e as Error).message.replace(/\n/g, ' '));
   }
   if (values.help) {
     console.log(SERVE_USAGE);

@@ -127,16 +127,19 @@ export type PtpSettingsPatchBody = z.input<typeof PtpSettingsPatch>;
  * section may be left out of a config file: these defaults fill it, and the daemon saves them with the
  * file's next change.
  */
+/** The ranges of the rtp settings, shared by the config schema and `aes67 play`'s options. */
+export const RTP_LIMITS = { dscp: [0, 63], sendOffsetMs: [-20, 20], pacerRealtimePriority: [0, 99], pacerNice: [-20, 19] } as const;
+
 export const RtpSettingsSchema = z
   .object({
     /** DSCP of every RTP packet (AES67 media: 34, AF41); 0 sends them unmarked. */
-    dscp: z.number().int().min(0).max(63),
+    dscp: z.number().int().min(RTP_LIMITS.dscp[0]).max(RTP_LIMITS.dscp[1]),
     /** Send each packet this long after its first sample's media time; negative sends it earlier. */
-    sendOffsetMs: z.number().min(-20).max(20),
+    sendOffsetMs: z.number().min(RTP_LIMITS.sendOffsetMs[0]).max(RTP_LIMITS.sendOffsetMs[1]),
     /** SCHED_FIFO priority of the pacer thread (1-99), or 0 for an ordinary thread. */
-    pacerRealtimePriority: z.number().int().min(0).max(99),
+    pacerRealtimePriority: z.number().int().min(RTP_LIMITS.pacerRealtimePriority[0]).max(RTP_LIMITS.pacerRealtimePriority[1]),
     /** Nice value of the pacer thread: what orders it against other threads when it does not run real-time. */
-    pacerNice: z.number().int().min(-20).max(19),
+    pacerNice: z.number().int().min(RTP_LIMITS.pacerNice[0]).max(RTP_LIMITS.pacerNice[1]),
   })
   .strict();
 export type RtpSettings = z.infer<typeof RtpSettingsSchema>;

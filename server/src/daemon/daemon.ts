@@ -47,8 +47,7 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
   ) {
     super();
     const cfg = store.current;
-    const { dscp, sendOffsetMs, pacerRealtimePriority, pacerNice } = cfg.rtp;
-    this.engine = new RtpEngine({ dscp, sendOffsetMs, pacerRealtimePriority, pacerNice });
+    this.engine = new RtpEngine(cfg.rtp);
     this.discovery = new Discovery(iface.address, cfg, log);
     this.clock = new ClockReference(cfg.ptp);
     this.dsp = new DspHost(log, onDspFatal);

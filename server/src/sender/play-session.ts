@@ -14,7 +14,7 @@ import { feed } from './feeder.js';
 import { atStreamRate } from './resample-source.js';
 import { describeLive, feedLive } from './live-feed.js';
 import { ClockReference } from '../clock/reference.js';
-import type { PtpConfig } from '../config/schema.js';
+import type { PtpConfig, RtpSettings } from '../config/schema.js';
 
 export interface PlayInput {
   label: string;
@@ -50,6 +50,8 @@ export interface PlayOptions {
   sapIntervalMs: number;
   namePrefix: string;
   loopback: boolean;
+  /** DSCP, send offset and the pacer thread's scheduling, as in the daemon's config file. */
+  rtp: RtpSettings;
   /** Where the media clock and the SDP's ts-refclk come from (mode 'off': system clock, "traceable"). */
   ptp: PtpConfig;
   out: (line: string) => void;
@@ -89,7 +91,7 @@ async function probeChannels(opts: PlayOptions): Promise<number> {
 export async function runPlay(opts: PlayOptions): Promise<number> {
   const channels = await probeChannels(opts);
   const groups = consecutiveGroups(opts.baseAddress, channels);
-  const engine = new RtpEngine();
+  const engine = new RtpEngine(opts.rtp);
   const announcer = new SapAnnouncer({ interfaceAddress: opts.iface.address, intervalMs: opts.sapIntervalMs, ttl: opts.ttl });
   announcer.on('warning', (w) => opts.err(`aes67: warning: ${w}`));
   engine.on('warning', (w: string) => opts.err(`aes67: warning: ${w}`));
