@@ -53,6 +53,11 @@ describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)'
     await expect.poll(() => page.getByTestId('overview-ptp-state').textContent(), { timeout: 20_000 }).toMatch(/^locked/);
   });
 
+  it('shows the RTP pacer running real-time on the System page', async () => {
+    await visit(page, rig.url, 'system');
+    await expect.poll(() => page.getByTestId('system-pacer').textContent(), { timeout: 10_000 }).toBe('real-time (FIFO 40)');
+  });
+
   it('creates a stream', async () => {
     await visit(page, rig.url, 'streams');
     await page.getByRole('button', { name: 'New stream' }).click();

@@ -133,8 +133,10 @@ describe('daemon API without auth (loopback)', () => {
     expect(await (await d.api$('/module')).json()).toEqual({ loaded: false });
     expect((await d.api$('/module/load', { method: 'POST' })).status).toBe(200);
     expect((await d.api$('/module/unload', { method: 'POST' })).status).toBe(200);
-    const sys = (await (await d.api$('/system')).json()) as { interface: { address: string }; logs: string[] };
+    const sys = (await (await d.api$('/system')).json()) as { interface: { address: string }; logs: string[]; pacer: { realtimePriority: number; reason: string; gcPauses: number } };
     expect(sys.interface.address).toBe('127.0.0.1');
+    expect(sys.pacer).toMatchObject({ realtimePriority: 40, reason: '' });
+    expect(sys.pacer.gcPauses).toBeLessThan(20);
     expect(await (await d.api$('/auth/status')).json()).toEqual({ authRequired: false, authenticated: true });
     const metrics = await (await fetch(`${d.url}/metrics`)).text();
     expect(metrics).toMatch(/aes67_stream_packets_total\{stream="1",[^}]*\} [1-9]/);

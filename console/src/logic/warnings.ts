@@ -5,7 +5,7 @@ import { khz } from './format.js';
 
 export interface Warning {
   id: string;
-  kind: 'ptp' | 'rate' | 'format' | 'dscp' | 'interface';
+  kind: 'ptp' | 'rate' | 'format' | 'dscp' | 'interface' | 'pacer';
   text: string;
   fix: string;
 }
@@ -49,7 +49,8 @@ export function warnings({ ptp, streams = [], speakers = [], system }: WarningIn
     }
   }
   for (const st of streams) {
-    if (st.enabled && !st.dscp.marked) {
+    // DSCP 0 (rtp.dscp: 0) is a choice, not a fault.
+    if (st.enabled && !st.dscp.marked && st.dscp.requested !== 0) {
       out.push({
         id: `dscp-${st.id}`,
         kind: 'dscp',
@@ -64,6 +65,15 @@ export function warnings({ ptp, streams = [], speakers = [], system }: WarningIn
       kind: 'interface',
       text: `Network interface ${system.interface.name} is down; nothing reaches the speakers.`,
       fix: `Plug in the cable or bring the link up (ip link set ${system.interface.name} up), or choose another interface in the daemon config.`,
+    });
+  }
+  // Priority 0 with no reason is rtp.pacerRealtimePriority: 0, a choice; with a reason the kernel refused it.
+  if (system && system.pacer.realtimePriority === 0 && system.pacer.reason) {
+    out.push({
+      id: 'pacer',
+      kind: 'pacer',
+      text: `The RTP pacer runs as an ordinary thread (${system.pacer.reason}); busy kernel threads can delay its packets by milliseconds.`,
+      fix: 'Grant the daemon CAP_SYS_NICE (the systemd unit does) or RLIMIT_RTPRIO 40 (the compose file\'s ulimits), then restart it.',
     });
   }
   return out;

@@ -37,6 +37,21 @@ export function System({ auth, onLogout }: { auth: { authRequired: boolean; auth
                 <Badge tone={sys.data.interface.up ? 'ok' : 'bad'}>{sys.data.interface.up ? 'up' : 'down'}</Badge>
               </dd>
               <dt>Event stream</dt><dd>{state.connection}</dd>
+              <dt>RTP pacer</dt>
+              <dd data-testid="system-pacer">
+                {sys.data.pacer.realtimePriority > 0 ? (
+                  <Badge tone="ok">real-time (FIFO {sys.data.pacer.realtimePriority})</Badge>
+                ) : (
+                  <>
+                    <Badge tone="warn">ordinary thread</Badge> {sys.data.pacer.reason}
+                  </>
+                )}
+              </dd>
+              <dt>Pacer GC pauses</dt>
+              <dd>
+                {sys.data.pacer.gcPauses} since start
+                {sys.data.pacer.gcPauses > 0 && `, the longest ${sys.data.pacer.gcPauseMaxMs.toFixed(2)} ms`}
+              </dd>
             </dl>
           )}
         </section>

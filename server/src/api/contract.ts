@@ -18,6 +18,11 @@ export interface SystemInfo {
   interface: { name: string; address: string; up: boolean };
   /** The tail of the daemon's log. */
   logs: string[];
+  /**
+   * The RTP pacer thread as the kernel reports it (SCHED_FIFO priority, 0 for an ordinary thread, and why
+   * not the one asked for), and its garbage-collection pauses since start: each delays every stream.
+   */
+  pacer: { realtimePriority: number; reason: string; nice: number | null; gcPauses: number; gcPauseMaxMs: number };
 }
 
 /** GET /auth/status. */

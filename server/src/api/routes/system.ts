@@ -60,8 +60,17 @@ export function systemRoutes({ daemon: d, module, auth, logs }: SystemDeps): Rou
     route({
       method: 'get',
       path: '/system',
-      summary: 'Version, interface and a log tail',
-      handler: (): SystemInfo => ({ version: VERSION, interface: { name: d.iface.name, address: d.iface.address, up: true }, logs: logs() }),
+      summary: 'Version, interface, the pacer thread\'s scheduling and GC pauses, and a log tail',
+      handler: (): SystemInfo => {
+        const thread = d.engine.pacerThread();
+        const gc = d.engine.pacerCounters();
+        return {
+          version: VERSION,
+          interface: { name: d.iface.name, address: d.iface.address, up: true },
+          logs: logs(),
+          pacer: { realtimePriority: thread?.realtime.priority ?? 0, reason: thread ? thread.realtime.reason : 'the pacer thread has not started yet', nice: thread?.nice ?? null, gcPauses: gc.gcPauses, gcPauseMaxMs: gc.gcPauseMaxMs },
+        };
+      },
     }),
     route({
       method: 'post',
