@@ -1,5 +1,18 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.js';
 import type { Encoding } from '../rtp/packet.js';
+
+/**
+ * node:util parseArgs, its errors as one-line UserErrors that keep node's advice (a value starting with
+ * a dash, such as a negative --send-offset, must be written --send-offset=-3).
+ */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    throw new UserError((e as Error).message.replace(/\n/g, ' '));
+  }
+}
 
 export function parseEncoding(v: string): Encoding {
   const u = v.toUpperCase();

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { loadConfigFile } from '../config/load.js';
 import { UserError } from '../errors.js';
+import { parseCommandLine } from './args.js';
 
 const COMMON = `Common options:
   --url <url>      the daemon (default: $AES67_URL, else http.host/port of --config, else http://127.0.0.1:8067)
@@ -61,13 +61,7 @@ function table(rows: Record<string, unknown>[], cols: string[]): string {
 
 /** streams / speakers / ptp / module: thin clients of the daemon's API. */
 export async function clientCommand(cmd: string, argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true });
-  } catch (e) {
-    throw new UserError((e as Error).message.replace(/\n/g, ' '));
-  }
-  const { values: v, positionals: [sub, arg] } = parsed;
+  const { values: v, positionals: [sub, arg] } = parseCommandLine({ args: argv, options, allowPositionals: true });
   if (v.help || !sub) {
     console.log(CLIENT_USAGE[cmd]);
     return v.help ? 0 : 2;

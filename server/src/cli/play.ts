@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { demoSource } from '../audio/demo-source.js';
 import { SIGNAL_SYNTAX } from '../audio/signal-spec.js';
 import { resolveInterface } from '../net/interface.js';
 import { runPlay, type PlayOptions } from '../sender/play-session.js';
 import { UserError } from '../errors.js';
-import { parseEncoding, parseIntOption, parseNumberOption } from './args.js';
+import { parseCommandLine, parseEncoding, parseIntOption, parseNumberOption } from './args.js';
 import { playInputs } from '../sender/play-inputs.js';
 import { DEFAULT_RTP_SETTINGS, RTP_LIMITS } from '../config/schema.js';
 
@@ -91,13 +90,7 @@ const options = {
 const PTIMES = [125, 250, 333, 1000, 4000];
 
 export async function playCommand(argv: string[], demo: boolean): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true });
-  } catch (e) {
-    throw new UserError((e as Error).message.replace(/\n/g, ' '));
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = parseCommandLine({ args: argv, options, allowPositionals: true });
   if (v.help) {
     console.log(demo ? DEMO_USAGE : PLAY_USAGE);
     return 0;

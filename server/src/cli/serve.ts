@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { serve } from '../daemon/serve.js';
-import { UserError } from '../errors.js';
+import { parseCommandLine } from './args.js';
 
 export const SERVE_USAGE = `Usage: aes67 serve [--config <file.yaml|file.json>] [--json]
 
@@ -17,12 +16,7 @@ Options:
   -h, --help       this help`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }));
-  } catch (e) {
-    throw new UserError((e as Error).message.replace(/\n/g, ' '));
-  }
+  const { values } = parseCommandLine({ args: argv, options: { config: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
     console.log(SERVE_USAGE);
     return 0;

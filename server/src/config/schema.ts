@@ -2,6 +2,7 @@ import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { isMulticastIpv4 } from '../net/multicast.js';
 import { RoutingSource } from './source.js';
+import { RTP_DEFAULTS } from '../rtp/defaults.js';
 
 /** Entity and config schemas: the single source for validation, the JSON Schema and the OpenAPI document. */
 
@@ -122,14 +123,14 @@ export type PtpConfig = z.infer<typeof PtpSettingsSchema>;
 export const PtpSettingsPatch = PtpSettingsSchema.partial().strict();
 export type PtpSettingsPatchBody = z.input<typeof PtpSettingsPatch>;
 
-/**
- * The RTP engine's settings, read when the daemon starts (a change takes effect at the next start). The
- * section may be left out of a config file: these defaults fill it, and the daemon saves them with the
- * file's next change.
- */
 /** The ranges of the rtp settings, shared by the config schema and `aes67 play`'s options. */
 export const RTP_LIMITS = { dscp: [0, 63], sendOffsetMs: [-20, 20], pacerRealtimePriority: [0, 99], pacerNice: [-20, 19] } as const;
 
+/**
+ * The RTP engine's settings, read when the daemon starts (a change takes effect at the next start). The
+ * section may be left out of a config file: the engine's defaults fill it, and the daemon saves them with
+ * the file's next change.
+ */
 export const RtpSettingsSchema = z
   .object({
     /** DSCP of every RTP packet (AES67 media: 34, AF41); 0 sends them unmarked. */
@@ -143,7 +144,7 @@ export const RtpSettingsSchema = z
   })
   .strict();
 export type RtpSettings = z.infer<typeof RtpSettingsSchema>;
-export const DEFAULT_RTP_SETTINGS: RtpSettings = { dscp: 34, sendOffsetMs: 0, pacerRealtimePriority: 40, pacerNice: -10 };
+export const DEFAULT_RTP_SETTINGS: RtpSettings = { ...RTP_DEFAULTS };
 
 const Host = z.string().refine((h) => isIPv4(h) || h === 'localhost' || h === '::' || h === '::1', 'an IPv4 address, ::, ::1 or localhost');
 

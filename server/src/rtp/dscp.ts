@@ -6,9 +6,6 @@
 import type dgram from 'node:dgram';
 import { socketFd, udpAddon } from './udp-addon.js';
 
-/** AES67 media class: AF41. */
-export const DEFAULT_DSCP = 34;
-
 export interface DscpState {
   requested: number;
   marked: boolean;

@@ -7,7 +7,8 @@ import { UserError } from '../errors.js';
 import type { Encoding } from './packet.js';
 import { checkSourceFormat, packetShape } from './format.js';
 import { resolveInterface } from '../net/interface.js';
-import { DEFAULT_DSCP, type DscpState } from './dscp.js';
+import type { DscpState } from './dscp.js';
+import { RTP_DEFAULTS } from './defaults.js';
 import { PACER_FIELDS, PacerStat, STAT_FIELDS, Stat, type FromPacer, type PacerInfo, type PacerInit, type ToPacer } from './protocol.js';
 
 export interface EngineOptions {
@@ -114,9 +115,7 @@ function disableMemoryReducer(): void {
   setFlagsFromString('--no-memory-reducer');
 }
 
-const DEFAULT_REALTIME_PRIORITY = 40;
-
-function realtimePriorityOf(priority = DEFAULT_REALTIME_PRIORITY): number {
+function realtimePriorityOf(priority: number = RTP_DEFAULTS.pacerRealtimePriority): number {
   if (!Number.isInteger(priority) || priority < 0 || priority > 99) throw new RangeError(`pacerRealtimePriority must be an integer from 0 to 99, not ${priority}`);
   return priority;
 }
@@ -151,13 +150,13 @@ export class RtpEngine extends EventEmitter {
       pacer: new SharedArrayBuffer(PACER_FIELDS * Float64Array.BYTES_PER_ELEMENT),
       wake: new SharedArrayBuffer(4),
       utcOffsetS: opts.utcOffsetS ?? 37,
-      sendOffsetMs: opts.sendOffsetMs ?? 0,
+      sendOffsetMs: opts.sendOffsetMs ?? RTP_DEFAULTS.sendOffsetMs,
       spinUs: opts.spinUs ?? 250,
-      nice: opts.pacerNice ?? -10,
+      nice: opts.pacerNice ?? RTP_DEFAULTS.pacerNice,
       realtimePriority: realtimePriorityOf(opts.pacerRealtimePriority),
       nativeSend: opts.nativeSend ?? true,
     };
-    this.defaultDscp = opts.dscp ?? DEFAULT_DSCP;
+    this.defaultDscp = opts.dscp ?? RTP_DEFAULTS.dscp;
     this.stats = new Float64Array(init.stats);
     this.pacerStats = new Float64Array(init.pacer);
     this.wake = new Int32Array(init.wake);
