@@ -15,8 +15,9 @@ export interface LiveInputStats {
   open: boolean;
   problem: string | null;
   running: boolean;
-  /** Input buffer level and its target, in input frames. */
+  /** Input buffer level (raw, and low-passed as the skew loop holds it) and its target, in input frames. */
   level: number;
+  filteredLevel: number;
   targetFrames: number;
   capacityFrames: number;
   estimatedSkewPpm: number;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RAW_FORMATS } from '../audio/raw-pcm.js';
 import type { LiveReport } from './dsp-host.js';
+import { shownLevel } from '../live/skew-buffer.js';
 
 /** A live input as the API, the events and the metrics show it (GET /api/v1/inputs/live). */
 export const LiveInputView = z.object({
@@ -20,6 +21,7 @@ export const LiveInputView = z.object({
   skewPpm: z.number(),
   /** The resampling adjustment in force now. */
   ratioPpm: z.number(),
+  /** The buffer level: low-passed while playing (the raw level is a sawtooth of the producer's writes), the fill while priming. */
   bufferMs: z.number(),
   targetMs: z.number(),
   capacityMs: z.number(),
@@ -48,7 +50,7 @@ export function liveInputView(r: LiveReport): LiveInputView | null {
     running: stats.running,
     skewPpm: tenth(stats.estimatedSkewPpm),
     ratioPpm: tenth(stats.ratioPpm),
-    bufferMs: ms(stats.level),
+    bufferMs: ms(shownLevel(stats)),
     targetMs: ms(stats.targetFrames),
     capacityMs: ms(stats.capacityFrames),
     underruns: stats.underruns,

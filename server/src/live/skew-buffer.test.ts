@@ -180,6 +180,34 @@ describe('SkewBuffer edges', () => {
     expect(b.stats().running).toBe(false);
   });
 
+  it('starts at the target when the consumer comes late, dropping the oldest excess, and holds it', () => {
+    const target = 4800;
+    const b = new SkewBuffer({ inRate: RATE, outRate: RATE, channels: 1, targetFrames: target });
+    const out = new Float64Array(48);
+    let written = 0;
+    const period = (): void => {
+      b.write(ramp(written, 480), 480);
+      written += 480;
+    };
+    // 10 ms periods while nobody pulls, 40 ms past the point where a punctual consumer would have started.
+    while (written < target + 4 * 480 + 200) period();
+    const first = new Float64Array(480);
+    b.pull(first, 480);
+    const s = b.stats();
+    expect(s.running).toBe(true);
+    expect(s.droppedFrames).toBeGreaterThanOrEqual(3 * 480);
+    // What plays is what was kept, from its first frame on (past the filter's edge: frame 240).
+    expect(first[240] * 1e6).toBeCloseTo(s.droppedFrames + 240, 1);
+    expect(written - s.droppedFrames - s.level).toBeLessThan(480 + 200);
+    // Then both clocks agree: a minute later the level still sits within a period of the target.
+    for (let ms = 0; ms < 60_000; ms++) {
+      if (ms % 10 === 0) period();
+      b.pull(out, 48);
+    }
+    expect(Math.abs(b.stats().filteredLevel - target)).toBeLessThan(480);
+    expect(b.stats()).toMatchObject({ underruns: 0, overruns: 0 });
+  });
+
   it('counts an overrun and falls back to the target keeping the newest audio', () => {
     const b = new SkewBuffer({ inRate: RATE, outRate: RATE, channels: 1, targetFrames: 480, capacityFrames: 960 });
     b.write(ramp(0, 900), 900);

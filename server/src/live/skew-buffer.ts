@@ -46,8 +46,17 @@ export interface SkewStats {
   ratioPpm: number;
   underruns: number;
   overruns: number;
-  /** Input frames discarded by overruns. */
+  /** Input frames discarded: by overruns, and beyond one write above the target when playing starts late. */
   droppedFrames: number;
+}
+
+/**
+ * The buffer level to show people, in input frames: while playing, the low-passed level the controller
+ * holds (the raw level is a sawtooth of the producer's writes, and a late read makes it jump); while
+ * priming, how far it has filled.
+ */
+export function shownLevel(s: Pick<SkewStats, 'running' | 'level' | 'filteredLevel'>): number {
+  return s.running && !Number.isNaN(s.filteredLevel) ? s.filteredLevel : s.level;
 }
 
 /** Indices into SkewBuffer.st. */
@@ -214,6 +223,7 @@ export class SkewBuffer {
         if (this.level < this.targetFrames + this.resampler.latencyFrames && !this.ended) break;
         this.running = true;
         this.st[SINCE] = 0;
+        this.trimStart();
         // Fill the look-ahead, then hold the level from here on (see SkewController.setTarget).
         do this.refill();
         while (this.spillStart === this.spillEnd && this.level >= BLOCK && !this.drained);
@@ -231,6 +241,21 @@ export class SkewBuffer {
     }
     out.fill(0, written * ch, frames * ch);
     return this.finished ? written : frames;
+  }
+
+  /**
+   * Playing starts at the target, not wherever a late consumer finds the level: a DSP worker held up
+   * 40 ms while the producer wrote on would otherwise start 40 ms high, and the controller, which holds
+   * the level it starts from, would keep that latency for good (a CI run reported 40 ms over the target). Up to one write
+   * above the target stays (the level a punctual start finds); the oldest audio beyond that goes,
+   * before any of it has played, and counts as dropped.
+   */
+  private trimStart(): void {
+    const allowed = this.targetFrames + this.resampler.latencyFrames + (Number.isNaN(this.st[WSIZE]) ? 0 : Math.ceil(this.st[WSIZE]));
+    const excess = this.level - allowed;
+    if (excess <= 0) return;
+    this.st[READ] += excess;
+    this.dropped += excess;
   }
 
   /**

@@ -4,7 +4,7 @@ import type { SampleRing } from '../rtp/ring.js';
 import { Quantizer, type OutputBits } from '../dsp/quantize.js';
 import { PcmDecoder } from '../audio/raw-pcm.js';
 import type { RawSpec } from '../audio/raw-source.js';
-import { SkewBuffer, type SkewStats } from '../live/skew-buffer.js';
+import { SkewBuffer, shownLevel, type SkewStats } from '../live/skew-buffer.js';
 
 export interface LiveFeedOptions {
   /** The producer's bytes: stdin or a FIFO, paced by the producer's own clock. */
@@ -90,6 +90,6 @@ export async function feedLive(opts: LiveFeedOptions): Promise<void> {
 export function describeLive(s: SkewStats, inRate: number): string {
   const ms = (frames: number) => ((1000 * frames) / inRate).toFixed(1);
   const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
-  const state = s.running ? `buffer ${ms(s.filteredLevel)} ms (target ${ms(s.targetFrames)} ms)` : `buffering ${ms(s.level)} of ${ms(s.targetFrames)} ms`;
+  const state = s.running ? `buffer ${ms(shownLevel(s))} ms (target ${ms(s.targetFrames)} ms)` : `buffering ${ms(s.level)} of ${ms(s.targetFrames)} ms`;
   return `live: ${state}, skew ${signed(s.estimatedSkewPpm)} ppm, ratio ${signed(s.ratioPpm)} ppm, underruns ${s.underruns}, overruns ${s.overruns}`;
 }
