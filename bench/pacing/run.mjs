@@ -8,42 +8,52 @@
  * A sender `engine@DIR` runs the engine built in DIR/server/dist instead (A/B of two builds in one run).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { analyse, parseFields, pct } from './analyse.mjs';
+import { benchArgs, numberOption, usageError } from '../args.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '6' },
-    repeats: { type: 'string', default: '3' },
-    loads: { type: 'string', default: '1x1000,8x1000,32x1000,64x1000,8x125' },
-    senders: { type: 'string', default: 'engine,gstreamer,floor' },
-    json: { type: 'string' },
-    // Keep the captures (about 700 MB for the default loads) in the temp dir instead of deleting them.
-    'keep-captures': { type: 'boolean', default: false },
-    // Every sender runs at this nice value (the engine's pacer thread via pacerNice, the others via nice -n).
-    nice: { type: 'string', default: '0' },
-    // SCHED_FIFO priority of the engine's pacer thread (pacerRealtimePriority; 40 is its default) and of
-    // the C floor (chrt -f), so the floor stays the machine's best; 0 runs both as ordinary threads.
-    // GStreamer runs as users run it, at --nice; the sender `gstreamer-rt` runs it under chrt -f too.
-    rt: { type: 'string', default: '40' },
-  },
+const USAGE = `usage: node bench/pacing/run.mjs [--seconds 6] [--repeats 3] [--loads 1x1000,8x1000,32x1000,64x1000,8x125]
+    [--senders engine,gstreamer,floor] [--nice=0] [--rt 40] [--json out.json] [--keep-captures]
+  loads: STREAMSxPTIME_US (packet times 125, 250, 333, 1000, 4000)
+  senders: engine, engine@DIR (the build in DIR/server/dist), gstreamer, gstreamer-rt, floor
+  Run as root, after npm run build, under flock -x /tmp/quiet.lock; see bench/pacing/README.md.`;
+const values = benchArgs(USAGE, {
+  seconds: { type: 'string', default: '6' },
+  repeats: { type: 'string', default: '3' },
+  loads: { type: 'string', default: '1x1000,8x1000,32x1000,64x1000,8x125' },
+  senders: { type: 'string', default: 'engine,gstreamer,floor' },
+  json: { type: 'string' },
+  // Keep the captures (about 700 MB for the default loads) in the temp dir instead of deleting them.
+  'keep-captures': { type: 'boolean', default: false },
+  // Every sender runs at this nice value (the engine's pacer thread via pacerNice, the others via nice -n).
+  nice: { type: 'string', default: '0' },
+  // SCHED_FIFO priority of the engine's pacer thread (pacerRealtimePriority; 40 is its default) and of
+  // the C floor (chrt -f), so the floor stays the machine's best; 0 runs both as ordinary threads.
+  // GStreamer runs as users run it, at --nice; the sender `gstreamer-rt` runs it under chrt -f too.
+  rt: { type: 'string', default: '40' },
 });
-const NICE = Number(values.nice);
-const RT = Number(values.rt);
-const SECONDS = Number(values.seconds);
-const REPEATS = Number(values.repeats);
+const NICE = numberOption(values, 'nice', USAGE, { min: -20, max: 19, integer: true });
+const RT = numberOption(values, 'rt', USAGE, { min: 0, max: 99, integer: true });
 /** Departures in each stream's first second, and CPU in the first second after spawn, are not counted. */
 const WARMUP_S = 1;
+const SECONDS = numberOption(values, 'seconds', USAGE, { min: WARMUP_S + 2, max: 3600 });
+const REPEATS = numberOption(values, 'repeats', USAGE, { min: 1, max: 100, integer: true });
 const LOADS = values.loads.split(',').map((l) => {
-  const [streams, ptimeUs] = l.split('x').map(Number);
-  return { streams, ptimeUs };
+  const m = /^(\d+)x(125|250|333|1000|4000)$/.exec(l);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > 256) usageError(`--loads ${l}: STREAMSxPTIME_US, 1 to 256 streams at 125, 250, 333, 1000 or 4000 us`, USAGE);
+  return { streams: Number(m[1]), ptimeUs: Number(m[2]) };
 });
 const SENDERS = values.senders.split(',');
+for (const kind of SENDERS) {
+  const dir = kind.startsWith('engine@') ? kind.slice('engine@'.length) : null;
+  if (dir !== null ? !existsSync(join(dir, 'server/dist/rtp/engine.js')) : !['engine', 'gstreamer', 'gstreamer-rt', 'floor'].includes(kind)) {
+    usageError(`--senders ${kind}: ${dir !== null ? `no build in ${dir}/server/dist (npm run build there)` : 'not a sender'}`, USAGE);
+  }
+}
 const NS = `a67b-${process.pid}`;
 const SND = `${NS}-snd`;
 const RX = `${NS}-rx`;

@@ -1,20 +1,21 @@
 // Resampler bench: quality and CPU of ours vs libsamplerate (WASM and native)
 // and soxr (via sox), 44.1 kHz stereo to 48 and 96 kHz. See README.md.
-import { parseArgs } from 'node:util';
+import { benchArgs, numberOption, usageError } from '../args.mjs';
 import { channel, fitSine, levelDb, sine } from '../../server/dist/dsp/index.js';
 import { libsamplerateJs, ours, oursVariable, sndfileResample, soxVeryHigh } from './peers.mjs';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '60' },
-    'quality-seconds': { type: 'string', default: '10' },
-    repeats: { type: 'string', default: '3' },
-    tools: { type: 'string', default: 'ours,ours-variable,libsamplerate-js,sndfile-resample,sox' },
-  },
+const USAGE = `usage: node bench/resample/run.mjs [--seconds 60] [--quality-seconds 10] [--repeats 3]
+    [--tools ours,ours-variable,libsamplerate-js,sndfile-resample,sox]
+  Run after npm run build; see bench/resample/README.md.`;
+const values = benchArgs(USAGE, {
+  seconds: { type: 'string', default: '60' },
+  'quality-seconds': { type: 'string', default: '10' },
+  repeats: { type: 'string', default: '3' },
+  tools: { type: 'string', default: 'ours,ours-variable,libsamplerate-js,sndfile-resample,sox' },
 });
-const SECONDS = Number(values.seconds);
-const QUALITY_SECONDS = Number(values['quality-seconds']);
-const REPEATS = Number(values.repeats);
+const SECONDS = numberOption(values, 'seconds', USAGE, { min: 1, max: 3600 });
+const QUALITY_SECONDS = numberOption(values, 'quality-seconds', USAGE, { min: 1, max: 600 });
+const REPEATS = numberOption(values, 'repeats', USAGE, { min: 1, max: 100, integer: true });
 const IN_RATE = 44100;
 const OUT_RATES = [48000, 96000];
 const AMP = 10 ** (-1 / 20);
@@ -26,7 +27,7 @@ const TOOLS = {
   sox: soxVeryHigh,
 };
 const selected = values.tools.split(',').map((name) => {
-  if (!TOOLS[name]) throw new Error(`unknown tool ${name}; known: ${Object.keys(TOOLS).join(', ')}`);
+  if (!TOOLS[name]) usageError(`--tools ${name}: not a tool; known: ${Object.keys(TOOLS).join(', ')}`, USAGE);
   return name;
 });
 
