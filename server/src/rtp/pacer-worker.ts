@@ -1,27 +1,25 @@
 /**
  * The pacer: a worker thread that sends every RTP packet at its due time, so the main thread (API,
- * SAP, decoding) can never delay a packet. Each turn it sleeps with Atomics.wait until a measured
- * wake-up margin before the next deadline (wake.ts), spins the rest and sends every packet due. It
+ * SAP, decoding) can never delay a packet. Each turn it sleeps until a measured wake-up margin before
+ * the next deadline and spins the rest (pacer-sleep.ts), then sends every packet due. It
  * yields an event-loop turn only after sending and only when needed (loop()), so that turn never sits
  * between a deadline and its send.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PerformanceObserver } from 'node:perf_hooks';
-import type dgram from 'node:dgram';
 import { SampleRing } from './ring.js';
-import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs, writeStaticHeader } from './packet.js';
+import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs } from './packet.js';
 import { alignedSampleAt, mediaPosition, settle, type MediaPosition } from './schedule.js';
 import { SystemTaiClock } from './timebase.js';
 import { WakeMargin } from './wake.js';
 import { tuneThread } from './thread.js';
-import { openStreamSocket } from './stream-socket.js';
+import { BUFFERS_PER_STREAM, PacerStreams, type StreamState } from './pacer-streams.js';
 import { udpAddon } from './udp-addon.js';
 import { fastClock } from './fast-now.js';
+import { deadlineSleep } from './pacer-sleep.js';
 import { getSystemErrorName } from 'node:util';
-import { LATE_THRESHOLD_US, PacerStat, STAT_FIELDS, Stat, type FromPacer, type PacerInit, type SourceSpec, type StreamSpec, type ToPacer } from './protocol.js';
+import { LATE_THRESHOLD_US, PacerStat, Stat, type FromPacer, type PacerInit, type SourceSpec, type ToPacer } from './protocol.js';
 
-/** Buffers per stream in flight: dgram's send may hold one briefly when the socket queue is full. */
-const BUFFERS_PER_STREAM = 8;
 /** A deadline missed by more than this is a stall; re-anchor instead of bursting to catch up. */
 const STALL_MS = 50;
 const STEP_CHECK_MS = 250;
@@ -31,32 +29,8 @@ const STEP_CHECK_MS = 250;
  * 1 ms stream in 250 us; at that spacing a 1 ms stream catches up about 6x faster than real time.
  */
 const CATCH_UP_GAP_MS = 0.15;
-const IDLE_WAIT_MS = 20;
 /** Timers and socket events still get a turn this often when nothing else asks for one. */
 const MAX_TURN_GAP_MS = 100;
-/**
- * The spin reads the clock once per this many cheap atomic loads (~1 us). Without the addon the clock
- * is performance.now(), which allocates a heap number per call: read back to back it forced a scavenge
- * every ~20 ms (355 per second of spinning, measured), each a pause that can land on a deadline.
- */
-const SPIN_STEP = 256;
-
-interface StreamState {
-  spec: StreamSpec;
-  socket: dgram.Socket;
-  ready: boolean;
-  buffers: Buffer[];
-  next: number;
-  seq: number;
-  packetBytes: number;
-  stat: number;
-  /** The connected socket's fd for the addon's send, or -1 to send through dgram. */
-  fd: number;
-  /** errno of the last failed send reported, so a failing stream reports each cause once. */
-  reportedErrno: number;
-  /** Counted in eventLoopStreams: its socket is being set up, or it sends through dgram. */
-  needsEventLoop: boolean;
-}
 
 interface SourceState {
   spec: SourceSpec;
@@ -79,11 +53,15 @@ const wake = new Int32Array(init.wake);
 const clock = new SystemTaiClock(init.utcOffsetS);
 const margin = new WakeMargin(init.spinUs / 1000);
 const sources = new Map<number, SourceState>();
-const streams = new Map<number, StreamState>();
 /** The addon's send and clock, or why packets go through dgram. */
 const native = init.nativeSend ? udpAddon() : 'disabled (nativeSend: false)';
-/** Streams whose socket needs event-loop turns (see loop()). */
-let eventLoopStreams = 0;
+const streams = new PacerStreams(stats, native, {
+  ready: (st, dscp) => {
+    sources.get(st.spec.sourceId)?.streams.push(st);
+    post({ type: 'streamReady', id: st.spec.id, dscp });
+  },
+  error: (id, message) => post({ type: 'streamError', id, message }),
+});
 /**
  * The hot path's doubles. A double passed to or returned from a call that V8 does not inline is boxed
  * into a fresh heap number (garbage per tick, measured at 8 x 125 us); read from and written to a
@@ -104,6 +82,7 @@ const STEP_CHECK = 6;
 /** Clock and sleep, allocation-free through the addon (fast-now.ts); stamp() writes hot[NOW]. */
 const fast = fastClock(native, hot, NOW);
 const stamp = fast.stamp;
+const sleepUntil = deadlineSleep(hot, { now: NOW, due: DUE, period: PERIOD, wake: WAKE }, wake, margin, fast);
 let stopping = false;
 stamp();
 hot[STEP_CHECK] = hot[NOW];
@@ -126,50 +105,10 @@ function anchor(src: SourceState, nowMono: number): void {
   setDue(src);
 }
 
-function addStream(spec: StreamSpec): void {
-  const packetBytes = RTP_HEADER_BYTES + bytesPerSample(spec.encoding) * spec.channels * sourceFrames(spec.sourceId);
-  const buffers = Array.from({ length: BUFFERS_PER_STREAM }, () => {
-    const b = Buffer.alloc(packetBytes);
-    writeStaticHeader(b, spec.payloadType, spec.ssrc);
-    return b;
-  });
-  // The callbacks run after bind and connect, when `state` exists.
-  const socket = openStreamSocket(spec, {
-    error: (message) => post({ type: 'streamError', id: spec.id, message }),
-    ready: (fd, dscp) => {
-      if (typeof native !== 'string') state.fd = fd ?? -1;
-      if (state.fd >= 0) releaseEventLoop(state);
-      state.ready = true;
-      sources.get(spec.sourceId)?.streams.push(state);
-      post({ type: 'streamReady', id: spec.id, dscp });
-    },
-  });
-  const state: StreamState = { spec, socket, ready: false, buffers, next: 0, seq: spec.initialSeq, packetBytes, stat: spec.slot * STAT_FIELDS, fd: -1, reportedErrno: 0, needsEventLoop: true };
-  eventLoopStreams++;
-  stats.fill(0, state.stat, state.stat + STAT_FIELDS);
-  streams.set(spec.id, state);
-}
-
-function releaseEventLoop(st: StreamState): void {
-  if (!st.needsEventLoop) return;
-  st.needsEventLoop = false;
-  eventLoopStreams--;
-}
-
-function sourceFrames(sourceId: number): number {
-  const src = sources.get(sourceId);
-  if (!src) throw new Error(`stream added before its source ${sourceId}`);
-  return src.spec.framesPerPacket;
-}
-
 function removeStream(id: number): void {
-  const s = streams.get(id);
-  if (!s) return;
-  streams.delete(id);
-  releaseEventLoop(s);
-  const src = sources.get(s.spec.sourceId);
-  if (src) src.streams = src.streams.filter((x) => x !== s);
-  s.socket.close();
+  const st = streams.remove(id);
+  const src = st && sources.get(st.spec.sourceId);
+  if (src) src.streams = src.streams.filter((x) => x !== st);
 }
 
 /** Sends one packet time of a source on every stream it feeds. */
@@ -227,8 +166,7 @@ function sendFailed(st: StreamState, errno: number): void {
 }
 
 function readyToStart(src: SourceState): boolean {
-  if (src.streams.length === 0) return false;
-  for (const st of streams.values()) if (st.spec.sourceId === src.spec.id && !st.ready) return false;
+  if (src.streams.length === 0 || !streams.allReady(src.spec.id)) return false;
   return src.ring.fill() >= src.spec.prefillFrames || src.ring.eof;
 }
 
@@ -302,35 +240,8 @@ function loop(): void {
     hot[PERIOD] = periodMs;
     if (sleepUntil()) sendDue();
     stamp();
-  } while (eventLoopStreams === 0 && Atomics.load(wake, 0) === seen && hot[NOW] - since < MAX_TURN_GAP_MS);
+  } while (streams.eventLoopStreams === 0 && Atomics.load(wake, 0) === seen && hot[NOW] - since < MAX_TURN_GAP_MS);
   setImmediate(loop);
-}
-
-/**
- * Sleeps until hot[DUE] (sleep, then spin the margin). Returns false when it woke for a message or
- * for the idle cap instead, so the caller yields to handle it and plans again.
- */
-function sleepUntil(): boolean {
-  const dueMono = hot[DUE];
-  if (!Number.isFinite(dueMono)) {
-    Atomics.wait(wake, 0, Atomics.load(wake, 0), IDLE_WAIT_MS);
-    return false;
-  }
-  margin.setWake(hot, DUE, PERIOD, WAKE);
-  stamp();
-  const waitMs = hot[WAKE] - hot[NOW];
-  if (waitMs > 0) {
-    // The native sleep cannot be cut short by a message; it is at most a packet time (4 ms) here, and
-    // loop() yields for the message right after this turn's sends.
-    if (waitMs > IDLE_WAIT_MS || !fast.sleepUntil(hot, WAKE)) {
-      const timeout = Math.min(waitMs, IDLE_WAIT_MS);
-      if (Atomics.wait(wake, 0, Atomics.load(wake, 0), timeout) !== 'timed-out' || timeout < waitMs) return false;
-    }
-    stamp();
-    margin.record(hot, NOW, WAKE);
-  }
-  for (stamp(); hot[NOW] < dueMono; stamp()) for (let i = 0; i < SPIN_STEP; i++) Atomics.load(wake, 0);
-  return true;
 }
 
 port.on('message', (m: ToPacer) => {
@@ -349,12 +260,15 @@ port.on('message', (m: ToPacer) => {
       });
       break;
     case 'removeSource':
-      for (const st of [...streams.values()]) if (st.spec.sourceId === m.id) removeStream(st.spec.id);
+      for (const id of streams.ids(m.id)) removeStream(id);
       sources.delete(m.id);
       break;
-    case 'addStream':
-      addStream(m.stream);
+    case 'addStream': {
+      const src = sources.get(m.stream.sourceId);
+      if (!src) throw new Error(`stream added before its source ${m.stream.sourceId}`);
+      streams.add(m.stream, src.spec.framesPerPacket);
       break;
+    }
     case 'removeStream':
       removeStream(m.id);
       break;
@@ -365,7 +279,7 @@ port.on('message', (m: ToPacer) => {
     }
     case 'stop':
       stopping = true;
-      for (const id of [...streams.keys()]) removeStream(id);
+      for (const id of streams.ids()) removeStream(id);
       post({ type: 'stopped' });
       port.close();
       break;

@@ -1,0 +1,100 @@
+/**
+ * The pacer's streams, set up and torn down off the hot path: each one's socket (stream-socket.ts), its
+ * packet buffers preallocated with the static header written once, its counters' slot, and whether it
+ * still needs event-loop turns (its socket is being set up, or it sends through dgram).
+ */
+import type dgram from 'node:dgram';
+import { RTP_HEADER_BYTES, bytesPerSample, writeStaticHeader } from './packet.js';
+import { openStreamSocket } from './stream-socket.js';
+import type { DscpState } from './dscp.js';
+import type { UdpAddon } from './udp-addon.js';
+import { STAT_FIELDS, type StreamSpec } from './protocol.js';
+
+/** Buffers per stream in flight: dgram's send may hold one briefly when the socket queue is full. */
+export const BUFFERS_PER_STREAM = 8;
+
+export interface StreamState {
+  spec: StreamSpec;
+  socket: dgram.Socket;
+  ready: boolean;
+  buffers: Buffer[];
+  next: number;
+  seq: number;
+  packetBytes: number;
+  stat: number;
+  /** The connected socket's fd for the addon's send, or -1 to send through dgram. */
+  fd: number;
+  /** errno of the last failed send reported, so a failing stream reports each cause once. */
+  reportedErrno: number;
+  /** Counted in eventLoopStreams: its socket is being set up, or it sends through dgram. */
+  needsEventLoop: boolean;
+}
+
+export interface PacerStreamEvents {
+  /** The socket is connected: the stream can join its source's ticks. */
+  ready(st: StreamState, dscp: DscpState): void;
+  /** A socket option was refused or the socket failed. */
+  error(id: number, message: string): void;
+}
+
+export class PacerStreams {
+  private readonly byId = new Map<number, StreamState>();
+  /** Streams that need event-loop turns; the pacer yields every turn while any do. */
+  eventLoopStreams = 0;
+
+  constructor(
+    private readonly stats: Float64Array,
+    private readonly native: UdpAddon | string,
+    private readonly on: PacerStreamEvents,
+  ) {}
+
+  add(spec: StreamSpec, framesPerPacket: number): void {
+    const packetBytes = RTP_HEADER_BYTES + bytesPerSample(spec.encoding) * spec.channels * framesPerPacket;
+    const buffers = Array.from({ length: BUFFERS_PER_STREAM }, () => {
+      const b = Buffer.alloc(packetBytes);
+      writeStaticHeader(b, spec.payloadType, spec.ssrc);
+      return b;
+    });
+    // The callbacks run after bind and connect, when `state` exists.
+    const socket = openStreamSocket(spec, {
+      error: (message) => this.on.error(spec.id, message),
+      ready: (fd, dscp) => {
+        if (typeof this.native !== 'string') state.fd = fd ?? -1;
+        if (state.fd >= 0) this.releaseEventLoop(state);
+        state.ready = true;
+        this.on.ready(state, dscp);
+      },
+    });
+    const state: StreamState = { spec, socket, ready: false, buffers, next: 0, seq: spec.initialSeq, packetBytes, stat: spec.slot * STAT_FIELDS, fd: -1, reportedErrno: 0, needsEventLoop: true };
+    this.eventLoopStreams++;
+    this.stats.fill(0, state.stat, state.stat + STAT_FIELDS);
+    this.byId.set(spec.id, state);
+  }
+
+  /** Closes the stream's socket; returns the stream, for the caller to drop from its source. */
+  remove(id: number): StreamState | undefined {
+    const s = this.byId.get(id);
+    if (!s) return undefined;
+    this.byId.delete(id);
+    this.releaseEventLoop(s);
+    s.socket.close();
+    return s;
+  }
+
+  /** Whether every stream added for the source has its socket ready. */
+  allReady(sourceId: number): boolean {
+    for (const st of this.byId.values()) if (st.spec.sourceId === sourceId && !st.ready) return false;
+    return true;
+  }
+
+  /** The streams' ids, all or one source's. */
+  ids(sourceId?: number): number[] {
+    return [...this.byId.values()].filter((st) => sourceId === undefined || st.spec.sourceId === sourceId).map((st) => st.spec.id);
+  }
+
+  private releaseEventLoop(st: StreamState): void {
+    if (!st.needsEventLoop) return;
+    st.needsEventLoop = false;
+    this.eventLoopStreams--;
+  }
+}
