@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startTestDaemon } from './daemon/start.js';
 import { COVER, SECRET, makeLibrary } from './daemon/library-fixture.js';
+import type { PlayerView, Track } from '../server/src/index.js';
 
-interface Track { id: string; path: string; title?: string; artist?: string; album?: string; track?: number; durationS?: number; sampleRate?: number; hasCover: boolean }
-interface PlayerView { state: string; queue: Track[]; current: number | null; positionS: number; error?: string }
 
 const bodies: string[] = [];
 let d: Awaited<ReturnType<typeof startTestDaemon>>;

@@ -17,6 +17,7 @@ import { recordSdp } from '../harness/api-recorder.js';
 import { REPO } from '../harness/sender.js';
 import { activeRange, longestZeroRun, maxStep } from '../harness/tone-check.js';
 import { fitSine, levelDb } from '../../server/src/dsp/analysis.js';
+import type { LiveInputView } from '../../server/src/index.js';
 
 const readlinkSafe = (p: string): string | null => {
   try {
@@ -50,18 +51,6 @@ const SKEW_PPM = 500;
 const PRODUCE_S = 37;
 const JUDGE_S = 34;
 
-interface LiveInput {
-  path: string;
-  open: boolean;
-  problem: string | null;
-  running: boolean;
-  skewPpm: number;
-  bufferMs: number;
-  targetMs: number;
-  underruns: number;
-  overruns: number;
-}
-
 describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver', () => {
   let lan: Lan;
   let dir: string;
@@ -83,7 +72,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
   });
 
   const setSource = (source: unknown) => d.api('PUT', '/routing', { source, preset: 'stereo', entries: STEREO });
-  const live = async () => (await d.api<LiveInput[]>('GET', '/inputs/live')).body;
+  const live = async () => (await d.api<LiveInputView[]>('GET', '/inputs/live')).body;
 
   /** ffmpeg records the left stream until `until` resolves; returns the samples as floats (full scale 1). */
   async function recordLeft(name: string, until: () => Promise<void>): Promise<Float64Array> {
@@ -140,7 +129,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     await pollLive((l) => l[0]?.open === true, 'the FIFO to open');
 
     const skews: string[] = [];
-    let judged: LiveInput | undefined;
+    let judged: LiveInputView | undefined;
     let metrics = '';
     const x = await recordLeft('fifo', async () => {
       // 480-frame periods (10 ms) on the producer's clock, 500 ppm fast.
@@ -164,7 +153,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     expect(metrics).toMatch(new RegExp(`^aes67_live_input_skew_ppm\\{path="${fifo}"\\} [\\d.]+$`, 'm'));
     expect(metrics).toMatch(new RegExp(`^aes67_live_input_underruns_total\\{path="${fifo}"\\} 0$`, 'm'));
     expect(metrics).toMatch(/^aes67_dsp_worker_restarts_total 0$/m);
-    const events = d.events().filter((e) => e.type === 'liveInputs').map((e) => e.data as LiveInput[]);
+    const events = d.events().filter((e) => e.type === 'liveInputs').map((e) => e.data as LiveInputView[]);
     expect(events.some((l) => l[0]?.path === fifo && l[0].running)).toBe(true);
 
     // Another source closes the FIFO: no process holds it open any more, and the event says it went.
@@ -200,7 +189,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     });
   }
 
-  async function pollLive(ok: (l: LiveInput[]) => boolean, what: string): Promise<LiveInput[]> {
+  async function pollLive(ok: (l: LiveInputView[]) => boolean, what: string): Promise<LiveInputView[]> {
     for (const end = Date.now() + 5000; ; ) {
       const l = await live();
       if (ok(l)) return l;

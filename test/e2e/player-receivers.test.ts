@@ -17,6 +17,7 @@ import { startNetnsDaemon, type NetnsDaemon } from '../harness/netns-daemon.js';
 import { captureRtp, joinPayloads, rtpJumps, type RtpPacket } from '../harness/rtp-capture.js';
 import { activeRange, longestZeroRun, maxStep, sineFit } from '../harness/tone-check.js';
 import { makeFlac } from '../daemon/library-fixture.js';
+import type { PlayerView } from '../../server/src/index.js';
 
 const enabled = requireNetns('player receiver tests');
 const STREAMS = [
@@ -31,12 +32,6 @@ const TONE_AMPLITUDE = 0.5 * 2 ** 23;
 const SILENCE_FLOOR = 16;
 /** Output frames at each end of a tone where a resampler's filter meets the tone's abrupt start or end. */
 const EDGE = 256;
-
-interface PlayerView {
-  state: string;
-  queue: { id: string; path: string }[];
-  error?: string;
-}
 
 /** Recordings of both streams (mono, 24-bit-scaled), and the captured packets per group when asked for. */
 interface Received {

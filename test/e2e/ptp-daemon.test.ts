@@ -16,16 +16,10 @@ import { collect, interrupt, waitFor } from '../harness/process.js';
 import { CLI, SAP_LISTEN } from '../harness/sender.js';
 import { writeDaemonConfig } from '../harness/daemon-config.js';
 import { clockIdentity, declareSyncCertain, startPtp4l, type Ptp4l } from '../ptp/rig.js';
+import type { PtpView } from '../../server/src/index.js';
 
 const enabled = requireNetns('PTP daemon tests (real ptp4l in namespaces)');
 const GROUP = '239.69.5.1';
-
-interface PtpView {
-  state: string;
-  gmIdentity: string | null;
-  gmIdentitySdp: string | null;
-  domain: number;
-}
 
 const toSdpId = (id: string) => id.replace(/\./g, '').toUpperCase().match(/../g)!.join('-');
 

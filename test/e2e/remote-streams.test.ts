@@ -13,22 +13,9 @@ import { CLI } from '../harness/sender.js';
 import { writeDaemonConfig } from '../harness/daemon-config.js';
 import { Agent } from '../sap/agent.js';
 import { exampleFiles } from '../sap/fixtures.js';
+import type { RemoteStream } from '../../server/src/index.js';
 
 const enabled = requireNetns('daemon remote-streams test');
-
-interface Remote {
-  source: string;
-  name: string;
-  origin: string;
-  address: string;
-  port: number;
-  encoding: string;
-  sampleRate: number;
-  channels: number;
-  ptimeMs: number;
-  own: boolean;
-  sdp: string;
-}
 
 describe.runIf(enabled)('remote streams in the daemon API', () => {
   let lan: Lan;
@@ -39,12 +26,12 @@ describe.runIf(enabled)('remote streams in the daemon API', () => {
   });
   afterAll(async () => lan?.down());
 
-  async function remote(): Promise<Remote[]> {
+  async function remote(): Promise<RemoteStream[]> {
     const r = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18367/api/v1/remote-streams'], { timeoutMs: 3000 });
-    return r.code === 0 ? (JSON.parse(r.stdout) as Remote[]) : [];
+    return r.code === 0 ? (JSON.parse(r.stdout) as RemoteStream[]) : [];
   }
 
-  async function until(pred: (l: Remote[]) => boolean, ms: number, what: string): Promise<Remote[]> {
+  async function until(pred: (l: RemoteStream[]) => boolean, ms: number, what: string): Promise<RemoteStream[]> {
     const end = Date.now() + ms;
     for (;;) {
       const l = await remote();
