@@ -14,4 +14,13 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // The console runs in the browser. Its typecheck sees Node's types anyway (the daemon's contract types
+    // it imports come from modules that use Node), so Node's globals and modules are refused here instead.
+    files: ['console/src/**'],
+    rules: {
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'global', 'require', 'module', '__dirname', '__filename', 'setImmediate'],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'the console runs in the browser' }] }],
+    },
+  },
 );
