@@ -42,8 +42,12 @@ const F32 = new Float32Array(1);
 const F32_BYTES = new Uint8Array(F32.buffer);
 const MAX24 = 8388607;
 
-/** Float to 24-bit-scaled integer, rounded and clamped; NaN becomes silence. */
-function floatTo24(x: number): number {
+/**
+ * Float to 24-bit-scaled integer, rounded and clamped; NaN becomes silence. Full scale is 2^23, as sox
+ * and ffmpeg read float: a 24-bit sample stored as float comes back exactly (x 8388607 moved the top
+ * of the range by one LSB).
+ */
+export function floatTo24(x: number): number {
   if (!(x === x)) return 0;
   const v = Math.round(x * 8388608);
   return v > MAX24 ? MAX24 : v < -8388608 ? -8388608 : v;

@@ -86,6 +86,19 @@ describe('audio sources', () => {
     }
   });
 
+  it('reads a 24-bit WAV stored as float bit-exact, full scale included', async () => {
+    const int = join(dir, 'full24.wav');
+    const float = join(dir, 'full24-float.wav');
+    // Noise peaking at full scale: samples near +-2^23 are where a scale of 8388607 instead of 2^23 is one LSB off.
+    execFileSync('sox', ['-n', '-r', '48000', '-b', '24', '-e', 'signed-integer', '-c', '2', int, 'synth', '0.5', 'whitenoise', 'sine', '997', 'norm', '0']);
+    execFileSync('sox', [int, '-b', '32', '-e', 'floating-point', float]);
+    const ref = await readAll(await openAudioFile(int));
+    const got = await readAll(await openAudioFile(float));
+    expect(Math.max(...ref[1].map(Math.abs))).toBeGreaterThan(8_000_000);
+    expect(got[0]).toEqual(ref[0]);
+    expect(got[1]).toEqual(ref[1]);
+  });
+
   it('names the file and the problem for unreadable input', async () => {
     await expect(openAudioFile(join(dir, 'nope.flac'))).rejects.toThrow(/nope\.flac: no such file/);
     await expect(openAudioFile(dir)).rejects.toThrow(/is a directory/);

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { parseWavHeader, type WavLayout } from './wav-header.js';
 import { AudioError, type AudioBlock, type AudioSource } from './types.js';
+import { floatTo24 } from './raw-pcm.js';
 
 const BLOCK_FRAMES = 4096;
 
@@ -50,10 +51,7 @@ export async function openWav(path: string, file: FileHandle, head: Buffer): Pro
 /** 32-bit sources lose their 8 low bits here; the DSP path keeps them once it lands on float. */
 function makeReader(bits: number, kind: 'int' | 'float'): (b: Buffer, o: number) => number {
   if (kind === 'float') {
-    return (b, o) => {
-      const v = Math.round(b.readFloatLE(o) * 8388607);
-      return v > 8388607 ? 8388607 : v < -8388608 ? -8388608 : v;
-    };
+    return (b, o) => floatTo24(b.readFloatLE(o));
   }
   if (bits === 16) return (b, o) => b.readInt16LE(o) << 8;
   if (bits === 24) return (b, o) => b.readIntLE(o, 3);
