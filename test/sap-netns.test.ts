@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSdp, sapHash, type StreamDescription } from '@aes67/sap';
 import { createLan, requireNetns, type Lan } from './harness/netns.js';
 import { Agent } from './sap/agent.js';
-import { TYPICAL, exampleFiles } from './sap/fixtures.js';
+import { TYPICAL, danteRemote, danteSdp } from './sap/fixtures.js';
 
 const run = requireNetns('SAP/RAVENNA interop in network namespaces');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -135,22 +135,11 @@ describe.runIf(run)('SAP/RAVENNA interop in namespaces', () => {
 
   it('the speaker-side browser lists a Dante-style SAP sender and our RAVENNA stream, and drops Dante on deletion', async () => {
     await speaker.call('browse', { interfaceAddress: lan.hosts.speaker.address });
-    const danteText = exampleFiles().find((f) => f.file === 'dante-aoip44.sdp')!.text.replace('169.254.98.63', lan.hosts.dante.address);
+    const danteText = danteSdp(lan.hosts.dante.address);
     await dante.call('announcer', { interfaceAddress: lan.hosts.dante.address, intervalMs: 60_000 });
     await dante.call('set', { key: 'd', sdp: danteText });
     const list = await speaker.waitList((l) => l.some((s) => s.source === 'sap' && s.name.startsWith('AOIP44')) && l.some((s) => s.source === 'mdns'));
-    expect(list.find((s) => s.source === 'sap' && s.name.startsWith('AOIP44'))).toMatchObject({
-      name: 'AOIP44-serial-1614 : 2',
-      origin: lan.hosts.dante.address,
-      address: '239.65.45.154',
-      port: 5004,
-      encoding: 'L24',
-      sampleRate: 48000,
-      channels: 2,
-      ptimeMs: 1,
-      ptp: { kind: 'ptp', gmid: '00-00-00-FF-FE-00-00-00', domain: 0 },
-      sdp: danteText,
-    });
+    expect(list.find((s) => s.source === 'sap' && s.name.startsWith('AOIP44'))).toMatchObject(danteRemote(lan.hosts.dante.address));
     expect(list.find((s) => s.source === 'mdns')).toMatchObject({ name: 'aes67-sender 2 Right', origin: lan.hosts.sender.address, encoding: 'L24' });
     await dante.call('remove', { key: 'd' });
     await speaker.waitList((l) => !l.some((s) => s.name.startsWith('AOIP44')));

@@ -15,7 +15,7 @@ import {
   sapHash,
   type RavennaSession,
 } from '@aes67/sap';
-import { TYPICAL, exampleFiles } from './sap/fixtures.js';
+import { TYPICAL, danteRemote, danteSdp } from './sap/fixtures.js';
 
 const sdp = (name: string, version: number, sessionId = '1') =>
   buildSdp({ ...TYPICAL, name, origin: { ...TYPICAL.origin, sessionId, version: String(version) } });
@@ -106,28 +106,13 @@ describe('RAVENNA discovery over loopback mDNS + RTSP', () => {
     rtsp.set('k', sdp('Via mDNS', 1));
     adv.setStream('k', 'Via mDNS');
     const sap = new SapBrowser({ interfaceAddress: '127.0.0.1' });
-    const dante = exampleFiles().find((f) => f.file === 'dante-aoip44.sdp')!.text;
+    const dante = danteSdp();
     sap.receive(encodeSap({ type: 'announce', hash: sapHash(dante), origin: '169.254.98.63', sdp: dante }), { address: '169.254.98.63' });
     const remote = new RemoteStreams({ sap, ravenna: browser });
     cleanup.push(() => remote.close());
     const list = await until(() => (remote.list().length === 2 ? remote.list() : undefined));
     expect(list).toEqual([
-      {
-        id: 'sap:- 1423986 169.254.98.63',
-        source: 'sap',
-        name: 'AOIP44-serial-1614 : 2',
-        origin: '169.254.98.63',
-        address: '239.65.45.154',
-        port: 5004,
-        encoding: 'L24',
-        sampleRate: 48000,
-        channels: 2,
-        ptimeMs: 1,
-        ptp: { kind: 'ptp', gmid: '00-00-00-FF-FE-00-00-00', domain: 0 },
-        lastSeen: expect.any(Number),
-        own: false,
-        sdp: dante,
-      },
+      { ...danteRemote(), id: 'sap:- 1423986 169.254.98.63', lastSeen: expect.any(Number) },
       expect.objectContaining({ source: 'mdns', name: 'Via mDNS', origin: '10.69.0.2', address: '239.69.0.1', encoding: 'L24', ptimeMs: 1 }),
     ]);
     // Own sessions are hidden unless asked for.

@@ -12,7 +12,7 @@ import { collect, interrupt } from '../harness/process.js';
 import { CLI } from '../harness/sender.js';
 import { writeDaemonConfig } from '../harness/daemon-config.js';
 import { Agent } from '../sap/agent.js';
-import { exampleFiles } from '../sap/fixtures.js';
+import { danteRemote, danteSdp } from '../sap/fixtures.js';
 import type { RemoteStream } from '../../server/src/index.js';
 
 const enabled = requireNetns('daemon remote-streams test');
@@ -47,7 +47,7 @@ describe.runIf(enabled)('remote streams in the daemon API', () => {
     const log = collect(daemon);
     const dante = Agent.spawn(lan, 'dante');
     try {
-      const danteText = exampleFiles().find((f) => f.file === 'dante-aoip44.sdp')!.text.replace('169.254.98.63', lan.hosts.dante.address);
+      const danteText = danteSdp(lan.hosts.dante.address);
       // The peer announces once and then only every minute: the daemon must be listening first.
       for (let i = 0; i < 100 && (await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18367/api/v1/remote-streams'])).code !== 0; i++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -55,19 +55,7 @@ describe.runIf(enabled)('remote streams in the daemon API', () => {
       await dante.call('announcer', { interfaceAddress: lan.hosts.dante.address, intervalMs: 60_000 });
       await dante.call('set', { key: 'd', sdp: danteText });
       const list = await until((l) => l.some((s) => s.name.startsWith('AOIP44')), 15_000, 'the Dante stream');
-      expect(list.find((s) => s.name.startsWith('AOIP44'))).toMatchObject({
-        source: 'sap',
-        name: 'AOIP44-serial-1614 : 2',
-        origin: lan.hosts.dante.address,
-        address: '239.65.45.154',
-        port: 5004,
-        encoding: 'L24',
-        sampleRate: 48000,
-        channels: 2,
-        ptimeMs: 1,
-        own: false,
-        sdp: danteText,
-      });
+      expect(list.find((s) => s.name.startsWith('AOIP44'))).toMatchObject(danteRemote(lan.hosts.dante.address));
       expect(list.some((s) => s.name === 'ours'), 'our own stream is not remote').toBe(false);
       await dante.call('remove', { key: 'd' });
       await until((l) => !l.some((s) => s.name.startsWith('AOIP44')), 10_000, 'the Dante stream to go');

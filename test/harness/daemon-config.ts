@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultConfig } from '../../server/src/config/defaults.js';
+import type { Config } from '../../server/src/config/schema.js';
 
 export interface TestStream {
   id: string;
@@ -16,23 +18,14 @@ export function writeDaemonConfig(
   opts: { iface: string; port: number; streams: TestStream[]; ptpSocket?: string; routed?: string[] },
 ): string {
   const file = join(dir, 'config.json');
-  const config = {
-    version: 1,
+  const defaults = defaultConfig();
+  const config: Config = {
+    ...defaults,
     interface: opts.iface,
     http: { host: '127.0.0.1', port: opts.port },
-    auth: { passwordHash: null, token: null },
     sap: { intervalS: 1 },
     ravenna: { enabled: false, rtspPort: 0 },
-    ptp: {
-      mode: opts.ptpSocket ? 'attach' : 'off',
-      socket: opts.ptpSocket ?? '/var/run/ptp4l',
-      interface: null,
-      domain: 0,
-      priority1: 250,
-      timestamping: 'software',
-      freeRunning: false,
-      policy: 'keep-streaming',
-    },
+    ptp: { ...defaults.ptp, mode: opts.ptpSocket ? 'attach' : 'off', socket: opts.ptpSocket ?? defaults.ptp.socket },
     player: { library: dir },
     streams: opts.streams.map((s, i) => ({
       ...s, port: 5004, ttl: 32, encoding: 'L24', sampleRate: 48000, channels: 1, ptimeUs: 1000, payloadType: 96, enabled: true,

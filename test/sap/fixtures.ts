@@ -13,6 +13,32 @@ export function exampleFiles(): { file: string; text: string }[] {
     .map((file) => ({ file, text: readFileSync(join(EXAMPLES_DIR, file), 'utf8') }));
 }
 
+const DANTE_FILE = 'dante-aoip44.sdp';
+const DANTE_ORIGIN = '169.254.98.63';
+
+/** The Dante AOIP44 example SDP, its o= address moved to `origin` (a test host's). */
+export function danteSdp(origin = DANTE_ORIGIN): string {
+  return exampleFiles().find((f) => f.file === DANTE_FILE)!.text.replace(DANTE_ORIGIN, origin);
+}
+
+/** What a browser must list for danteSdp(origin), heard over SAP: the facts its SDP states. */
+export function danteRemote(origin = DANTE_ORIGIN) {
+  return {
+    source: 'sap',
+    name: 'AOIP44-serial-1614 : 2',
+    origin,
+    address: '239.65.45.154',
+    port: 5004,
+    encoding: 'L24',
+    sampleRate: 48000,
+    channels: 2,
+    ptimeMs: 1,
+    ptp: { kind: 'ptp', gmid: '00-00-00-FF-FE-00-00-00', domain: 0 },
+    own: false,
+    sdp: danteSdp(origin),
+  } as const;
+}
+
 /** The stream from the brief: its SDP must come out byte for byte as TYPICAL_SDP. */
 export const TYPICAL: StreamDescription = {
   name: 'aes67-sender 1 Left',
