@@ -16,22 +16,12 @@ import { findOffset, firstMismatch, readWav } from './harness/pcm.js';
 import { collect, exited, interrupt, waitFor } from './harness/process.js';
 import { REPO } from './harness/sender.js';
 import { framesPerPacket } from '../server/src/rtp/schedule.js';
+import { noise } from '../bench/pacing/noise.mjs';
 
 const enabled = requireNetns('RTP engine namespace tests');
 const DRIVER = `${REPO}bench/pacing/engine-send.mjs`;
 const SECONDS = 2;
 const PTIMES = [125, 250, 333, 1000, 4000];
-
-/** Same generator as engine-send.mjs. */
-function noise(seed: number, frames: number): Int32Array {
-  const out = new Int32Array(frames);
-  let x = seed >>> 0;
-  for (let i = 0; i < frames; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = x >> 8;
-  }
-  return out;
-}
 
 interface Row {
   time: number;

@@ -5,23 +5,15 @@
  * plan: { interface, seconds, dscp?, spinUs?, pacerNice?, pacerRealtimePriority?, sendOffsetMs?, nativeSend?, steps?: [{ atMs, utcOffsetS }],
  *         sources: [{ sampleRate, ptimeUs, encoding, seed, streams: [{ address, port, ttl?, loopback? }] }] }
  * `interface` is a name or an IPv4 address; ttl defaults to 16, loopback to false.
- * Each source has one channel per stream, filled with noise(seed + channel) (see noise() below), so a
+ * Each source has one channel per stream, filled with noise(seed + channel) (noise.mjs), so a
  * receiver's recording can be checked bit-exact; `seconds` of it, then the sources end and it exits.
  * Prints one JSON line per event on stdout, and a final { event: 'done', counters, cpuMs, pacerThread, pacer }.
  */
+import { noise } from './noise.mjs';
+
 // AES67_ENGINE points at another build's engine.js (bench/pacing/run.mjs `engine@DIR`, for A/B runs).
 const { RtpEngine } = await import(process.env.AES67_ENGINE ?? '../../server/dist/rtp/engine.js');
 
-/** Deterministic 24-bit noise; the test regenerates it to compare (LCG, numerical recipes). */
-function noise(seed, frames) {
-  const out = new Int32Array(frames);
-  let x = seed >>> 0;
-  for (let i = 0; i < frames; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = x >> 8;
-  }
-  return out;
-}
 
 const CHUNK_MS = 20;
 
