@@ -14,8 +14,9 @@ import type { StreamStats, StreamView } from './stream-view.js';
 import type { SliceEvent } from '../api/contract.js';
 
 /**
- * A DSP worker that keeps failing is a bug restarts will not fix: exit with EX_SOFTWARE so the service
- * manager (systemd Restart=on-failure) restarts the daemon and the failure shows in its log.
+ * A DSP worker that keeps failing, or a failed pacer, is a bug restarts will not fix in place: exit with
+ * EX_SOFTWARE so the service manager (systemd Restart=on-failure, compose restart: unless-stopped)
+ * restarts the daemon from its saved configuration, and the failure shows in its log.
  */
 function exitForRestart(): void {
   process.exit(70);
@@ -43,17 +44,21 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
     readonly iface: ResolvedInterface,
     readonly log: Logger,
     playerInput: (rate: number) => FeedSource | null,
-    onDspFatal: (e: Error) => void = exitForRestart,
+    onFatal: (e: Error) => void = exitForRestart,
   ) {
     super();
     const cfg = store.current;
     this.engine = new RtpEngine(cfg.rtp);
     this.discovery = new Discovery(iface.address, cfg, log);
     this.clock = new ClockReference(cfg.ptp);
-    this.dsp = new DspHost(log, onDspFatal);
+    this.dsp = new DspHost(log, onFatal);
     this.runtime = new Runtime(this.engine, this.dsp, this.discovery, { address: iface.address, loopback: true }, () => this.clock.refClock(), { input: playerInput }, log);
     this.engine.on('streamError', (id: number, message: string) => log.error({ engineStream: id, err: message }, 'stream error'));
     this.engine.on('warning', (message: string) => log.warn(message));
+    this.engine.on('error', (e: Error) => {
+      log.fatal({ err: e.message }, 'RTP pacer failed: exiting for a restart');
+      onFatal(e);
+    });
     this.engine.on('clockStep', (stepMs: number, cause: string) => log.warn({ stepMs, cause }, 'clock step: streams re-anchored'));
     store.on('changed', (next, prev) => void this.onChanged(next, prev));
     this.clock.on('status', (st) => {

@@ -21,6 +21,8 @@ export interface ServeOptions {
   module?: ModuleManager;
   /** Where log lines go (default stdout). */
   write?: (line: string) => void;
+  /** What happens when the pacer fails or the DSP worker keeps failing (default: exit 70, for a restart). */
+  onFatal?: (e: Error) => void;
 }
 
 export interface Running {
@@ -65,7 +67,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   // A relative library path is relative to the config file, so a config folder can carry its music.
   const root = () => resolve(opts.configPath ? dirname(opts.configPath) : process.cwd(), store.current.player.library);
   const library = new Library(root);
-  const daemon = new Daemon(store, iface, log, (rate) => player.input(rate));
+  const daemon = new Daemon(store, iface, log, (rate) => player.input(rate), opts.onFatal);
   player.on('changed', (view) => daemon.emit('event', { type: 'player', data: view }));
   await daemon.start();
   void library.scan();

@@ -140,6 +140,8 @@ export class RtpEngine extends EventEmitter {
   private thread: PacerInfo | null = null;
   private nextId = 1;
   private stopped: Promise<void> | null = null;
+  private failed = false;
+  private exited = false;
 
   constructor(opts: EngineOptions = {}) {
     super();
@@ -163,7 +165,19 @@ export class RtpEngine extends EventEmitter {
     this.freeSlots = Array.from({ length: maxStreams }, (_, i) => maxStreams - 1 - i);
     this.worker = new Worker(new URL('./pacer-worker.js', import.meta.url), { workerData: init });
     this.worker.on('message', (m: FromPacer) => this.onMessage(m));
-    this.worker.on('error', (e) => this.emit('error', e));
+    // A failed pacer sends nothing: say so once ('error': the daemon exits for its service manager to
+    // restart it, `aes67 play` exits 1) rather than leave every stream silently stopped.
+    this.worker.on('error', (e) => this.fail(e.message));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      if (!this.stopped) this.fail(`the thread exited with code ${code}`);
+    });
+  }
+
+  private fail(why: string): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.emit('error', new Error(`the RTP pacer failed, so no stream sends any more: ${why}`));
   }
 
   private send(m: ToPacer): void {
@@ -297,6 +311,7 @@ export class RtpEngine extends EventEmitter {
 
   stop(): Promise<void> {
     this.stopped ??= new Promise<void>((resolve) => {
+      if (this.exited) return resolve();
       this.worker.once('exit', () => resolve());
       this.send({ type: 'stop' });
     });

@@ -283,6 +283,9 @@ port.on('message', (m: ToPacer) => {
       post({ type: 'stopped' });
       port.close();
       break;
+    default:
+      // Only a bug sends one: fail loudly (the engine reports the pacer failed) rather than drop it.
+      throw new Error(`unknown pacer command ${JSON.stringify((m as { type?: unknown }).type)}`);
   }
 });
 

@@ -95,6 +95,7 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
   const announcer = new SapAnnouncer({ interfaceAddress: opts.iface.address, intervalMs: opts.sapIntervalMs, ttl: opts.ttl });
   announcer.on('warning', (w) => opts.err(`aes67: warning: ${w}`));
   engine.on('warning', (w: string) => opts.err(`aes67: warning: ${w}`));
+  const pacerFailed = new Promise<Error>((resolve) => engine.once('error', resolve));
   engine.on('clockStep', (stepMs: number, cause: string) => opts.err(`aes67: clock step of ${stepMs.toFixed(3)} ms (${cause}): streams re-anchored`));
   const clock = new ClockReference(opts.ptp);
   let utcOffset = 37;
@@ -242,8 +243,12 @@ export async function runPlay(opts: PlayOptions): Promise<number> {
         muted: () => muted,
       });
     }
-    await Promise.race([ended, signalled]);
+    const failed = await Promise.race([ended, signalled, pacerFailed]);
     stopping = true;
+    if (failed) {
+      failures++;
+      opts.err(`aes67: error: ${failed.message}`);
+    }
   } finally {
     await announcer.stop().catch(() => undefined);
     await engine.stop();
