@@ -58,6 +58,15 @@ describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)'
     await expect.poll(() => page.getByTestId('system-pacer').textContent(), { timeout: 10_000 }).toBe('real-time (FIFO 40)');
   });
 
+  it('marks every stream with DSCP 46 from the System page, live (the badge shows it only once the socket reads it back)', async () => {
+    await visit(page, rig.url, 'system');
+    const form = page.getByRole('form', { name: 'RTP settings' });
+    await form.getByLabel('DSCP').fill('46');
+    await form.getByRole('button', { name: 'Apply' }).click();
+    await visit(page, rig.url, 'streams');
+    await expect.poll(() => page.locator('section.stream[data-stream="Right"]').textContent(), { timeout: 10_000 }).toContain('DSCP 46');
+  });
+
   it('creates a stream', async () => {
     await visit(page, rig.url, 'streams');
     await page.getByRole('button', { name: 'New stream' }).click();

@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDaemon } from './daemon/start.js';
-import { captureSendTiming } from './harness/send-delay.js';
+import { captureRtp, captureSendTiming } from './harness/send-delay.js';
 import { parseConfig } from '../server/dist/config/load.js';
 import { defaultConfig } from '../server/dist/config/defaults.js';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { collect, interrupt, waitFor } from './harness/process.js';
@@ -45,6 +45,38 @@ describe('the config file\'s rtp section', () => {
     expect(metrics).toContain('aes67_pacer_realtime_priority 0');
     expect(d.daemon.engine.pacerThread()).toMatchObject({ nice: -5, realtime: { priority: 0, reason: '' } });
   });
+
+  it('PATCH /rtp/settings re-marks and re-times the running streams live: no restart, no burst, saved', async () => {
+    const patch = (json: unknown) => d.api$('/rtp/settings', { method: 'PATCH', json });
+    let answer: Response | undefined;
+    const rows = await captureRtp(GROUP, 4, async () => {
+      answer = await patch({ dscp: 10, sendOffsetMs: -2 });
+    });
+    expect(answer!.status).toBe(200);
+    expect(await answer!.json()).toEqual({ dscp: 10, sendOffsetMs: -2, pacerRealtimePriority: 0, pacerNice: -5 });
+    // One stream throughout: every sequence number once, in order; the marking turns from 46 to 10 once.
+    for (let k = 1; k < rows.length; k++) expect(rows[k].seq, `seq at packet ${k}`).toBe((rows[k - 1].seq + 1) & 0xffff);
+    const turns = rows.findIndex((r) => r.dscp === 10);
+    expect(turns).toBeGreaterThan(500);
+    expect(new Set(rows.slice(0, turns).map((r) => r.dscp))).toEqual(new Set([46]));
+    expect(new Set(rows.slice(turns).map((r) => r.dscp))).toEqual(new Set([10]));
+    // 7 ms earlier: the packets due at once go out catch-up spaced, never 3 within 250 us.
+    for (let k = 2; k < rows.length; k++) expect((rows[k].epochS - rows[k - 2].epochS) * 1e6, `packets ${k - 2}-${k}`).toBeGreaterThanOrEqual(250);
+    const after = rows.slice(-1000).map((r) => r.delayMs).sort((a, b) => a - b);
+    expect(after[500]).toBeGreaterThanOrEqual(-2.05);
+    expect(after[500]).toBeLessThan(-1.5);
+    expect(((await (await d.api$('/streams/1')).json()) as { dscp: unknown }).dscp).toEqual({ requested: 10, marked: true });
+    expect((parse(readFileSync(d.file, 'utf8')) as { rtp: unknown }).rtp).toEqual({ dscp: 10, sendOffsetMs: -2, pacerRealtimePriority: 0, pacerNice: -5 });
+    // What cannot change live, and what is out of range, is refused by name.
+    for (const [body, field] of [[{ pacerNice: 0 }, ''], [{ dscp: 64 }, 'dscp'], [{ sendOffsetMs: -21 }, 'sendOffsetMs']] as const) {
+      const r = await patch(body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      const { error } = (await r.json()) as { error: { message: string; field?: string } };
+      if (field) expect(error.field).toBe(field);
+      else expect(error.message).toMatch(/pacerNice/);
+    }
+    expect((await (await d.api$('/rtp/settings')).json()) as unknown).toEqual({ dscp: 10, sendOffsetMs: -2, pacerRealtimePriority: 0, pacerNice: -5 });
+  }, 30_000);
 
   it('fills a file without the section with the defaults', () => {
     const { rtp: _, ...rest } = defaultConfig();

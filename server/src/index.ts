@@ -10,6 +10,8 @@ export type {
   Ptime,
   PtpConfig,
   PtpSettingsPatchBody,
+  RtpSettings,
+  RtpSettingsPatchBody,
   Routing,
   RoutingBody,
   RoutingEntry,

@@ -1,6 +1,6 @@
 /** Typed REST client for /api/v1 (docs/api-contract.md). Every failure becomes an ApiError. */
 import type {
-  AuthStatus, HistorySample, LibraryStatus, ModuleStatus, Player, Preset, PresetBody, PtpConfig, PtpSettingsPatchBody, Routing, RoutingBody, Speaker,
+  AuthStatus, HistorySample, LibraryStatus, ModuleStatus, Player, Preset, PresetBody, PtpConfig, PtpSettingsPatchBody, Routing, RoutingBody, RtpSettings, RtpSettingsPatchBody, Speaker,
   SpeakerPatch, Stream, StreamCreateBody, StreamPatchBody, SystemInfo, Track,
 } from './types.js';
 
@@ -79,6 +79,8 @@ export const api = {
 
   ptpHistory: () => request<HistorySample[]>('GET', '/ptp/history'),
   ptpSettings: (s: PtpSettingsPatchBody) => request<PtpConfig>('PATCH', '/ptp/settings', s),
+  rtpSettings: () => request<RtpSettings>('GET', '/rtp/settings'),
+  patchRtpSettings: (s: RtpSettingsPatchBody) => request<RtpSettings>('PATCH', '/rtp/settings', s),
 
   module: () => request<ModuleStatus>('GET', '/module'),
   loadModule: () => request<unknown>('POST', '/module/load'),

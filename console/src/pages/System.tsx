@@ -3,11 +3,13 @@ import { useStore } from '../api/StoreContext.js';
 import { api } from '../api/client.js';
 import { useFetch } from '../api/useFetch.js';
 import { Badge } from '../components/Badge.js';
+import { RtpSettingsForm } from '../components/RtpSettingsForm.js';
 
 export function System({ auth, onLogout }: { auth: { authRequired: boolean; authenticated: boolean } | null; onLogout: () => void }) {
   const { state, report } = useStore();
   const sys = useFetch(api.system, [state.connection === 'open']);
   const mod = useFetch(api.module);
+  const rtp = useFetch(api.rtpSettings);
   const [busy, setBusy] = useState(false);
   const moduleAction = async (action: 'load' | 'unload') => {
     setBusy(true);
@@ -76,6 +78,19 @@ export function System({ auth, onLogout }: { auth: { authRequired: boolean; auth
           )}
         </section>
       </div>
+      <section className="card wide" aria-labelledby="rtp-h">
+        <h2 id="rtp-h">RTP</h2>
+        {rtp.error && <p className="field-error" role="alert">{rtp.error}</p>}
+        {rtp.data && (
+          <RtpSettingsForm
+            settings={rtp.data}
+            onSubmit={async (patch) => {
+              await api.patchRtpSettings(patch);
+              rtp.reload();
+            }}
+          />
+        )}
+      </section>
       <section className="card wide" aria-labelledby="auth-h">
         <h2 id="auth-h">Login</h2>
         {auth?.authRequired ? (

@@ -127,9 +127,9 @@ export type PtpSettingsPatchBody = z.input<typeof PtpSettingsPatch>;
 export const RTP_LIMITS = { dscp: [0, 63], sendOffsetMs: [-20, 20], pacerRealtimePriority: [0, 99], pacerNice: [-20, 19] } as const;
 
 /**
- * The RTP engine's settings, read when the daemon starts (a change takes effect at the next start). The
- * section may be left out of a config file: the engine's defaults fill it, and the daemon saves them with
- * the file's next change.
+ * The RTP engine's settings. DSCP and send offset change live (PATCH /rtp/settings); the pacer thread's
+ * scheduling is read when the daemon starts. The section may be left out of a config file: the engine's
+ * defaults fill it, and the daemon saves them with the file's next change.
  */
 export const RtpSettingsSchema = z
   .object({
@@ -144,6 +144,12 @@ export const RtpSettingsSchema = z
   })
   .strict();
 export type RtpSettings = z.infer<typeof RtpSettingsSchema>;
+/**
+ * PATCH /rtp/settings: what changes live. The pacer's priority and nice are not here: a thread cannot
+ * take back the real-time scheduling or the nice value it gave up without the privilege it started with.
+ */
+export const RtpSettingsPatch = RtpSettingsSchema.pick({ dscp: true, sendOffsetMs: true }).partial().strict();
+export type RtpSettingsPatchBody = z.input<typeof RtpSettingsPatch>;
 export const DEFAULT_RTP_SETTINGS: RtpSettings = { ...RTP_DEFAULTS };
 
 const Host = z.string().refine((h) => isIPv4(h) || h === 'localhost' || h === '::' || h === '::1', 'an IPv4 address, ::, ::1 or localhost');

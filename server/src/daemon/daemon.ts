@@ -59,6 +59,8 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
       log.fatal({ err: e.message }, 'RTP pacer failed: exiting for a restart');
       onFatal(e);
     });
+    // The streams' views carry their marking: show the new one once the pacer has applied it.
+    this.engine.on('sendingSet', () => this.emit('event', { type: 'streams', data: this.streams() }));
     this.engine.on('clockStep', (stepMs: number, cause: string) => log.warn({ stepMs, cause }, 'clock step: streams re-anchored'));
     store.on('changed', (next, prev) => void this.onChanged(next, prev));
     this.clock.on('status', (st) => {
@@ -94,6 +96,7 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
   private async onChanged(next: Config, prev: Config): Promise<void> {
     await this.runtime.apply(next);
     if (JSON.stringify(next.ptp) !== JSON.stringify(prev.ptp)) await this.clock.reconfigure(next.ptp);
+    if (next.rtp.dscp !== prev.rtp.dscp || next.rtp.sendOffsetMs !== prev.rtp.sendOffsetMs) this.engine.setSending(next.rtp);
     this.runtime.setMuteAll(this.muteForPtp());
     if (next.streams !== prev.streams) this.emit('event', { type: 'streams', data: this.streams() });
     if (JSON.stringify(next.speakers) !== JSON.stringify(prev.speakers)) this.emit('event', { type: 'speakers', data: next.speakers });

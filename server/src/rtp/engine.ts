@@ -32,7 +32,8 @@ function realtimePriorityOf(priority: number = RTP_DEFAULTS.pacerRealtimePriorit
 /**
  * Main-thread handle on the pacer worker. Sources are sample rings the caller fills; streams are
  * RTP flows cut from a source's channels. Events: 'sourceStarted', 'sourceEnded', 'clockStep',
- * 'streamError', 'warning' (a message, once per distinct cause, e.g. packets left unmarked), and 'error'
+ * 'streamError', 'sendingSet' (setSending applied: counters() show the new marking), 'warning' (a message,
+ * once per distinct cause, e.g. packets left unmarked), and 'error'
  * once if the pacer fails.
  */
 export class RtpEngine extends EventEmitter {
@@ -46,7 +47,10 @@ export class RtpEngine extends EventEmitter {
   private readonly pendingReady = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private readonly dscpStates = new Map<number, DscpState>();
   private readonly warned = new Set<string>();
-  private readonly defaultDscp: number;
+  private defaultDscp: number;
+  /** Streams that follow the engine's DSCP (added without their own), which setSending re-marks. */
+  private readonly defaultDscpStreams = new Set<number>();
+  private sendOffsetMs: number;
   private thread: PacerInfo | null = null;
   private nextId = 1;
   private stopped: Promise<void> | null = null;
@@ -69,6 +73,7 @@ export class RtpEngine extends EventEmitter {
       nativeSend: opts.nativeSend ?? true,
     };
     this.defaultDscp = opts.dscp ?? RTP_DEFAULTS.dscp;
+    this.sendOffsetMs = init.sendOffsetMs;
     this.stats = new Float64Array(init.stats);
     this.pacerStats = new Float64Array(init.pacer);
     this.wake = new Int32Array(init.wake);
@@ -103,6 +108,14 @@ export class RtpEngine extends EventEmitter {
         if (m.dscp.reason && m.dscp.requested !== 0) this.warnOnce(`packets are sent without DSCP ${m.dscp.requested}: ${m.dscp.reason}`);
         this.pendingReady.get(m.id)?.resolve();
         this.pendingReady.delete(m.id);
+        break;
+      case 'sendingSet':
+        for (const { id, dscp } of m.streams) {
+          if (!this.slots.has(id)) continue;
+          this.dscpStates.set(id, dscp);
+          if (dscp.reason && dscp.requested !== 0) this.warnOnce(`packets are sent without DSCP ${dscp.requested}: ${dscp.reason}`);
+        }
+        this.emit('sendingSet');
         break;
       case 'streamError': {
         const pending = this.pendingReady.get(m.id);
@@ -166,6 +179,7 @@ export class RtpEngine extends EventEmitter {
     const ssrc = randomInt(0, 2 ** 32 - 1);
     const initialSeq = randomInt(0, 65536);
     this.slots.set(id, slot);
+    if (opts.dscp === undefined) this.defaultDscpStreams.add(id);
     const ready = new Promise<void>((resolve, reject) => this.pendingReady.set(id, { resolve, reject }));
     const { interface: _name, ...rest } = opts;
     this.send({ type: 'addStream', stream: { ...rest, interfaceAddress, dscp: opts.dscp ?? this.defaultDscp, id, slot, ssrc, initialSeq } });
@@ -183,6 +197,7 @@ export class RtpEngine extends EventEmitter {
     if (slot === undefined) return;
     this.slots.delete(id);
     this.dscpStates.delete(id);
+    this.defaultDscpStreams.delete(id);
     this.send({ type: 'removeStream', id });
     this.freeSlots.push(slot);
   }
@@ -213,6 +228,20 @@ export class RtpEngine extends EventEmitter {
   pacerCounters(): PacerCounters {
     const p = this.pacerStats;
     return { gcPauses: p[PacerStat.GcPauses], gcPauseTotalMs: p[PacerStat.GcPauseTotalMs], gcPauseMaxMs: p[PacerStat.GcPauseMaxMs] };
+  }
+
+  /**
+   * Changes, live, the DSCP of every stream added without its own and the send offset of every source
+   * (each given one stays as it is). The streams' counters report the new marking once applied.
+   */
+  setSending(s: { dscp?: number; sendOffsetMs?: number }): void {
+    const dscp = s.dscp ?? this.defaultDscp;
+    const sendOffsetMs = s.sendOffsetMs ?? this.sendOffsetMs;
+    if (!Number.isInteger(dscp) || dscp < 0 || dscp > 63) throw new RangeError(`dscp must be an integer from 0 to 63, not ${dscp}`);
+    if (!Number.isFinite(sendOffsetMs)) throw new RangeError(`sendOffsetMs must be a number, not ${sendOffsetMs}`);
+    this.defaultDscp = dscp;
+    this.sendOffsetMs = sendOffsetMs;
+    this.send({ type: 'setSending', dscp, dscpStreams: [...this.defaultDscpStreams], sendOffsetMs });
   }
 
   setUtcOffset(seconds: number): void {

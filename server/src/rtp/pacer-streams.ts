@@ -6,7 +6,7 @@
 import type dgram from 'node:dgram';
 import { RTP_HEADER_BYTES, bytesPerSample, writeStaticHeader } from './packet.js';
 import { openStreamSocket } from './stream-socket.js';
-import type { DscpState } from './dscp.js';
+import { markSocket, type DscpState } from './dscp.js';
 import type { UdpAddon } from './udp-addon.js';
 import { STAT_FIELDS, type StreamSpec } from './protocol.js';
 
@@ -79,6 +79,14 @@ export class PacerStreams {
     this.releaseEventLoop(s);
     s.socket.close();
     return s;
+  }
+
+  /** Marks a ready stream's packets with another DSCP; null for a stream that is gone or not ready yet. */
+  remark(id: number, dscp: number): DscpState | null {
+    const st = this.byId.get(id);
+    if (!st?.ready) return null;
+    st.spec = { ...st.spec, dscp };
+    return markSocket(st.socket, dscp);
   }
 
   /** Whether every stream added for the source has its socket ready. */

@@ -7,9 +7,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { SampleRing } from './ring.js';
 import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs } from './packet.js';
-import { alignedSampleAt, mediaPosition, settle, type MediaPosition } from './schedule.js';
+import { alignedSampleAt, mediaPosition, settle } from './schedule.js';
+import { sourceState, type SourceState } from './pacer-source.js';
 import { SystemTaiClock } from './timebase.js';
 import { WakeMargin } from './wake.js';
 import { tuneThread } from './thread.js';
@@ -18,32 +18,13 @@ import { udpAddon } from './udp-addon.js';
 import { fastClock } from './fast-now.js';
 import { deadlineSleep } from './pacer-sleep.js';
 import { getSystemErrorName } from 'node:util';
-import { LATE_THRESHOLD_US, PacerStat, Stat, type FromPacer, type PacerInit, type SourceSpec, type ToPacer } from './protocol.js';
+import { LATE_THRESHOLD_US, PacerStat, Stat, type FromPacer, type PacerInit, type ToPacer } from './protocol.js';
 
 /** A deadline missed by more than this is a stall; re-anchor instead of bursting to catch up. */
 const STALL_MS = 50;
 const STEP_CHECK_MS = 250;
-/**
- * After a short stall (under STALL_MS) the overdue packets still go out, but spaced at least this far
- * apart (or a quarter packet time, if shorter), so a receiver never sees more than 2 packets of a
- * 1 ms stream in 250 us; at that spacing a 1 ms stream catches up about 6x faster than real time.
- */
-const CATCH_UP_GAP_MS = 0.15;
 /** Timers and socket events still get a turn this often when nothing else asks for one. */
 const MAX_TURN_GAP_MS = 100;
-
-interface SourceState {
-  spec: SourceSpec;
-  ring: SampleRing;
-  streams: StreamState[];
-  started: boolean;
-  pos: MediaPosition;
-  dueMono: number;
-  /** No tick before this (catch-up spacing after a stall). */
-  earliestMono: number;
-  catchUpGapMs: number;
-  periodMs: number;
-}
 
 const init = workerData as PacerInit;
 const port = parentPort!;
@@ -84,6 +65,8 @@ const fast = fastClock(native, hot, NOW);
 const stamp = fast.stamp;
 const sleepUntil = deadlineSleep(hot, { now: NOW, due: DUE, period: PERIOD, wake: WAKE }, wake, margin, fast);
 let stopping = false;
+/** Sources added from now on start with this send offset (setSending changes it). */
+let sendOffsetMs = init.sendOffsetMs;
 stamp();
 hot[STEP_CHECK] = hot[NOW];
 hot[TAI0] = clock.taiMsAt(0);
@@ -185,6 +168,27 @@ function shiftAll(stepMs: number, cause: 'system' | 'utcOffset'): void {
   post({ type: 'clockStep', stepMs, cause });
 }
 
+/**
+ * Live re-marking and a new send offset. A source keeps its media position, so its packets keep their
+ * timestamps and only leave earlier or later: a later offset leaves a gap once, an earlier one makes the
+ * packets due at once go out catch-up spaced (CATCH_UP_GAP_MS), never in a burst.
+ */
+function setSending(dscp: number, dscpStreams: number[], offsetMs: number): void {
+  const marked = [];
+  for (const id of dscpStreams) {
+    const state = streams.remark(id, dscp);
+    if (state) marked.push({ id, dscp: state });
+  }
+  sendOffsetMs = offsetMs;
+  for (const src of sources.values()) {
+    const pos = mediaPosition(src.spec.sampleRate, offsetMs);
+    pos.mediaSample = src.pos.mediaSample;
+    src.pos = pos;
+    if (src.started) setDue(src);
+  }
+  post({ type: 'sendingSet', streams: marked });
+}
+
 function startReadySources(): void {
   for (const src of sources.values()) {
     if (src.started || !readyToStart(src)) continue;
@@ -247,17 +251,7 @@ function loop(): void {
 port.on('message', (m: ToPacer) => {
   switch (m.type) {
     case 'addSource':
-      sources.set(m.source.id, {
-        spec: m.source,
-        ring: new SampleRing(m.source.ring),
-        streams: [],
-        started: false,
-        pos: mediaPosition(m.source.sampleRate, init.sendOffsetMs),
-        dueMono: 0,
-        earliestMono: 0,
-        catchUpGapMs: Math.min(CATCH_UP_GAP_MS, (m.source.framesPerPacket * 250) / m.source.sampleRate),
-        periodMs: (m.source.framesPerPacket * 1000) / m.source.sampleRate,
-      });
+      sources.set(m.source.id, sourceState(m.source, sendOffsetMs));
       break;
     case 'removeSource':
       for (const id of streams.ids(m.id)) removeStream(id);
@@ -277,6 +271,9 @@ port.on('message', (m: ToPacer) => {
       if (step !== 0) shiftAll(step, 'utcOffset');
       break;
     }
+    case 'setSending':
+      setSending(m.dscp, m.dscpStreams, m.sendOffsetMs);
+      break;
     case 'stop':
       stopping = true;
       for (const id of streams.ids()) removeStream(id);

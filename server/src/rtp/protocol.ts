@@ -62,10 +62,14 @@ export type ToPacer =
   | { type: 'addStream'; stream: StreamSpec }
   | { type: 'removeStream'; id: number }
   | { type: 'setUtcOffset'; seconds: number }
+  /** New marking for the streams that follow the engine's DSCP, and a new send offset for every source. */
+  | { type: 'setSending'; dscp: number; dscpStreams: number[]; sendOffsetMs: number }
   | { type: 'stop' };
 
 export type FromPacer =
   | { type: 'streamReady'; id: number; dscp: DscpState }
+  /** setSending applied: each re-marked stream's marking. */
+  | { type: 'sendingSet'; streams: { id: number; dscp: DscpState }[] }
   | { type: 'streamError'; id: number; message: string }
   | { type: 'sourceStarted'; id: number; firstSample: number }
   | { type: 'sourceEnded'; id: number }

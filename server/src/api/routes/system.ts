@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ModuleManager } from '@aes67/kernel-module';
 import { isModuleError } from '@aes67/kernel-module';
-import { PtpSettingsPatch, PtpSettingsSchema } from '../../config/schema.js';
+import { PtpSettingsPatch, PtpSettingsSchema, RtpSettingsPatch, RtpSettingsSchema } from '../../config/schema.js';
 import type { Daemon } from '../../daemon/daemon.js';
 import type { Auth } from '../auth.js';
 import type { AuthStatus, SystemInfo } from '../contract.js';
@@ -51,6 +51,18 @@ export function systemRoutes({ daemon: d, module, auth, logs }: SystemDeps): Rou
       handler: async (_ctx, body) => {
         await d.store.update((cfg) => void (cfg.ptp = { ...cfg.ptp, ...body }));
         return d.store.current.ptp;
+      },
+    }),
+    route({ method: 'get', path: '/rtp/settings', summary: 'The RTP settings: DSCP, send offset, pacer scheduling', response: RtpSettingsSchema, handler: () => d.store.current.rtp }),
+    route({
+      method: 'patch',
+      path: '/rtp/settings',
+      summary: 'Change the DSCP or the send offset of every stream, live (no stream restarts)',
+      body: RtpSettingsPatch,
+      response: RtpSettingsSchema,
+      handler: async (_ctx, body) => {
+        await d.store.update((cfg) => void (cfg.rtp = { ...cfg.rtp, ...body }));
+        return d.store.current.rtp;
       },
     }),
     route({ method: 'get', path: '/remote-streams', summary: 'Streams seen by SAP and RAVENNA (mDNS/RTSP), ours excluded', handler: () => d.discovery.remote.list() }),
