@@ -81,12 +81,15 @@ export class PacerStreams {
     return s;
   }
 
-  /** Marks a ready stream's packets with another DSCP; null for a stream that is gone or not ready yet. */
+  /**
+   * Marks the stream's packets with another DSCP. Null when the stream is gone, or still being set up:
+   * its spec is changed in place, which the set-up reads when it marks the socket (and streamReady reports).
+   */
   remark(id: number, dscp: number): DscpState | null {
     const st = this.byId.get(id);
-    if (!st?.ready) return null;
-    st.spec = { ...st.spec, dscp };
-    return markSocket(st.socket, dscp);
+    if (!st) return null;
+    st.spec.dscp = dscp;
+    return st.ready ? markSocket(st.socket, dscp) : null;
   }
 
   /** Whether every stream added for the source has its socket ready. */
