@@ -5,7 +5,7 @@ import { runPlay, type PlayOptions } from '../sender/play-session.js';
 import { UserError } from '../errors.js';
 import { parseCommandLine, parseEncoding, parseIntOption, parseNumberOption } from './args.js';
 import { playInputs } from '../sender/play-inputs.js';
-import { DEFAULT_RTP_SETTINGS, RTP_LIMITS } from '../config/schema.js';
+import { RTP_DEFAULTS, RTP_LIMITS } from '../rtp/defaults.js';
 
 export const PLAY_USAGE = `Usage: aes67 play <input>... --interface <name|ipv4> [options]
 
@@ -69,9 +69,9 @@ const options = {
   'sap-interval': { type: 'string', default: '30' },
   name: { type: 'string', default: 'aes67-sender' },
   'no-loopback': { type: 'boolean', default: false },
-  dscp: { type: 'string', default: String(DEFAULT_RTP_SETTINGS.dscp) },
-  'send-offset': { type: 'string', default: String(DEFAULT_RTP_SETTINGS.sendOffsetMs) },
-  'pacer-priority': { type: 'string', default: String(DEFAULT_RTP_SETTINGS.pacerRealtimePriority) },
+  dscp: { type: 'string', default: String(RTP_DEFAULTS.dscp) },
+  'send-offset': { type: 'string', default: String(RTP_DEFAULTS.sendOffsetMs) },
+  'pacer-priority': { type: 'string', default: String(RTP_DEFAULTS.pacerRealtimePriority) },
   'ptp-socket': { type: 'string' },
   'ptp-interface': { type: 'string' },
   'ptp-domain': { type: 'string', default: '0' },
@@ -129,7 +129,7 @@ export async function playCommand(argv: string[], demo: boolean): Promise<number
       dscp: parseIntOption('dscp', v.dscp, ...RTP_LIMITS.dscp),
       sendOffsetMs: parseNumberOption('send-offset', v['send-offset'], ...RTP_LIMITS.sendOffsetMs),
       pacerRealtimePriority: parseIntOption('pacer-priority', v['pacer-priority'], ...RTP_LIMITS.pacerRealtimePriority),
-      pacerNice: DEFAULT_RTP_SETTINGS.pacerNice,
+      pacerNice: RTP_DEFAULTS.pacerNice,
     },
     ptp: {
       mode: v['ptp-socket'] ? 'attach' : ptpInterface ? 'supervise' : 'off',

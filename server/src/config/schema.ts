@@ -2,7 +2,7 @@ import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { isMulticastIpv4 } from '../net/multicast.js';
 import { RoutingSource } from './source.js';
-import { RTP_DEFAULTS } from '../rtp/defaults.js';
+import { RTP_DEFAULTS, RTP_LIMITS } from '../rtp/defaults.js';
 
 /** Entity and config schemas: the single source for validation, the JSON Schema and the OpenAPI document. */
 
@@ -122,9 +122,6 @@ export type PtpConfig = z.infer<typeof PtpSettingsSchema>;
 /** PATCH /ptp/settings: the settings to change; the others stay. */
 export const PtpSettingsPatch = PtpSettingsSchema.partial().strict();
 export type PtpSettingsPatchBody = z.input<typeof PtpSettingsPatch>;
-
-/** The ranges of the rtp settings, shared by the config schema and `aes67 play`'s options. */
-export const RTP_LIMITS = { dscp: [0, 63], sendOffsetMs: [-20, 20], pacerRealtimePriority: [0, 99], pacerNice: [-20, 19] } as const;
 
 /**
  * The RTP engine's settings. DSCP and send offset change live (PATCH /rtp/settings); the pacer thread's

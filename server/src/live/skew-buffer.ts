@@ -246,9 +246,9 @@ export class SkewBuffer {
   /**
    * Playing starts at the target, not wherever a late consumer finds the level: a DSP worker held up
    * 40 ms while the producer wrote on would otherwise start 40 ms high, and the controller, which holds
-   * the level it starts from, would keep that latency for good (a CI run reported 40 ms over the target). Up to one write
-   * above the target stays (the level a punctual start finds); the oldest audio beyond that goes,
-   * before any of it has played, and counts as dropped.
+   * the level it starts from, would keep that latency for good (a CI run reported 40 ms over the
+   * target). Up to one write above the target stays (the level a punctual start finds); the oldest
+   * audio beyond that goes, before any of it has played, and counts as dropped.
    */
   private trimStart(): void {
     const allowed = this.targetFrames + this.resampler.latencyFrames + (Number.isNaN(this.st[WSIZE]) ? 0 : Math.ceil(this.st[WSIZE]));

@@ -5,6 +5,7 @@
  */
 import type dgram from 'node:dgram';
 import { socketFd, udpAddon } from './udp-addon.js';
+import { RTP_LIMITS } from './defaults.js';
 
 export interface DscpState {
   requested: number;
@@ -16,7 +17,8 @@ export interface DscpState {
 /** Sets the DSCP on a bound socket (0 leaves it unmarked on purpose). Never throws. */
 export function markSocket(socket: dgram.Socket, dscp: number): DscpState {
   if (dscp === 0) return { requested: 0, marked: false, reason: 'not requested (dscp 0)' };
-  if (!Number.isInteger(dscp) || dscp < 0 || dscp > 63) return { requested: dscp, marked: false, reason: `DSCP must be 0..63, not ${dscp}` };
+  const [min, max] = RTP_LIMITS.dscp;
+  if (!Number.isInteger(dscp) || dscp < min || dscp > max) return { requested: dscp, marked: false, reason: `DSCP must be ${min}..${max}, not ${dscp}` };
   const addon = udpAddon();
   if (typeof addon === 'string') return { requested: dscp, marked: false, reason: addon };
   const fd = socketFd(socket);

@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import { checkSourceFormat, packetShape } from './format.js';
 import { resolveInterface } from '../net/interface.js';
 import type { DscpState } from './dscp.js';
-import { RTP_DEFAULTS } from './defaults.js';
+import { RTP_DEFAULTS, checkRtpInteger } from './defaults.js';
 import type { EngineOptions, EngineSource, EngineStream, PacerCounters, SourceOptions, StreamCounters, StreamOptions } from './engine-types.js';
 import { PACER_FIELDS, PacerStat, STAT_FIELDS, Stat, type FromPacer, type PacerInfo, type PacerInit, type ToPacer } from './protocol.js';
 
@@ -24,17 +24,11 @@ function disableMemoryReducer(): void {
   setFlagsFromString('--no-memory-reducer');
 }
 
-function realtimePriorityOf(priority: number = RTP_DEFAULTS.pacerRealtimePriority): number {
-  if (!Number.isInteger(priority) || priority < 0 || priority > 99) throw new RangeError(`pacerRealtimePriority must be an integer from 0 to 99, not ${priority}`);
-  return priority;
-}
-
 /**
  * Main-thread handle on the pacer worker. Sources are sample rings the caller fills; streams are
  * RTP flows cut from a source's channels. Events: 'sourceStarted', 'sourceEnded', 'clockStep',
  * 'streamError', 'sendingSet' (setSending applied: counters() show the new marking), 'warning' (a message,
- * once per distinct cause, e.g. packets left unmarked), and 'error'
- * once if the pacer fails.
+ * once per distinct cause, e.g. packets left unmarked), and 'error' once if the pacer fails.
  */
 export class RtpEngine extends EventEmitter {
   private readonly worker: Worker;
@@ -69,7 +63,7 @@ export class RtpEngine extends EventEmitter {
       sendOffsetMs: opts.sendOffsetMs ?? RTP_DEFAULTS.sendOffsetMs,
       spinUs: opts.spinUs ?? 250,
       nice: opts.pacerNice ?? RTP_DEFAULTS.pacerNice,
-      realtimePriority: realtimePriorityOf(opts.pacerRealtimePriority),
+      realtimePriority: checkRtpInteger('pacerRealtimePriority', opts.pacerRealtimePriority ?? RTP_DEFAULTS.pacerRealtimePriority),
       nativeSend: opts.nativeSend ?? true,
     };
     this.defaultDscp = opts.dscp ?? RTP_DEFAULTS.dscp;
@@ -104,17 +98,12 @@ export class RtpEngine extends EventEmitter {
   private onMessage(m: FromPacer): void {
     switch (m.type) {
       case 'streamReady':
-        this.dscpStates.set(m.id, m.dscp);
-        if (m.dscp.reason && m.dscp.requested !== 0) this.warnOnce(`packets are sent without DSCP ${m.dscp.requested}: ${m.dscp.reason}`);
+        this.noteDscp(m.id, m.dscp);
         this.pendingReady.get(m.id)?.resolve();
         this.pendingReady.delete(m.id);
         break;
       case 'sendingSet':
-        for (const { id, dscp } of m.streams) {
-          if (!this.slots.has(id)) continue;
-          this.dscpStates.set(id, dscp);
-          if (dscp.reason && dscp.requested !== 0) this.warnOnce(`packets are sent without DSCP ${dscp.requested}: ${dscp.reason}`);
-        }
+        for (const { id, dscp } of m.streams) if (this.slots.has(id)) this.noteDscp(id, dscp);
         this.emit('sendingSet');
         break;
       case 'streamError': {
@@ -142,6 +131,12 @@ export class RtpEngine extends EventEmitter {
       case 'stopped':
         break;
     }
+  }
+
+  /** What a stream's socket reports of its marking: kept for counters(), and a warning when it did not take. */
+  private noteDscp(id: number, dscp: DscpState): void {
+    this.dscpStates.set(id, dscp);
+    if (dscp.reason && dscp.requested !== 0) this.warnOnce(`packets are sent without DSCP ${dscp.requested}: ${dscp.reason}`);
   }
 
   private warnOnce(message: string): void {
@@ -235,9 +230,8 @@ export class RtpEngine extends EventEmitter {
    * (each given one stays as it is). The streams' counters report the new marking once applied.
    */
   setSending(s: { dscp?: number; sendOffsetMs?: number }): void {
-    const dscp = s.dscp ?? this.defaultDscp;
+    const dscp = checkRtpInteger('dscp', s.dscp ?? this.defaultDscp);
     const sendOffsetMs = s.sendOffsetMs ?? this.sendOffsetMs;
-    if (!Number.isInteger(dscp) || dscp < 0 || dscp > 63) throw new RangeError(`dscp must be an integer from 0 to 63, not ${dscp}`);
     if (!Number.isFinite(sendOffsetMs)) throw new RangeError(`sendOffsetMs must be a number, not ${sendOffsetMs}`);
     this.defaultDscp = dscp;
     this.sendOffsetMs = sendOffsetMs;

@@ -9,7 +9,7 @@ import type { SourceSpec } from './protocol.js';
  * this far apart (or a quarter packet time, if shorter), so a receiver never sees more than 2 packets of
  * a 1 ms stream in 250 us; at that spacing a 1 ms stream catches up about 6x faster than real time.
  */
-export const CATCH_UP_GAP_MS = 0.15;
+const CATCH_UP_GAP_MS = 0.15;
 
 export interface SourceState {
   spec: SourceSpec;

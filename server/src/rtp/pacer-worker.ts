@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs } from './packet.js';
-import { alignedSampleAt, mediaPosition, settle } from './schedule.js';
+import { alignedSampleAt, settle } from './schedule.js';
 import { sourceState, type SourceState } from './pacer-source.js';
 import { SystemTaiClock } from './timebase.js';
 import { WakeMargin } from './wake.js';
@@ -181,9 +181,7 @@ function setSending(dscp: number, dscpStreams: number[], offsetMs: number): void
   }
   sendOffsetMs = offsetMs;
   for (const src of sources.values()) {
-    const pos = mediaPosition(src.spec.sampleRate, offsetMs);
-    pos.mediaSample = src.pos.mediaSample;
-    src.pos = pos;
+    src.pos.sendOffsetMs = offsetMs;
     if (src.started) setDue(src);
   }
   post({ type: 'sendingSet', streams: marked });

@@ -14,7 +14,8 @@ const TWO_32 = 4294967296;
  */
 export interface MediaPosition {
   readonly sampleRate: number;
-  readonly sendOffsetMs: number;
+  /** Set in place when the offset changes live (the pacer's setSending); settle() then applies it. */
+  sendOffsetMs: number;
   /** The next packet's first sample, counted from the TAI epoch. */
   mediaSample: number;
   /** Its RTP timestamp: mediaSample mod 2^32. */
