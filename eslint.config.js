@@ -23,4 +23,39 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'the console runs in the browser' }] }],
     },
   },
+  {
+    // DEVELOPERS.md: a test never asserts speed, timing margins or GC counts, and never sleeps a fixed time
+    // and then counts; it waits for the event it is about (test/harness/wait.ts). Figures live in bench/.
+    // A check that truly needs the clock says why in an eslint-disable comment.
+    files: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Date.now', 'performance.now', 'process.hrtime'].map((fn) => {
+          const [object, property] = fn.split('.');
+          return {
+            selector: `MemberExpression[object.name='${object}'][property.name='${property}']`,
+            message: `${fn}() in a test: wait for the event (until() in test/harness/wait.ts) instead of timing it; figures go to bench/`,
+          };
+        }),
+        {
+          // setTimeout(resolve, ms) and setTimeout(poll, ms); a liveness timeout passes an arrow that rejects.
+          selector: "CallExpression[callee.name='setTimeout'][arguments.length=2][arguments.0.type='Identifier']:not([arguments.1.value=0])",
+          message: 'a fixed sleep in a test: wait for the event it is about (until() in test/harness/wait.ts)',
+        },
+        {
+          selector: "CallExpression[callee.name=/^(sleep|delay|wait)$/]",
+          message: 'a fixed sleep in a test: wait for the event it is about (until() in test/harness/wait.ts)',
+        },
+        {
+          selector: "ImportDeclaration[source.value=/^(node:)?timers\\/promises$/]",
+          message: 'timers/promises in a test is a fixed sleep: wait for the event it is about',
+        },
+        {
+          selector: "Identifier[name=/^(gcPauses|pauses)$/]",
+          message: 'garbage-collection counts are figures for bench/, not test assertions',
+        },
+      ],
+    },
+  },
 );

@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { TIERS, checkTiers, testFiles } from './test/tiers.mjs';
 
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// A new test file that no tier claims would otherwise never run.
+const root = fileURLToPath(new URL('.', import.meta.url));
+checkTiers(await testFiles(root));
 
 export default defineConfig({
   resolve: {
@@ -12,12 +17,13 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['{sap,ptp,kernel-module,server,console}/src/**/*.test.{ts,tsx}', 'test/**/*.test.ts', 'docker/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    // Network-namespace tests share fixed namespace names; run files one at a time.
+    // Namespace tests and loopback tests use fixed multicast groups and ports; files run one at a time.
     fileParallelism: false,
     pool: 'forks',
     reporters: ['default'],
+    projects: TIERS.map((t) => ({
+      extends: true,
+      test: { name: t.name, include: t.include, testTimeout: t.testTimeoutMs, hookTimeout: t.testTimeoutMs },
+    })),
   },
 });

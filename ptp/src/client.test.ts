@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DgramSocket } from 'node-unix-socket';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,8 +42,15 @@ function fakePtp4l() {
 
 const open: { close: () => unknown }[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const o of open.splice(0)) await o.close();
 });
+
+/** Yields to I/O (a datagram crossing the socket) until `ok` holds; free of timers, which tests here fake. */
+async function settle(what: string, ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100_000 && !ok(); i++) await new Promise((r) => setImmediate(r));
+  if (!ok()) throw new Error(`never happened: ${what}`);
+}
 function client(path: string, timeoutMs = 300) {
   const c = new PmcClient(path, { timeoutMs });
   open.push(c);
@@ -65,24 +72,30 @@ describe('PmcClient', () => {
     expect(s.state.requests.map((r) => r.from)).toEqual([c.socketPath, c.socketPath]);
   });
 
-  it('times out with a PmcError when ptp4l is silent', async () => {
+  it('times out with a PmcError when ptp4l is silent, not before its timeout', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const s = server();
     s.state.answering = false;
     const c = client(s.path, 200);
-    const t = Date.now();
-    const e = await c.get('TIME_STATUS_NP').catch((x: unknown) => x);
+    let settled = false;
+    const pending = c.get('TIME_STATUS_NP').catch((x: unknown) => x).finally(() => (settled = true));
+    await settle('the request to reach ptp4l', () => s.state.requests.length === 1);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const e = await pending;
     expect(e).toBeInstanceOf(PmcError);
     expect((e as PmcError).code).toBe('timeout');
-    expect(Date.now() - t).toBeGreaterThanOrEqual(190);
+    expect((e as PmcError).message).toMatch(/within 200 ms/);
   });
 
-  it('fails fast as unreachable when the socket does not exist', async () => {
+  it('fails as unreachable, without waiting for its timeout, when the socket does not exist', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const c = client('/nonexistent/ptp4l.sock', 5000);
-    const t = Date.now();
+    // Fake timers never advance here: only the failed send can settle the request.
     const e = (await c.get('PORT_DATA_SET').catch((x: unknown) => x)) as PmcError;
     expect(e.code).toBe('unreachable');
     expect(e.message).toMatch(/No such file or directory/);
-    expect(Date.now() - t).toBeLessThan(1000);
   });
 
   it('emits unsolicited responses as push', async () => {
@@ -98,18 +111,20 @@ describe('PmcClient', () => {
     const s = server();
     const c = client(s.path, 150);
     const subs = () => s.state.requests.filter((r) => r.id === MANAGEMENT_ID.SUBSCRIBE_EVENTS_NP && r.action === 1).length;
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     await c.subscribe({ durationS: 3 });
     expect(subs()).toBe(1);
-    await new Promise((r) => setTimeout(r, 1100));
-    expect(subs()).toBe(2); // renewed at a third of the duration
+    await vi.advanceTimersByTimeAsync(999);
+    expect(subs()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1); // a third of the duration
+    await settle('the renewal to reach ptp4l', () => subs() === 2);
     s.state.answering = false;
     await c.get('TIME_STATUS_NP').catch(() => undefined);
     s.state.answering = true;
     const reconnected = new Promise((resolve) => c.once('reconnect', () => resolve(true)));
     await c.get('TIME_STATUS_NP');
     expect(await reconnected).toBe(true);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(subs()).toBeGreaterThanOrEqual(3);
+    await settle('the re-subscription after the reconnect', () => subs() === 3);
   });
 
   it('uses a unique socket path and port number per client and removes the path on close', async () => {
@@ -133,7 +148,7 @@ describe('PmcClient', () => {
     const c = client(s.path, 200);
     const invalid = new Promise((resolve) => c.once('invalid', resolve));
     const pending = c.get('PORT_DATA_SET').catch((x: unknown) => x);
-    await new Promise((r) => setTimeout(r, 20));
+    await settle('the request to reach ptp4l (its socket is bound)', () => s.state.requests.length === 1);
     s.send(Buffer.from('x'.repeat(80)), c.socketPath);
     expect(await invalid).toMatch(/not a management message/);
     expect(((await pending) as Error).message).toMatch(/malformed: not a management message/);

@@ -33,6 +33,8 @@ function fakeFollower() {
     const out = Buffer.from(r);
     req.copy(out, 30, 30, 32);
     if (id === MANAGEMENT_ID.TIME_STATUS_NP) {
+      // A fake ptp4l stamps its last Sync from the real clock, which the monitor reads its age against.
+      // eslint-disable-next-line no-restricted-syntax
       if (state.syncing) state.lastIngressNs = BigInt(Date.now() - 20) * 1_000_000n;
       out.writeBigInt64BE(1500n, 54);
       out.writeBigInt64BE(state.lastIngressNs, 62);
