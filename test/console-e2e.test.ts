@@ -3,13 +3,14 @@
  * namespace with a real ptp4l grandmaster/follower pair. Creates and patches a stream, watches the meter
  * follow the gain, checks the RX patch view greys out a 44.1 kHz stream with its reason, plays and seeks a
  * FLAC, picks a test sine as the source, screenshots and axe-checks every page at desktop and tablet widths, then kills the grandmaster and
- * watches the Overview leave "locked" within 10 s.
+ * watches the Overview leave "locked" within 10 s. A second daemon with PTP off (the embedded default's setting)
+ * checks the Overview's verdict: a warning with its fix while speakers are configured, a plain note without.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireNetns } from './harness/netns.js';
-import { CHROMIUM, CHROMIUM_ARGS, startRig, type Rig } from './console/rig.js';
+import { CHROMIUM, CHROMIUM_ARGS, startPtpOffRig, startRig, type DaemonRig, type Rig } from './console/rig.js';
 import { axeSerious, PAGES, screenshot, VIEWPORTS, visit } from './console/browser.js';
 
 const enabled = requireNetns('console end-to-end test');
@@ -51,6 +52,7 @@ describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)'
   it('shows PTP locked to the grandmaster on the Overview', async () => {
     await visit(page, rig.url, 'overview');
     await expect.poll(() => page.getByTestId('overview-ptp-state').textContent(), { timeout: 20_000 }).toMatch(/^locked/);
+    await expect.poll(() => page.getByTestId('overview-verdict').textContent()).toBe('Everything looks right: PTP locked, 2 streams on, every patched speaker can play its stream.');
   });
 
   it('shows the RTP pacer running real-time on the System page', async () => {
@@ -177,5 +179,61 @@ describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)'
     expect(Date.now() - t0).toBeLessThan(10_000);
     await expect.poll(() => page.locator('.warning.ptp').count()).toBe(1);
     await screenshot(page, 'overview-desktop-gm-lost');
+  });
+});
+
+describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon, no ptp4l)', () => {
+  let rig: DaemonRig;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    // What the embedded default (`npm start`) runs: PTP off, a stereo pair of streams, a speaker on each.
+    rig = await startPtpOffRig({
+      streams: [stream('1', 'Left', '239.69.79.1', 48000), stream('2', 'Right', '239.69.79.2', 48000)],
+      speakers: [speaker('left', 'Left', '1'), speaker('right', 'Right', '2')],
+      routing: { source: 'tone', preset: 'stereo', entries: [{ input: 0, streamId: '1', channel: 0, gainDb: 0 }, { input: 1, streamId: '2', channel: 0, gainDb: 0 }] },
+    });
+    browser = await chromium.launch({ executablePath: rig.chromium, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'light' });
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.down();
+  });
+
+  const verdictText = () => page.getByTestId('overview-verdict').textContent();
+  const offNote = () => page.getByTestId('overview-ptp-off');
+
+  it('warns on the Overview that PTP is off while speakers are configured, with the fix, and never says locked', async () => {
+    await visit(page, rig.url, 'overview');
+    await expect.poll(verdictText, { timeout: 10_000 }).toBe('Needs attention: 1 warning below, with its fix.');
+    expect(await page.getByTestId('overview-verdict').getAttribute('data-tone')).toBe('warning');
+    expect(await page.getByTestId('overview-ptp-state').textContent()).toMatch(/^disabled/);
+    expect(await offNote().getAttribute('data-severity')).toBe('warning');
+    const text = await offNote().textContent();
+    expect(text).toMatch(/^PTP is off in the configuration: RTP timestamps come from this host's system clock \(UTC \+ 37 s taken as TAI\)/);
+    expect(text).toMatch(/the 2 configured speakers will not line up with these streams/);
+    expect(text).toMatch(/Fix: Turn PTP on: set ptp\.mode to attach .* or supervise .* PATCH \/api\/v1\/ptp\/settings; the PTP page/);
+    expect(await page.locator('.warning.ptp').count()).toBe(1);
+    const body = await page.locator('main').innerText();
+    expect(body).not.toMatch(/\blocked\b|looks right/i);
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'overview-desktop-ptp-off');
+  });
+
+  it('turns the warning into a plain note once no speakers are configured', async () => {
+    for (const id of ['left', 'right']) {
+      const status = await page.evaluate((p) => fetch(p, { method: 'DELETE' }).then((r) => r.status), `/api/v1/speakers/${id}`);
+      expect(status).toBeLessThan(300);
+    }
+    await expect.poll(verdictText, { timeout: 10_000 }).toBe('No warnings, but PTP is off: timestamps come from the system clock (see the note below).');
+    expect(await page.getByTestId('overview-verdict').getAttribute('data-tone')).toBe('info');
+    expect(await offNote().getAttribute('data-severity')).toBe('info');
+    expect(await offNote().textContent()).toMatch(/^PTP is off in the configuration: RTP timestamps come from this host's system clock.*no speakers are configured\.Tip: Before adding AES67 speakers, turn PTP on/);
+    expect(await page.locator('main').innerText()).not.toMatch(/\blocked\b|looks right/i);
+    await screenshot(page, 'overview-desktop-ptp-off-no-speakers');
   });
 });

@@ -2,7 +2,8 @@
  * The console's end-to-end rig: a namespace LAN with a ptp4l grandmaster and follower, the real daemon
  * (`aes67 serve`) attached to the follower in the sender namespace, a FLAC library, and Debian's Chromium
  * started inside that namespace so it reaches the daemon on the namespace's loopback.
- * Every ptp4l has `free_running 1` and runs under `setpriv --bounding-set -sys_time`.
+ * Every ptp4l has `free_running 1` and runs under `setpriv --bounding-set -sys_time`. `startPtpOffRig` is the
+ * same daemon and Chromium with PTP off and no ptp4l at all.
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -23,11 +24,10 @@ export interface Ptp4l {
   log: () => string;
 }
 
-export interface Rig {
+/** The daemon and the Chromium launcher of a rig, with or without PTP. */
+export interface DaemonRig {
   lan: Lan;
   dir: string;
-  gm: Ptp4l;
-  follower: Ptp4l;
   daemon: ChildProcess;
   daemonLog: () => string;
   /** http://127.0.0.1:<port> inside the sender namespace. */
@@ -35,6 +35,11 @@ export interface Rig {
   /** A script that starts Chromium inside the sender namespace, for playwright's executablePath. */
   chromium: string;
   down(): Promise<void>;
+}
+
+export interface Rig extends DaemonRig {
+  gm: Ptp4l;
+  follower: Ptp4l;
 }
 
 function startPtp4l(lan: Lan, host: string, dir: string, role: 'gm' | 'follower'): Ptp4l {
@@ -69,15 +74,61 @@ export interface RigOptions {
   routing: Record<string, unknown>;
 }
 
-export async function startRig(opts: RigOptions): Promise<Rig> {
+type PtpSettings = Record<string, unknown> & { mode: 'off' | 'attach' };
+
+/** Writes the config, starts `aes67 serve` in the sender namespace and the Chromium launcher beside it. */
+async function startDaemon(lan: Lan, dir: string, opts: RigOptions, ptp: PtpSettings): Promise<Omit<DaemonRig, 'down'>> {
+  const config = join(dir, 'aes67.json');
+  writeFileSync(config, JSON.stringify({
+    version: 1,
+    interface: lan.hosts.sender.ifname,
+    http: { host: '127.0.0.1', port: 0 },
+    auth: { passwordHash: null, token: null },
+    sap: { intervalS: 1 },
+    ravenna: { enabled: false, rtspPort: 0 },
+    ptp: { socket: '/var/run/ptp4l', interface: null, domain: 0, priority1: 250, timestamping: 'software', freeRunning: true, policy: 'keep-streaming', ...ptp },
+    player: { library: makeLibrary(dir) },
+    streams: opts.streams,
+    speakers: opts.speakers,
+    routing: opts.routing,
+  }, null, 1));
+  const daemon = lan.spawn('sender', process.execPath, [CLI, 'serve', '--config', config, '--json']);
+  const out = collect(daemon);
+  await waitFor(() => /"console":/.test(out.out()) || daemon.exitCode !== null, 30_000, 'the daemon to print its URL');
+  const m = /"console":"(http:\/\/[^"]+?)\/?"/.exec(out.out());
+  if (!m) throw new Error(`daemon did not start: ${out.err()}`);
+
+  const chromium = join(dir, 'chromium-in-ns.sh');
+  writeFileSync(chromium, `#!/bin/sh\nexec ip netns exec ${lan.hosts.sender.ns} ${CHROMIUM} "$@"\n`);
+  chmodSync(chromium, 0o755);
+  return { lan, dir, daemon, url: m[1], chromium, daemonLog: () => out.err() };
+}
+
+async function withLan<T extends DaemonRig>(hosts: string[], subnet: number, start: (lan: Lan, dir: string) => Promise<Omit<T, 'down'>>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
   chmodSync(dir, 0o755);
-  const lan = await createLan(['gm', 'sender'], { subnet: 78 });
+  const lan = await createLan(hosts, { subnet });
   const cleanup = async () => {
     await lan.down();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    const rig = await start(lan, dir);
+    return {
+      ...rig,
+      async down() {
+        if (rig.daemon.exitCode === null && rig.daemon.signalCode === null) await interrupt(rig.daemon);
+        await cleanup();
+      },
+    } as T;
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+export async function startRig(opts: RigOptions): Promise<Rig> {
+  return withLan<Rig>(['gm', 'sender'], 78, async (lan, dir) => {
     const gm = startPtp4l(lan, 'gm', dir, 'gm');
     const follower = startPtp4l(lan, 'sender', dir, 'follower');
     await waitFor(() => /UNCALIBRATED/.test(follower.log()), 30_000, 'the follower to pick the grandmaster');
@@ -85,40 +136,14 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
     const pmc = await lan.run('sender', 'pmc', ['-u', '-b', '0', '-s', follower.socket, '-i', join(dir, 'pmc.sock'), 'SET SYNCHRONIZATION_UNCERTAIN_NP 0'], { timeoutMs: 10_000 });
     if (pmc.code !== 0) throw new Error(`pmc failed: ${pmc.stderr}`);
     await waitFor(() => /to SLAVE/.test(follower.log()), 10_000, 'the follower to reach SLAVE');
+    return { ...(await startDaemon(lan, dir, opts, { mode: 'attach', socket: follower.socket })), gm, follower };
+  });
+}
 
-    const config = join(dir, 'aes67.json');
-    writeFileSync(config, JSON.stringify({
-      version: 1,
-      interface: lan.hosts.sender.ifname,
-      http: { host: '127.0.0.1', port: 0 },
-      auth: { passwordHash: null, token: null },
-      sap: { intervalS: 1 },
-      ravenna: { enabled: false, rtspPort: 0 },
-      ptp: { mode: 'attach', socket: follower.socket, interface: null, domain: 0, priority1: 250, timestamping: 'software', freeRunning: true, policy: 'keep-streaming' },
-      player: { library: makeLibrary(dir) },
-      streams: opts.streams,
-      speakers: opts.speakers,
-      routing: opts.routing,
-    }, null, 1));
-    const daemon = lan.spawn('sender', process.execPath, [CLI, 'serve', '--config', config, '--json']);
-    const out = collect(daemon);
-    await waitFor(() => /"console":/.test(out.out()) || daemon.exitCode !== null, 30_000, 'the daemon to print its URL');
-    const m = /"console":"(http:\/\/[^"]+?)\/?"/.exec(out.out());
-    if (!m) throw new Error(`daemon did not start: ${out.err()}`);
-
-    const chromium = join(dir, 'chromium-in-ns.sh');
-    writeFileSync(chromium, `#!/bin/sh\nexec ip netns exec ${lan.hosts.sender.ns} ${CHROMIUM} "$@"\n`);
-    chmodSync(chromium, 0o755);
-    return {
-      lan, dir, gm, follower, daemon, url: m[1], chromium,
-      daemonLog: () => out.err(),
-      async down() {
-        if (daemon.exitCode === null && daemon.signalCode === null) await interrupt(daemon);
-        await cleanup();
-      },
-    };
-  } catch (e) {
-    await cleanup();
-    throw e;
-  }
+/**
+ * The daemon with PTP off in its config (as the embedded default has it), alone in a namespace: no ptp4l
+ * runs, so the console shows what a first `npm start` shows.
+ */
+export async function startPtpOffRig(opts: RigOptions): Promise<DaemonRig> {
+  return withLan<DaemonRig>(['sender'], 79, (lan, dir) => startDaemon(lan, dir, opts, { mode: 'off' }));
 }

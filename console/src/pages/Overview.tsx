@@ -5,28 +5,29 @@ import { Badge, ptpTone } from '../components/Badge.js';
 import { Meter } from '../components/Meter.js';
 import { Plot } from '../components/Plot.js';
 import { count, khz, ns, ptime } from '../logic/format.js';
-import { warnings } from '../logic/warnings.js';
+import { verdict, warnings } from '../logic/warnings.js';
 
 export function Overview() {
   const { state } = useStore();
   // Interface state is not on the event stream; read it when the page opens and after each reconnect.
   const system = useFetch(api.system, [state.connection === 'open']);
   const ptp = state.ptp;
-  const list = warnings({ ptp, streams: state.streams, speakers: state.speakers, system: system.data });
+  const input = { ptp, streams: state.streams, speakers: state.speakers, system: system.data, connection: state.connection };
+  const list = warnings(input);
+  const summary = verdict(input, list);
   const recent = state.ptpSamples.slice(-120);
   return (
     <div className="page">
       <h1>Overview</h1>
       <section aria-labelledby="warn-h" className="card">
         <h2 id="warn-h">Warnings</h2>
-        {list.length === 0 ? (
-          <p className="ok-text">Everything looks right: PTP locked, every speaker can play its stream.</p>
-        ) : (
+        <p className="verdict" data-testid="overview-verdict" data-tone={summary.tone}>{summary.text}</p>
+        {list.length > 0 && (
           <ul className="warnings">
             {list.map((w) => (
-              <li key={w.id} className={`warning ${w.kind}`}>
+              <li key={w.id} className={`warning ${w.kind}${w.severity === 'info' ? ' info' : ''}`} data-testid={`overview-${w.id}`} data-severity={w.severity}>
                 <strong>{w.text}</strong>
-                <span className="fix">Fix: {w.fix}</span>
+                <span className="fix">{w.severity === 'info' ? 'Tip' : 'Fix'}: {w.fix}</span>
               </li>
             ))}
           </ul>
