@@ -13,6 +13,7 @@ export type { InstalledModule } from './modulesdep.js';
 export type { CommandResult, KernelCommand, Runner } from './runner.js';
 export { spawnRunner } from './runner.js';
 export type { ModuleParams } from './params.js';
+export { parseCapEff, readModulePrivilege, type ModulePrivilege } from './privilege.js';
 export type { LoadOptions, LoadResult, ModuleStatus, SysctlCheck, UnloadOptions, UnloadResult };
 
 export const DEFAULT_MODULE_NAME = 'MergingRavennaALSA';

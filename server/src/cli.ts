@@ -3,6 +3,7 @@ import { playCommand } from './cli/play.js';
 import { serveCommand } from './cli/serve.js';
 import { clientCommand } from './cli/client.js';
 import { hashPasswordCommand } from './cli/hash-password.js';
+import { moduleCommand } from './cli/module.js';
 import { UserError } from './errors.js';
 import { AudioError } from './audio/types.js';
 
@@ -13,7 +14,7 @@ Commands:
   streams ls|add|rm   list, add or remove streams of a running daemon
   speakers ls         list speakers of a running daemon
   ptp status          PTP state of a running daemon
-  module status|load|unload   the RAVENNA kernel module, through a running daemon
+  module status|load|unload   the RAVENNA kernel module, directly (no daemon; load/unload need root)
   hash-password       read a password on stdin and print its scrypt hash for auth.passwordHash
   play <input>...     play files (FLAC/WAV), raw PCM from stdin (-) or a FIFO (--live for a
                       producer on its own clock), or test signals (signal:sine:1000:-20, ...) as one
@@ -34,8 +35,9 @@ async function main(argv: string[]): Promise<number> {
     case 'streams':
     case 'speakers':
     case 'ptp':
-    case 'module':
       return clientCommand(cmd, rest);
+    case 'module':
+      return moduleCommand(rest);
     case 'hash-password':
       return hashPasswordCommand(rest);
     case undefined:

@@ -14,7 +14,6 @@ export const CLIENT_USAGE: Record<string, string> = {
   streams: `Usage: aes67 streams ls | add [--name <s>] [--address <ip>] [--port <n>] [--encoding L24|L16] [--rate <hz>] | rm <id>\n\n${COMMON}`,
   speakers: `Usage: aes67 speakers ls\n\n${COMMON}`,
   ptp: `Usage: aes67 ptp status\n\n${COMMON}`,
-  module: `Usage: aes67 module status | load | unload\n\n${COMMON}`,
 };
 
 const options = {
@@ -59,7 +58,7 @@ function table(rows: Record<string, unknown>[], cols: string[]): string {
   return cells.map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd()).join('\n');
 }
 
-/** streams / speakers / ptp / module: thin clients of the daemon's API. */
+/** streams / speakers / ptp: thin clients of the daemon's API (`aes67 module` is local, see module.ts). */
 export async function clientCommand(cmd: string, argv: string[]): Promise<number> {
   const { values: v, positionals: [sub, arg] } = parseCommandLine({ args: argv, options, allowPositionals: true });
   if (v.help || !sub) {
@@ -100,13 +99,6 @@ export async function clientCommand(cmd: string, argv: string[]): Promise<number
     case 'ptp status': {
       const s = (await call(t, 'GET', '/ptp')) as Record<string, unknown>;
       out(s, () => Object.entries(s).map(([k, x]) => `${k.padEnd(14)} ${String(x)}`).join('\n'));
-      return 0;
-    }
-    case 'module status':
-    case 'module load':
-    case 'module unload': {
-      const s = await call(t, sub === 'status' ? 'GET' : 'POST', sub === 'status' ? '/module' : `/module/${sub}`);
-      out(s, () => JSON.stringify(s, null, 2));
       return 0;
     }
     default:
