@@ -27,7 +27,7 @@ export const TIERS = [
     what: 'the daemon in-process and aes67 as a child, on loopback',
     include: test(
       'daemon-api', 'daemon-config', 'daemon-crash', 'daemon-events', 'daemon-pacer-failure', 'daemon-player',
-      'daemon-rtp-settings', 'dsp-worker', 'rtp-pacer-send', 'rtp-thread', 'e2e/bad-input',
+      'daemon-rtp-settings', 'dsp-worker', 'rtp-pacer-send', 'rtp-thread', 'e2e/bad-input', 'install',
     ),
     testTimeoutMs: 60_000,
     budgetS: 420,

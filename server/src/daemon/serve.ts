@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { createModuleManager, type ModuleManager } from '@aes67/kernel-module';
@@ -33,7 +33,10 @@ export interface Running {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-const CONSOLE_DIR = fileURLToPath(new URL('../../../console/dist', import.meta.url));
+// The console's build: next to dist/ in the installed package (scripts/pack.mjs puts it there), else the
+// console workspace's build in the checkout. Looked up at start, so a console built later is served.
+const CONSOLE_DIRS = ['../../console', '../../../console/dist'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+const consoleDir = (): string | null => CONSOLE_DIRS.find((d) => existsSync(join(d, 'index.html'))) ?? null;
 
 async function readConfig(path: string | null): Promise<Config> {
   if (path === null) return defaultConfig();
@@ -74,7 +77,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   const api = createApiServer({
     daemon,
     module: opts.module ?? createModuleManager(),
-    consoleDir: existsSync(CONSOLE_DIR) ? CONSOLE_DIR : null,
+    consoleDir: consoleDir(),
     logs: () => tail.slice(-50),
     player: { player, library, root },
   });
