@@ -52,7 +52,7 @@ export default tseslint.config(
           message: 'timers/promises in a test is a fixed sleep: wait for the event it is about',
         },
         {
-          selector: "Identifier[name=/^(gcPauses|pauses)$/]",
+          selector: "CallExpression[callee.name='expect'] Identifier[name=/^(gcPauses|pauses)$/]",
           message: 'garbage-collection counts are figures for bench/, not test assertions',
         },
       ],

@@ -4,6 +4,7 @@
  * ordinary pacer that still sends.
  */
 import { describe, expect, it } from 'vitest';
+import { until } from './harness/wait.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,8 +33,7 @@ async function pacerThreadOf(opts: EngineOptions): Promise<PacerThread | null> {
   const { RtpEngine } = (await import(ENGINE)) as { RtpEngine: EngineClass };
   const engine = new RtpEngine(opts);
   try {
-    for (let i = 0; i < 100 && engine.pacerThread() === null; i++) await new Promise((r) => setTimeout(r, 20));
-    return engine.pacerThread();
+    return await until('the pacer thread to start', () => engine.pacerThread());
   } finally {
     await engine.stop();
   }

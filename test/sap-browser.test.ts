@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from './harness/wait.js';
 import {
   SapAnnouncer,
   SapBrowser,
@@ -30,13 +31,6 @@ function record(b: SapBrowser) {
   return events;
 }
 
-async function until(pred: () => boolean, timeoutMs = 3000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('sessionTimeoutMs', () => {
   it('is 10x the interval, at least 5 min, at most 1 h, assuming 30 s until measured', () => {
@@ -162,11 +156,11 @@ describe('SapBrowser with SapAnnouncer over loopback multicast', () => {
     await own.start();
     cleanup.push(() => own.stop());
     announcer.set('a', stream('9', 1));
-    await until(() => browser.size === 1 && own.size === 1);
+    await until('both browsers to list the stream', () => browser.size === 1 && own.size === 1);
     expect(browser.sessions()[0]).toMatchObject({ origin: '127.0.0.1', own: false, description: { name: TYPICAL.name } });
     expect(own.sessions()[0].own).toBe(true);
     announcer.remove('a');
-    await until(() => browser.size === 0);
+    await until('the stream to go', () => browser.size === 0);
   });
 
   it('also listens on 224.2.127.254', async () => {
@@ -177,6 +171,6 @@ describe('SapBrowser with SapAnnouncer over loopback multicast', () => {
     await announcer.start();
     cleanup.push(() => announcer.stop());
     announcer.set('a', stream('10', 1));
-    await until(() => browser.size === 1);
+    await until('the stream to come back', () => browser.size === 1);
   });
 });

@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from './harness/wait.js';
 import {
   RAVENNA_HTTP,
   RAVENNA_RTSP,
@@ -35,15 +36,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until<T>(f: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function rig() {
   const mdns = { interface: '127.0.0.1', port: await freePort() };
@@ -88,15 +80,15 @@ describe('RAVENNA discovery over loopback mDNS + RTSP', () => {
     const { rtsp, adv, browser, events } = await rig();
     rtsp.set('k', sdp('Loop 1', 1));
     adv.setStream('k', 'Loop 1');
-    const s = await until(() => browser.sessions().find((x) => x.name === 'Loop 1'));
+    const s = await until("the browser to find 'Loop 1'", () => browser.sessions().find((x) => x.name === 'Loop 1'));
     expect(s).toMatchObject({ address: '127.0.0.1', sdp: sdp('Loop 1', 1), description: { encoding: 'L24', channels: 1 } });
 
     rtsp.set('k', sdp('Loop 1', 2).replace('L24', 'L16'));
-    await until(() => events.find((e) => e[0] === 'updated'));
+    await until('an update', () => events.find((e) => e[0] === 'updated'));
     expect(browser.sessions()[0].description).toMatchObject({ encoding: 'L16', origin: { version: '2' } });
 
     adv.removeStream('k');
-    const removed = await until(() => events.find((e) => e[0] === 'removed'));
+    const removed = await until('the removal', () => events.find((e) => e[0] === 'removed'));
     expect(removed[2]).toBe('goodbye');
     expect(browser.sessions()).toEqual([]);
   });
@@ -110,7 +102,7 @@ describe('RAVENNA discovery over loopback mDNS + RTSP', () => {
     sap.receive(encodeSap({ type: 'announce', hash: sapHash(dante), origin: '169.254.98.63', sdp: dante }), { address: '169.254.98.63' });
     const remote = new RemoteStreams({ sap, ravenna: browser });
     cleanup.push(() => remote.close());
-    const list = await until(() => (remote.list().length === 2 ? remote.list() : undefined));
+    const list = await until('two remote streams', () => (remote.list().length === 2 ? remote.list() : undefined));
     expect(list).toEqual([
       { ...danteRemote(), id: 'sap:- 1423986 169.254.98.63', lastSeen: expect.any(Number) },
       expect.objectContaining({ source: 'mdns', name: 'Via mDNS', origin: '10.69.0.2', address: '239.69.0.1', encoding: 'L24', ptimeMs: 1 }),
@@ -119,7 +111,7 @@ describe('RAVENNA discovery over loopback mDNS + RTSP', () => {
     const ownBrowser = new RavennaBrowser({ mdns, isOwn: (s) => s.rtspPort === rtspPort });
     await ownBrowser.start();
     cleanup.push(() => ownBrowser.stop());
-    await until(() => ownBrowser.sessions()[0]);
+    await until('our own session', () => ownBrowser.sessions()[0]);
     expect(new RemoteStreams({ ravenna: ownBrowser }).list()).toEqual([]);
     expect(new RemoteStreams({ ravenna: ownBrowser, includeOwn: true }).list()).toHaveLength(1);
   });

@@ -17,12 +17,12 @@ export interface UntilOptions {
  * Resolves with the first truthy value `probe` returns. `what` names the event for the error, and may be
  * a function so it can quote the last state seen.
  */
-export async function until<T>(what: string | (() => string), probe: () => T | Promise<T>, opts: UntilOptions = {}): Promise<NonNullable<T>> {
+export async function until<T>(what: string | (() => string), probe: () => T | Promise<T>, opts: UntilOptions = {}): Promise<Exclude<T, false | null | undefined>> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
-    if (v !== undefined && v !== null && v !== false) return v as NonNullable<T>;
+    if (v !== undefined && v !== null && v !== false) return v as Exclude<T, false | null | undefined>;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, opts.pollMs ?? POLL_MS));
   }

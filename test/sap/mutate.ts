@@ -1,27 +1,5 @@
 /** Seeded datagram mutator for the SAP fuzz test: reproducible from the seed alone. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0 || 1;
-  }
-  /** xorshift32 */
-  next(): number {
-    let x = this.s;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.s = x >>> 0;
-    return this.s;
-  }
-  int(n: number): number {
-    return this.next() % n;
-  }
-  bytes(n: number): Buffer {
-    const b = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) b[i] = this.int(256);
-    return b;
-  }
-}
+import type { Rng } from '../harness/seed.js';
 
 /** One of several mutation strategies applied to a valid packet, or pure noise. */
 export function mutate(rng: Rng, corpus: Buffer[]): Buffer {

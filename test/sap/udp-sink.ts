@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { decodeSap, type SapPacket } from '@aes67/sap';
+import { until } from '../harness/wait.js';
 
 /** A unicast UDP socket on 127.0.0.1 that records decoded SAP packets, for announcer tests. */
 export interface SapSink {
@@ -17,12 +18,8 @@ export async function sapSink(): Promise<SapSink> {
   return {
     port: socket.address().port,
     packets,
-    async waitFor(pred, timeoutMs = 3000) {
-      const end = Date.now() + timeoutMs;
-      while (!pred(packets)) {
-        if (Date.now() > end) throw new Error(`timed out; got ${packets.map((p) => `${p.type}:${p.hash}`).join(' ')}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
+    async waitFor(pred, timeoutMs) {
+      await until(() => `SAP packets; got ${packets.map((p) => `${p.type}:${p.hash}`).join(' ')}`, () => pred(packets), { timeoutMs, pollMs: 5 });
     },
     close: () => new Promise((r) => socket.close(() => r())),
   };

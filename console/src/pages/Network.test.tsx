@@ -8,10 +8,13 @@ import { Network } from './Network.js';
 
 afterEach(cleanup);
 
+// lastSeen is data the page shows ("last seen ..."), not a timing.
+/* eslint-disable no-restricted-syntax */
 const remote = (id: string, ptp: RemoteStream['ptp']): RemoteStream => ({
   id, source: 'sap', name: `Desk ${id}`, origin: '192.0.2.7', address: '239.69.1.1', port: 5004, encoding: 'L24', sampleRate: 48000,
   channels: 2, ptimeMs: 1, ptp, lastSeen: Date.now(), own: false, sdp: 'v=0',
 });
+/* eslint-enable no-restricted-syntax */
 
 function Seed({ streams }: { streams: RemoteStream[] }) {
   const { dispatch } = useStore();

@@ -27,7 +27,11 @@ export class FeedHub implements BusListener {
   private current: { entryId: string; startS: number; format: FeedFormat; fed: number } | null = null;
   private reported: { entryId: string | null | undefined; at: number } = { entryId: undefined, at: 0 };
 
-  constructor(private readonly port: MessagePort) {
+  /** `now` is Date.now unless a test holds the clock still, so how many reports go out does not depend on its speed. */
+  constructor(
+    private readonly port: MessagePort,
+    private readonly now: () => number = Date.now,
+  ) {
     port.on('message', (m: ToFeed) => this.onMessage(m));
   }
 
@@ -129,7 +133,7 @@ export class FeedHub implements BusListener {
   }
 
   progress(entryId: string | null, positionS: number): void {
-    const now = Date.now();
+    const now = this.now();
     if (entryId === this.reported.entryId && now - this.reported.at < PROGRESS_MS) return;
     this.reported = { entryId, at: now };
     // Past the queue's end nothing more is consumed, whether or not the main thread has heard yet.

@@ -3,7 +3,7 @@
  * exactly what was posted before it, marks never overtake their audio, reports carry the generation,
  * back-pressure holds the decoder, and a bus made mid-track joins at the right place.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
 import { FeedHub } from './feed-hub.js';
 import { FeedLink } from './feed-link.js';
@@ -20,16 +20,28 @@ afterEach(() => {
   open = [];
 });
 
-function pair(): { link: FeedLink; hub: FeedHub; reports: FromFeed[] } {
+/**
+ * A link and a hub on one channel. The hub's clock stands still, so it reports the position once per
+ * entry however long the reads take. `settle` resolves once every message either end posted has been
+ * handled at the other: each port counts what it posts and what its listener, registered after the
+ * link's or hub's own, has seen.
+ */
+function pair(): { link: FeedLink; hub: FeedHub; reports: FromFeed[]; settle: () => Promise<void> } {
   const { port1, port2 } = new MessageChannel();
   open.push(port1, port2);
+  const posts = [vi.spyOn(port1, 'postMessage'), vi.spyOn(port2, 'postMessage')];
   const reports: FromFeed[] = [];
   const link = new FeedLink(port1, (m) => reports.push(m));
-  return { link, hub: new FeedHub(port2), reports };
+  const hub = new FeedHub(port2, () => 0);
+  const seen = [0, 0];
+  port2.on('message', () => seen[0]++);
+  port1.on('message', () => seen[1]++);
+  const settle = async () => {
+    for (let i = 0; i < 100_000 && (seen[0] < posts[0].mock.calls.length || seen[1] < posts[1].mock.calls.length); i++) await new Promise((r) => setImmediate(r));
+    expect(seen, 'messages handled at each end').toEqual(posts.map((p) => p.mock.calls.length));
+  };
+  return { link, hub, reports, settle };
 }
-
-/** Lets both ports deliver what is in flight. */
-const settle = () => new Promise((r) => setTimeout(r, 20));
 
 /** Stereo planes whose left channel counts up from `from` (24-bit-scaled integers), right = -left. */
 function planes(from: number, frames: number): Int32Array[] {
@@ -50,7 +62,7 @@ function readLeft(bus: { read(out: Float64Array, frames: number): unknown }, blo
 
 describe('player feed', () => {
   it('drops exactly what was posted before a clear, though the hub had not taken it yet', async () => {
-    const { link, hub, reports } = pair();
+    const { link, hub, reports, settle } = pair();
     const bus = hub.input(RATE);
     link.playing(true);
     link.clear(1, true);
@@ -64,12 +76,12 @@ describe('player feed', () => {
     const heard = readLeft(bus, 10);
     expect(heard).toEqual(Array.from({ length: 2400 }, (_, i) => 500_000 + i));
     await settle();
-    // One report: the entry did not change and these reads took less than the 50 ms between reports.
+    // One report: the entry did not change, and the hub's clock did not move.
     expect(reports).toEqual([{ type: 'progress', gen: 2, entryId: 'b', positionS: 7 + BLOCK / RATE }]);
   });
 
   it('moves to the next entry exactly at its first frame, and past the end reports null and stops', async () => {
-    const { link, hub, reports } = pair();
+    const { link, hub, reports, settle } = pair();
     const bus = hub.input(RATE);
     readLeft(bus, 1);
     link.playing(true);
@@ -90,7 +102,7 @@ describe('player feed', () => {
   });
 
   it('holds the decoder at 0.5 s queued until a program reads, and a bus made mid-track joins in place', async () => {
-    const { link, hub } = pair();
+    const { link, hub, settle } = pair();
     link.clear(1, true);
     link.track('a', 2, FMT);
     let posted = 0;
