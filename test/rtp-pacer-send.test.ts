@@ -1,44 +1,63 @@
 /**
- * The pacer's hot path makes no garbage: with the native addon's send and clock it goes through 9 s of
- * 16 streams at 1 ms without a single garbage-collection pause (9 s: past the ~8 s after which V8's
- * memory reducer, which the engine turns off, used to run two full GCs), where Node's dgram send
- * (nativeSend: false, the fallback when the addon is missing) pauses it every second or so.
- * At 8 x 125 us (8000 ticks and 64 000 packets a second) in a process with a 1 MB young generation and
- * V8's inlining off, a few bytes per tick show as pauses within seconds. Inlining off makes every double
- * passed to or returned from a call a fresh heap number, which V8 does with inlining on wherever it
- * declines to inline: before the pacer kept its times in a Float64Array and MediaPosition (schedule.ts)
- * this run paused 9 times in 9 s. Loopback only (test/harness/pacer-gc.mjs).
+ * How the pacer sends: through the native addon when it is there (no warning, no send error, every
+ * stream moving), and through Node's dgram when asked to (nativeSend: false, the fallback when the addon
+ * is missing), which it says once. How often each pauses for garbage collection is a figure, not a
+ * property a test can hold on a shared machine: bench/pacer-gc/run.mjs measures it, against aes67 serve,
+ * and docs/performance.md keeps the figures. Loopback only.
  */
-import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { REPO } from './harness/sender.js';
-import { pausesWhileSending as run, type PacerGcResult } from './harness/pacer-gc.mjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RtpEngine } from '../server/dist/rtp/engine.js';
+import { until } from './harness/wait.js';
 
-describe('pacer garbage', () => {
-  it('native send: no pause in 9 s of 16 streams, every packet sent', async () => {
-    const r = await run({ streams: 16, ptimeUs: 1000, nativeSend: true, measureMs: 9000 });
-    expect(r.send).toEqual({ native: true, reason: '' });
-    expect(r.warnings).toEqual([]);
-    expect(r.sendErrors).toBe(0);
-    expect(r.sent).toBeGreaterThan(9000 * 0.9);
-    expect(r.pauses).toBe(0);
-  }, 30_000);
+const STREAMS = 4;
+let engine: RtpEngine | undefined;
+afterEach(async () => {
+  await engine?.stop();
+  engine = undefined;
+});
 
-  it('native send, 8 x 125 us, 1 MB young generation, no inlining: no pause in 9 s', async () => {
-    const flags = ['--max-semi-space-size=1', '--no-turbo-inlining'];
-    const { stdout } = await promisify(execFile)(process.execPath, [...flags, `${REPO}test/harness/pacer-gc.mjs`, '8', '125', '9000'], { timeout: 30_000 });
-    const r = JSON.parse(stdout) as PacerGcResult;
-    expect(r.sendErrors).toBe(0);
-    expect(r.sent).toBeGreaterThan(72000 * 0.9);
-    expect(r.pauses).toBe(0);
-  }, 40_000);
+/** Starts `STREAMS` mono streams of one source fed with silence; resolves with their ids and the warnings. */
+async function sending(nativeSend: boolean): Promise<{ e: RtpEngine; ids: number[]; warnings: string[]; stop: () => Promise<void> }> {
+  const e = (engine = new RtpEngine({ nativeSend, pacerNice: 0 }));
+  const warnings: string[] = [];
+  e.on('warning', (m: string) => warnings.push(m));
+  const source = e.addSource({ channels: STREAMS, sampleRate: 48000, ptimeUs: 1000 });
+  const ids: number[] = [];
+  for (let c = 0; c < STREAMS; c++) {
+    const s = await e.addStream(
+      { sourceId: source.id, firstChannel: c, channels: 1, encoding: 'L24', payloadType: 96, address: `239.72.1.${c + 1}`, port: 5004, ttl: 1, interfaceAddress: '127.0.0.1', loopback: false },
+      source.framesPerPacket,
+    );
+    ids.push(s.id);
+  }
+  let stopped = false;
+  const planes = Array.from({ length: STREAMS }, () => new Int32Array(960));
+  const feeding = (async () => {
+    while (!stopped) {
+      source.ring.write(planes, 0, 960);
+      await source.ring.waitForSpace(20);
+    }
+    source.ring.finish();
+  })();
+  return { e, ids, warnings, stop: async () => void ((stopped = true), await feeding) };
+}
 
-  it('dgram send (nativeSend: false): says so once, and the pacer pauses for garbage collection', async () => {
-    const r = await run({ streams: 16, ptimeUs: 1000, nativeSend: false, measureMs: 3000 });
-    expect(r.send).toEqual({ native: false, reason: 'disabled (nativeSend: false)' });
-    expect(r.warnings).toEqual([expect.stringMatching(/sent through dgram.*disabled \(nativeSend: false\)/)]);
-    expect(r.sent).toBeGreaterThan(3000 * 0.9);
-    expect(r.pauses).toBeGreaterThanOrEqual(2);
-  }, 20_000);
+describe('pacer send path', () => {
+  it('native send: every stream sends, with no error and no warning', async () => {
+    const { e, ids, warnings, stop } = await sending(true);
+    await until('1000 packets on every stream', () => ids.every((id) => e.counters(id).packets >= 1000));
+    await stop();
+    expect(e.pacerThread()?.send).toEqual({ native: true, reason: '' });
+    expect(warnings).toEqual([]);
+    expect(ids.map((id) => e.counters(id).sendErrors)).toEqual(ids.map(() => 0));
+  });
+
+  it('dgram send (nativeSend: false): says so once, and still sends every stream', async () => {
+    const { e, ids, warnings, stop } = await sending(false);
+    await until('1000 packets on every stream', () => ids.every((id) => e.counters(id).packets >= 1000));
+    await stop();
+    expect(e.pacerThread()?.send).toEqual({ native: false, reason: 'disabled (nativeSend: false)' });
+    expect(warnings).toEqual([expect.stringMatching(/sent through dgram.*disabled \(nativeSend: false\)/)]);
+    expect(ids.map((id) => e.counters(id).sendErrors)).toEqual(ids.map(() => 0));
+  });
 });

@@ -8,7 +8,7 @@ const TWO_32 = 4294967296;
  * Where a source is in media time: its next packet's first sample, and that packet's RTP timestamp and
  * due time. The pacer settles it once a tick, and settle() passes and returns no double: a double passed
  * to or returned from a call V8 does not inline is boxed into a fresh heap number, and whether V8
- * inlines a call varies. With inlining off (`--no-turbo-inlining`, which test/rtp-pacer-gc.test.ts runs
+ * inlines a call varies. With inlining off (`--no-turbo-inlining`, which bench/pacer-gc/run.mjs runs
  * under) the pacer's calls with doubles made about 100 B of garbage a tick. The fields are doubles
  * stored in place.
  */

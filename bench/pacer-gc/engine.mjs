@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * How often the pacer pauses for garbage collection while it sends: N mono L24 streams of one source at
- * `ptimeUs` to multicast groups through 127.0.0.1 (multicast loopback off, so nothing listens), counted
- * over `measureMs` after a 1.5 s warm-up. Imported by test/rtp-pacer-gc.test.ts, and run by it as
- * `node --max-semi-space-size=1 pacer-gc.mjs <streams> <ptimeUs> <measureMs>`: V8 flags apply to the
+ * The engine alone: how often its pacer pauses for garbage collection while it sends N mono L24 streams
+ * of one source at `ptimeUs` to multicast groups through 127.0.0.1 (multicast loopback off, so nothing
+ * listens), counted over `measureMs` after a 1.5 s warm-up. bench/pacer-gc/run.mjs runs it as
+ * `node [V8 flags] engine.mjs <streams> <ptimeUs> <measureMs> <native|dgram>`: V8 flags apply to the
  * pacer's isolate too, and a 1 MB young generation makes a few bytes per packet show within seconds.
  * Prints the result as one JSON line.
  */
@@ -56,6 +56,7 @@ export async function pausesWhileSending({ streams, ptimeUs, nativeSend, measure
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [streams, ptimeUs, measureMs] = process.argv.slice(2).map(Number);
-  process.stdout.write(`${JSON.stringify(await pausesWhileSending({ streams, ptimeUs, nativeSend: true, measureMs }))}\n`);
+  const [streams, ptimeUs, measureMs] = process.argv.slice(2, 5).map(Number);
+  const nativeSend = process.argv[5] !== 'dgram';
+  process.stdout.write(`${JSON.stringify(await pausesWhileSending({ streams, ptimeUs, nativeSend, measureMs }))}\n`);
 }
