@@ -20,9 +20,9 @@ describe('pacer failure', () => {
     const engine = new RtpEngine({ pacerRealtimePriority: 0 });
     const errors: Error[] = [];
     engine.on('error', (e: Error) => errors.push(e));
-    await waitFor(() => engine.pacerThread() !== null, 5000, 'the pacer to start');
+    await waitFor(() => engine.pacerThread() !== null, 30_000, 'the pacer to start');
     sendUnknownCommand(engine);
-    await waitFor(() => errors.length > 0, 5000, 'the failure to be reported');
+    await waitFor(() => errors.length > 0, 30_000, 'the failure to be reported');
     await engine.stop();
     expect(errors.map((e) => e.message)).toEqual(['the RTP pacer failed, so no stream sends any more: unknown pacer command "no-such-command"']);
   });
@@ -34,7 +34,7 @@ describe('pacer failure', () => {
     const d = await serve({ configPath: file, module: fakeModule, write: (l) => void lines.push(l), onFatal: (e) => void fatal.push(e) });
     try {
       sendUnknownCommand(d.daemon.engine);
-      await waitFor(() => fatal.length > 0, 5000, 'the fatal path');
+      await waitFor(() => fatal.length > 0, 30_000, 'the fatal path');
       const logged = lines.map((l) => JSON.parse(l) as { level: number; msg: string; err?: string }).filter((l) => l.level === 60);
       expect(logged).toEqual([expect.objectContaining({ msg: 'RTP pacer failed: exiting for a restart', err: expect.stringContaining('unknown pacer command') })]);
       expect(fatal).toHaveLength(1);

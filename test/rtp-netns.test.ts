@@ -65,7 +65,7 @@ async function startCapture(lan: Lan, host: string, pcap: string): Promise<Child
   // packets made tcpdump drop some.
   const cap = lan.spawn(host, 'tcpdump', ['-i', h.ifname, '-s', '96', '-B', '65536', '--immediate-mode', '-U', '-n', '-w', pcap, 'udp port 5004']);
   const log = collect(cap);
-  await waitFor(() => log.err().includes('listening on'), 15_000, 'tcpdump to start');
+  await waitFor(() => log.err().includes('listening on'), 30_000, 'tcpdump to start');
   return cap;
 }
 
@@ -201,7 +201,7 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
     // A receiver on the sending host: only multicast loopback brings it our packets.
     const rx = lan.spawn('sender', 'node', ['-e', LOCAL_RECEIVER, sender.address, ...groups]);
     const rxLog = collect(rx);
-    await waitFor(() => rxLog.out().includes('joined'), 15_000, 'the local receiver to join');
+    await waitFor(() => rxLog.out().includes('joined'), 30_000, 'the local receiver to join');
     const plan = {
       interface: sender.address,
       seconds: 1,

@@ -135,7 +135,7 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
     // free_running keeps the follower UNCALIBRATED; declaring sync certain lets it reach SLAVE.
     const pmc = await lan.run('sender', 'pmc', ['-u', '-b', '0', '-s', follower.socket, '-i', join(dir, 'pmc.sock'), 'SET SYNCHRONIZATION_UNCERTAIN_NP 0'], { timeoutMs: 10_000 });
     if (pmc.code !== 0) throw new Error(`pmc failed: ${pmc.stderr}`);
-    await waitFor(() => /to SLAVE/.test(follower.log()), 10_000, 'the follower to reach SLAVE');
+    await waitFor(() => /to SLAVE/.test(follower.log()), 30_000, 'the follower to reach SLAVE');
     return { ...(await startDaemon(lan, dir, opts, { mode: 'attach', socket: follower.socket })), gm, follower };
   });
 }

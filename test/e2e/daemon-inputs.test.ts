@@ -77,7 +77,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
   /** ffmpeg records the left stream until `until` resolves; returns the samples as floats (full scale 1). */
   async function recordLeft(name: string, until: () => Promise<void>): Promise<Float64Array> {
     const rec = recordSdp(lan, 'speaker', dir, name, sdp);
-    await waitFor(() => (statSync(rec.out, { throwIfNoEntry: false })?.size ?? 0) > 4096, 15_000, 'ffmpeg to record');
+    await waitFor(() => (statSync(rec.out, { throwIfNoEntry: false })?.size ?? 0) > 4096, 30_000, 'ffmpeg to record');
     await until();
     await interrupt(rec.ff);
     expect(rec.log.err()).not.toMatch(/invalid|error while decoding/i);
@@ -160,8 +160,8 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     expect(holders(fifo).length, 'processes with the FIFO open while it is the source').toBe(1);
     expect((await setSource('tone')).status).toBe(200);
     await pollLive((l) => l.length === 0, 'the live input to go');
-    await waitFor(() => holders(fifo).length === 0, 2000, 'the daemon to close the FIFO');
-    await waitFor(() => d.events().at(-1)?.type === 'liveInputs' && (d.events().at(-1)!.data as unknown[]).length === 0, 2000, 'an empty liveInputs event');
+    await waitFor(() => holders(fifo).length === 0, 30_000, 'the daemon to close the FIFO');
+    await waitFor(() => d.events().at(-1)?.type === 'liveInputs' && (d.events().at(-1)!.data as unknown[]).length === 0, 30_000, 'an empty liveInputs event');
 
     // The tone, less 20 ms at each end: no zero inside, and the second difference of a clean sine never
     // exceeds amp * w^2 (w at 1 kHz + 0.1 %); a dropout, a repeated or skipped block breaks that at once.

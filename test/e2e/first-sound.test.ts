@@ -84,11 +84,11 @@ describe.runIf(enabled)('first sound: FLAC in, one mono stream per speaker out',
       const pcap = join(dir, `cap-${encoding}.pcapng`);
       const tshark = lan.spawn('spk1', 'tshark', ['-q', '-i', spk1.ifname, '-f', 'udp port 9875 or udp port 5004', '-w', pcap]);
       const tsharkLog = collect(tshark);
-      await waitFor(() => tsharkLog.err().includes('Capturing on'), 15_000, 'tshark to start');
+      await waitFor(() => tsharkLog.err().includes('Capturing on'), 30_000, 'tshark to start');
 
       const sap = lan.spawn('spk1', 'node', [SAP_LISTEN, spk1.address]);
       const sapOut = collect(sap);
-      await waitFor(() => sapOut.err().includes('listening'), 5000, 'SAP listener');
+      await waitFor(() => sapOut.err().includes('listening'), 30_000, 'SAP listener');
 
       const caps = `application/x-rtp,media=audio,clock-rate=48000,encoding-name=${encoding},channels=1,payload=96`;
       const gstOut = join(dir, `gst-${encoding}.wav`);

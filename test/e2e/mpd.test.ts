@@ -63,7 +63,7 @@ describe.runIf(enabled)('MPD pipe output feeds aes67 play', () => {
     );
     const mpd = lan.spawn('sender', 'mpd', ['--no-daemon', '--stderr', conf]);
     const mpdLog = collect(mpd);
-    await waitFor(() => existsSync(socket), 10_000, `MPD's socket (${mpdLog.err()})`);
+    await waitFor(() => existsSync(socket), 30_000, `MPD's socket (${mpdLog.err()})`);
     const mpc = async (...args: string[]) => {
       const r = await lan.run('sender', 'mpc', ['-h', socket, ...args], { timeoutMs: 10_000 });
       expect(r.code, `mpc ${args.join(' ')}: ${r.stderr}`).toBe(0);

@@ -94,7 +94,7 @@ describe.runIf(enabled)('player to real receivers (issue 6)', () => {
     const ffs = outs.map((out, i) => record(['spk1', 'spk2'][i], sdpFiles[i], out));
     const logs = ffs.map(collect);
     // Silence flows before play, so a WAV that grows means ffmpeg is receiving.
-    await waitFor(() => outs.every((o) => (statSync(o, { throwIfNoEntry: false })?.size ?? 0) > 4096), 15_000, 'ffmpeg to record');
+    await waitFor(() => outs.every((o) => (statSync(o, { throwIfNoEntry: false })?.size ?? 0) > 4096), 30_000, 'ffmpeg to record');
     expect((await d.api<PlayerView>('POST', '/player/play')).body.state).toBe('playing');
     for (const end = Date.now() + 30_000; (await d.api<PlayerView>('GET', '/player')).body.state !== 'stopped'; ) {
       if (Date.now() > end) throw new Error(`${name}: the queue did not finish`);

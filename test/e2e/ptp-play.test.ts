@@ -60,7 +60,7 @@ describe.runIf(enabled).concurrent('aes67 play with PTP', () => {
       await new Promise((res) => setTimeout(res, 300));
     }
     expect(JSON.parse(last).gmIdentity).toBe(gmId);
-    await waitFor(() => /clock reference: PTP grandmaster/.test(playLog.out()), 5000, 'the re-announce line');
+    await waitFor(() => /clock reference: PTP grandmaster/.test(playLog.out()), 30_000, 'the re-announce line');
     const sdp = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18268/api/v1/streams/1/sdp']);
     expect(sdp.stdout).toContain(refclk);
     await waitFor(

@@ -79,7 +79,7 @@ export async function startNetnsDaemon(
       // cwd: the repository, so the client's require('ws') finds the workspace's copy.
       const child = lan.spawn(host, 'node', ['-e', EVENTS_CLIENT, `ws://127.0.0.1:${opts.port}/api/v1/events`], { cwd: REPO });
       const out = collect(child);
-      await waitFor(() => out.err().includes('open'), 5000, 'the events WebSocket to open');
+      await waitFor(() => out.err().includes('open'), 30_000, 'the events WebSocket to open');
       watcher = { child, out: out.out };
     },
     async stop() {

@@ -21,7 +21,7 @@ describe.runIf(enabled)('netns harness', () => {
     ]);
     let out = '';
     rx.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    await waitFor(() => out.includes('ready'), 10_000, 'the receiver');
+    await waitFor(() => out.includes('ready'), 30_000, 'the receiver');
     // A few sends a little apart: the first may race the IGMP join settling on the bridge.
     const tx = await lan.run('sender', 'node', [
       '-e',
@@ -29,7 +29,7 @@ describe.runIf(enabled)('netns harness', () => {
        let n=0;const t=setInterval(()=>{s.send('hello-lan',5004,'239.69.9.9');if(++n===10){clearInterval(t);s.close()}},100)})`,
     ]);
     expect(tx.code).toBe(0);
-    await waitFor(() => out.includes('hello-lan'), 5000, 'the multicast datagram');
+    await waitFor(() => out.includes('hello-lan'), 30_000, 'the multicast datagram');
   });
 
   it('removes every namespace on down()', async () => {

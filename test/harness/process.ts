@@ -1,3 +1,4 @@
+import { until } from './wait.js';
 import type { ChildProcess } from 'node:child_process';
 
 /** Collects a child's output so assertions can quote it. */
@@ -27,14 +28,7 @@ export async function interrupt(child: ChildProcess, timeoutMs = 30_000): Promis
   return exited(child, timeoutMs);
 }
 
-export function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (predicate()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      setTimeout(poll, 50);
-    };
-    poll();
-  });
+/** Resolves once `predicate` holds; `timeoutMs` is a liveness limit (see wait.ts), not a speed. */
+export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  await until(what, predicate, { timeoutMs });
 }

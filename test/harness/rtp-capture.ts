@@ -21,7 +21,7 @@ export async function captureRtp(lan: Lan, host: string, pcap: string, port = 50
   // -U writes each packet as it comes, so nothing is lost in a buffer when the capture is stopped.
   const child: ChildProcess = lan.spawn(host, 'tcpdump', ['-n', '-U', '-i', lan.hosts[host].ifname, '-w', pcap, 'udp', 'port', String(port)]);
   const log = collect(child);
-  await waitFor(() => log.err().includes('listening on'), 10_000, 'tcpdump to start');
+  await waitFor(() => log.err().includes('listening on'), 30_000, 'tcpdump to start');
   return {
     async stop() {
       await interrupt(child);
