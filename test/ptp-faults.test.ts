@@ -4,11 +4,11 @@
  */
 import { afterAll, describe, it } from 'vitest';
 import { DgramSocket } from 'node-unix-socket';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PtpMonitor, type PtpStatus } from '@aes67/ptp';
 import { createLan, requireNetns } from './harness/netns.js';
-import { sleep, tempDir, waitForStatus } from './ptp/rig.js';
+import { tempDir, waitForStatus } from './ptp/rig.js';
+import { Rng, testSeed } from './harness/seed.js';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
@@ -34,21 +34,21 @@ function track(m: PtpMonitor): PtpMonitor {
 }
 
 describe.concurrent('PtpMonitor failure modes', () => {
-  it('ptp4l binary missing: disabled, says so, no retries', async ({ expect }) => {
+  it('ptp4l binary missing: disabled, says so, nothing running', async ({ expect }) => {
     const m = track(PtpMonitor.supervise({
       interface: 'lo', socketPath: join(dir(), 'ptp4l.sock'), safeForTests: true, ptp4lPath: '/nonexistent/ptp4l',
     }));
-    const s = await waitForStatus(m, (x) => x.state === 'disabled', 3000, 'disabled');
+    const s = await waitForStatus(m, (x) => x.state === 'disabled', 30_000, 'disabled');
     expect(s.reason).toMatch(/ptp4l not found.*\/nonexistent\/ptp4l/);
-    await sleep(700);
-    expect(m.status()).toMatchObject({ state: 'disabled', reason: s.reason });
+    // A missing binary is final: the supervisor schedules no restart for it (ManagedProcess.start returns).
+    expect(s.reason).not.toMatch(/restart/);
     expect(m.supervisor?.pid).toBeNull();
   });
 
   it('socket missing: unlocked with the OS reason', async ({ expect }) => {
     const path = join(dir(), 'nobody-here.sock');
     const m = track(PtpMonitor.attach(path, { pollMs: 200 }));
-    const s = await waitForStatus(m, (x) => x.state === 'unlocked', 3000, 'unlocked');
+    const s = await waitForStatus(m, (x) => x.state === 'unlocked', 30_000, 'unlocked');
     expect(s.reason).toContain(path);
     expect(s.reason).toMatch(/No such file or directory/);
     expect(s.gmIdentity).toBeNull();
@@ -59,19 +59,20 @@ describe.concurrent('PtpMonitor failure modes', () => {
     const server = new DgramSocket();
     server.bind(path);
     let answered = 0;
+    const rng = new Rng(testSeed('ptp garbage'));
     server.on('data', (_buf: Buffer, from: string) => {
-      const junk = randomBytes(20 + Math.floor(Math.random() * 100));
+      const junk = rng.bytes(20 + rng.int(100));
       if (answered++ % 2) junk[0] = 0x0d; // half look like management messages at first glance
       server.sendTo(junk, 0, junk.length, from, () => undefined);
     });
     cleanups.push(() => server.close());
     const m = track(PtpMonitor.attach(path, { pollMs: 200, timeoutMs: 300 }));
-    const s = await waitForStatus(m, (x) => x.state === 'unlocked' && /malformed/.test(x.reason), 4000, 'unlocked (malformed)');
+    const s = await waitForStatus(m, (x) => x.state === 'unlocked' && /malformed/.test(x.reason), 30_000, 'unlocked (malformed)');
     expect(s.reason).toMatch(/no reply from ptp4l/);
     expect(answered).toBeGreaterThan(0);
   });
 
-  it.runIf(requireNetns('ptp4l crash-loop test'))('ptp4l crashing in a loop (bad interface, bad config): unlocked with its last words, restarting with backoff', { timeout: 30_000 }, async ({ expect }) => {
+  it.runIf(requireNetns('ptp4l crash-loop test'))('ptp4l crashing in a loop (bad interface, bad config): unlocked with its last words, restarting with backoff', { timeout: 120_000 }, async ({ expect }) => {
     const lan = await createLan(['sender']);
     cleanups.push(() => lan.down());
     const ns = lan.hosts.sender.ns;
@@ -88,10 +89,10 @@ describe.concurrent('PtpMonitor failure modes', () => {
       { supervisor: { backoff } },
     ));
     const restarts = (s: PtpStatus) => Number(/restart (\d+)/.exec(s.reason)?.[1] ?? 0);
-    const a = await waitForStatus(badIf, (s) => s.state === 'unlocked' && restarts(s) >= 3, 10_000, 'bad interface looping');
+    const a = await waitForStatus(badIf, (s) => s.state === 'unlocked' && restarts(s) >= 3, 60_000, 'bad interface looping');
     expect(a.reason).toMatch(/ptp4l exited with code \d+/);
     expect(a.reason).toMatch(/failed to create a clock|No such device/);
-    const b = await waitForStatus(badCfg, (s) => s.state === 'unlocked' && restarts(s) >= 3, 10_000, 'bad config looping');
+    const b = await waitForStatus(badCfg, (s) => s.state === 'unlocked' && restarts(s) >= 3, 60_000, 'bad config looping');
     expect(b.reason).toMatch(/unknown option no_such_option/);
   });
 });

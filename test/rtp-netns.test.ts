@@ -15,6 +15,8 @@ import { createLan, requireNetns, type Lan } from './harness/netns.js';
 import { findOffset, firstMismatch, readWav } from './harness/pcm.js';
 import { collect, exited, interrupt, waitFor } from './harness/process.js';
 import { REPO } from './harness/sender.js';
+import { joinedGroups, udpBacklog } from './harness/netns-sockets.js';
+import { until } from './harness/wait.js';
 import { framesPerPacket } from '../server/src/rtp/schedule.js';
 import { noise } from '../bench/pacing/noise.mjs';
 
@@ -59,11 +61,12 @@ function parseDriver(stdout: string): DriverResult {
   return { events, counters: done.counters };
 }
 
-async function startCapture(lan: Lan, host: string, pcap: string): Promise<ChildProcess> {
+/** Records the sender's RTP until `packets` have been seen; the plan says exactly how many it sends. */
+async function startCapture(lan: Lan, host: string, pcap: string, packets: number): Promise<ChildProcess> {
   const h = lan.hosts[host];
   // -s 96 keeps the headers tshark reads and copies less: at 16000 packets/s on a busy VM, full
   // packets made tcpdump drop some.
-  const cap = lan.spawn(host, 'tcpdump', ['-i', h.ifname, '-s', '96', '-B', '65536', '--immediate-mode', '-U', '-n', '-w', pcap, 'udp port 5004']);
+  const cap = lan.spawn(host, 'tcpdump', ['-i', h.ifname, '-c', String(packets), '-s', '96', '-B', '65536', '--immediate-mode', '-U', '-n', '-w', pcap, 'udp port 5004']);
   const log = collect(cap);
   await waitFor(() => log.err().includes('listening on'), 30_000, 'tcpdump to start');
   return cap;
@@ -89,7 +92,8 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
     });
     const { sender, rx } = lan.hosts;
     const pcap = join(dir, `matrix-${ptimeUs}.pcap`);
-    const cap = await startCapture(lan, 'sender', pcap);
+    const expectedPackets = (c: (typeof cases)[number]) => (c.rate * SECONDS) / framesPerPacket(c.rate, c.ptimeUs);
+    const cap = await startCapture(lan, 'sender', pcap, cases.reduce((n, c) => n + expectedPackets(c), 0));
 
     const receivers = cases.map((c) => {
       if (c.decoder === 'GStreamer') {
@@ -108,8 +112,12 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
       return lan.spawn('rx', 'ffmpeg', ['-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdp, '-c:a', `pcm_s${c.bits}le`, c.wav]);
     });
     const receiverLogs = receivers.map((r) => collect(r));
-    // Receivers need to have joined their groups before the first packet; they print nothing when ready.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Receivers must have joined their groups before the first packet; they print nothing when ready,
+    // but the kernel lists what they joined.
+    await until('the receivers to join their groups', async () => {
+      const joined = await joinedGroups(lan, 'rx');
+      return cases.every((c) => joined.has(c.address));
+    });
 
     const plan = {
       interface: sender.ifname,
@@ -121,20 +129,21 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
     expect(await exited(drv, 30_000), drvLog.err()).toBe(0);
     const result = parseDriver(drvLog.out());
     expect(result.events.filter((e) => e.event === 'warning')).toEqual([]);
-    await new Promise((r) => setTimeout(r, 500));
+    // Every packet sent is in the capture, and the receivers have read every datagram queued for them.
+    expect(await exited(cap, 30_000)).toBe(0);
+    await until('the receivers to read every datagram', async () => (await udpBacklog(lan, 'rx', 5004)) === 0);
     for (const [i, r] of receivers.entries()) {
       const code = await interrupt(r);
       // ffmpeg exits 255 on SIGINT even after finalising its file; the WAV check below judges it.
       if (cases[i].decoder === 'GStreamer') expect(code, receiverLogs[i].err()).toBe(0);
     }
-    await interrupt(cap);
 
     const captured = readCapture(pcap);
     for (const c of cases) {
       const name = `${c.rate} Hz ${c.ptimeUs} us ${c.encoding} (${c.decoder})`;
       const frames = framesPerPacket(c.rate, c.ptimeUs);
       const total = c.rate * SECONDS;
-      const expected = total / frames;
+      const expected = expectedPackets(c);
       expect(result.counters.find((k) => k.address === c.address), name).toMatchObject({ packets: expected, dscp: { marked: true } });
 
       const rows = captured.get(c.address) ?? [];
@@ -163,7 +172,7 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
   it('clock steps of +1 s and -1 s: timestamps jump by exactly 48000, one event each, never 3 packets in 250 us', async () => {
     const { sender } = lan.hosts;
     const pcap = join(dir, 'step.pcap');
-    const cap = await startCapture(lan, 'sender', pcap);
+    const cap = await startCapture(lan, 'sender', pcap, 3000);
     const plan = {
       interface: sender.ifname,
       seconds: 3,
@@ -196,7 +205,7 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
   it('interface by address, TTL per stream, multicast loopback on and off', async () => {
     const { sender } = lan.hosts;
     const pcap = join(dir, 'sockets.pcap');
-    const cap = await startCapture(lan, 'sender', pcap);
+    const cap = await startCapture(lan, 'sender', pcap, 2000);
     const groups = ['239.69.3.1', '239.69.3.2'];
     // A receiver on the sending host: only multicast loopback brings it our packets.
     const rx = lan.spawn('sender', 'node', ['-e', LOCAL_RECEIVER, sender.address, ...groups]);
@@ -218,13 +227,12 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
     expect(new Set(captured(pcap, groups[1]).map((r) => r.ttl))).toEqual(new Set([32]));
   }, 60_000);
 
-  /** Runs the driver with `plan` while `cap` records, then stops the capture and reads one group. */
+  /** Runs the driver with `plan` while `cap` records every packet it sends, then reads one group. */
   async function runCaptured(plan: object, cap: ChildProcess, pcap: string, dst: string): Promise<{ result: DriverResult; rows: Row[] }> {
     const drv = lan.spawn('sender', 'node', [DRIVER, JSON.stringify(plan)]);
     const drvLog = collect(drv);
     expect(await exited(drv, 30_000), drvLog.err()).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
-    await interrupt(cap);
+    expect(await exited(cap, 30_000), 'tcpdump saw every packet').toBe(0);
     return { result: parseDriver(drvLog.out()), rows: captured(pcap, dst) };
   }
 });

@@ -8,9 +8,9 @@ import { buildSdp, sapHash, type StreamDescription } from '@aes67/sap';
 import { createLan, requireNetns, type Lan } from './harness/netns.js';
 import { Agent } from './sap/agent.js';
 import { TYPICAL, danteRemote, danteSdp } from './sap/fixtures.js';
+import { until } from './harness/wait.js';
 
 const run = requireNetns('SAP/RAVENNA interop in network namespaces');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PROBE_PORT = 9876;
 const PROBE_SCRIPT = `const s = require('node:dgram').createSocket('udp4'); s.send('probe', ${PROBE_PORT}, '239.255.255.255', () => s.close());`;
 
@@ -71,21 +71,21 @@ describe.runIf(run)('SAP/RAVENNA interop in namespaces', () => {
     let tsharkErr = '';
     tshark.stdout!.on('data', (d: Buffer) => (tsharkOut += d.toString()));
     tshark.stderr!.on('data', (d: Buffer) => (tsharkErr += d.toString()));
-    const end = Date.now() + 15_000;
-    while (!tsharkOut.includes(String(PROBE_PORT))) {
-      if (Date.now() > end) throw new Error(`tshark did not start capturing: ${tsharkErr}`);
+    await until(() => `tshark to capture a probe: ${tsharkErr}`, async () => {
       await lan.run('speaker', process.execPath, ['-e', PROBE_SCRIPT], { timeoutMs: 10_000 });
-      await sleep(100);
-    }
+      return tsharkOut.includes(String(PROBE_PORT));
+    }, { pollMs: 100 });
+    // tshark -P prints a line per packet as it comes: each step waits until its packets are in.
+    const sapSeen = (n: number) => until(() => `${n} SAP packets in tshark's capture: ${tsharkOut}`, () => tsharkOut.split('\n').filter((l) => /\bSAP\b/.test(l)).length >= n);
     const v1 = streamSdp({ name: 'aes67-sender 1 Left' }, 1);
     const v2 = streamSdp({ name: 'aes67-sender 1 Renamed', encoding: 'L16' }, 2);
     await sender.call('announcer', { interfaceAddress: lan.hosts.sender.address, intervalMs: 60_000 });
     await sender.call('set', { key: 's1', sdp: v1 });
-    await sleep(300);
+    await sapSeen(1);
     await sender.call('set', { key: 's1', sdp: v2 });
-    await sleep(300);
+    await sapSeen(3); // v1's deletion, then v2
     await sender.call('remove', { key: 's1' });
-    await sleep(500);
+    await sapSeen(4);
     tshark.kill('SIGINT');
     await new Promise((r) => tshark.once('exit', r));
 

@@ -95,6 +95,8 @@ export async function createLan(hostNames: string[], opts: { subnet?: number } =
           clearTimeout(timer);
           resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
         });
+        // A command that exits without reading its input (cat of a /proc file) closes the pipe first.
+        child.stdin.on('error', () => undefined);
         child.stdin.end(runOpts.input ?? '');
       });
     },

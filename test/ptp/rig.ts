@@ -68,7 +68,7 @@ export function hasSysTimeCapability(pid: number): boolean {
 }
 
 /** ptp4l behind `ip netns exec` + setpriv execs in place, so the child's pid is ptp4l's once it runs. */
-export async function waitForExec(pid: number, comm: string, timeoutMs = 3000): Promise<void> {
+export async function waitForExec(pid: number, comm: string, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {
@@ -88,7 +88,7 @@ export async function clockIdentity(socketPath: string, domainNumber = 0): Promi
       try {
         return (await c.get('DEFAULT_DATA_SET')).clockIdentity;
       } catch (e) {
-        if (i > 50) throw e;
+        if (i > 300) throw e;
         await sleep(100);
       }
     }
@@ -106,7 +106,7 @@ export async function declareSyncCertain(socketPath: string, domainNumber = 0): 
         await c.set('SYNCHRONIZATION_UNCERTAIN_NP', { uncertain: 0 });
         return;
       } catch (e) {
-        if (i > 50) throw e;
+        if (i > 300) throw e;
         await sleep(100);
       }
     }
