@@ -34,7 +34,13 @@ need() { command -v "$1" >/dev/null || fail "missing tool '$1'"; }
 api() { curl -sf --max-time 5 "$@"; }
 wait_for() { local what=$1 tries=$2; shift 2; for ((i = 0; i < tries; i++)); do "$@" && return 0; sleep 0.2; done; fail "timed out waiting for $what"; }
 
-need curl; need ffmpeg; need sox; need flac; need node
+need curl; need ffmpeg; need sox; need flac; need node; need ip
+# Receivers here join groups on the daemon's interface by its address: a host's multicast route (if it
+# has one) may point elsewhere, and a stock lo has none, so joining by route would hear nothing.
+LOCAL=$(ip -4 -o addr show dev "$IFACE" 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -1)
+[[ -n $LOCAL ]] || fail "interface '$IFACE' has no IPv4 address (SMOKE_INTERFACE names the daemon's interface)"
+# Whether a socket in this namespace has joined $1, from /proc/net/igmp (groups in host byte order).
+joined() { local IFS=.; read -r a b c d <<<"$1"; grep -qi "$(printf '%02X%02X%02X%02X' "$d" "$c" "$b" "$a")" /proc/net/igmp; }
 
 # PTP pair: a grandmaster and a follower on a veth pair in two namespaces, both free-running and
 # without CAP_SYS_TIME so the host clock is never touched; the daemon attaches to the follower.
@@ -111,13 +117,14 @@ case ${SMOKE_BREAK:-} in
   port) sed -i 's/^m=audio [0-9]*/m=audio 5999/' "$WORK/stream.sdp" ;;
   address) sed -i "s/$GROUP/239.69.77.99/g" "$WORK/stream.sdp" ;;
 esac
-ffmpeg -nostdin -y -loglevel error -protocol_whitelist file,udp,rtp -i "$WORK/stream.sdp" -t 4 -c:a pcm_s24le "$WORK/rec.wav" 2>"$WORK/ffmpeg.log" &
+ffmpeg -nostdin -y -loglevel error -protocol_whitelist file,udp,rtp -localaddr "$LOCAL" -i "$WORK/stream.sdp" -t 4 -c:a pcm_s24le "$WORK/rec.wav" 2>"$WORK/ffmpeg.log" &
 FF=$!
 PIDS+=($FF)
-sleep 0.5
+RX_GROUP=$(sed -n 's/^c=IN IP4 \([0-9.]*\).*/\1/p' "$WORK/stream.sdp")
+wait_for "ffmpeg to join $RX_GROUP" 150 joined "$RX_GROUP"
 api -X POST -H 'content-type: application/json' -d '{"path":"smoke.flac"}' "$API/player/queue" >/dev/null || fail "POST /player/queue was refused"
 api -X POST "$API/player/play" >/dev/null || fail "POST /player/play was refused"
-for ((i = 0; i < 60 && $(kill -0 $FF 2>/dev/null && echo 1 || echo 0) == 1; i++)); do sleep 0.2; done
+for ((i = 0; i < 150 && $(kill -0 $FF 2>/dev/null && echo 1 || echo 0) == 1; i++)); do sleep 0.2; done
 kill -INT $FF 2>/dev/null; wait $FF 2>/dev/null
 [[ -s $WORK/rec.wav ]] || fail "ffmpeg recorded nothing ($(tr '\n' ' ' <"$WORK/ffmpeg.log"))"
 SMOKE_MIN_SECONDS=2 node "$HERE/smoke-compare.mjs" "$WORK/src.wav" 0 "$WORK/rec.wav" || fail "the received audio is not the source"
@@ -125,14 +132,14 @@ SMOKE_MIN_SECONDS=2 node "$HERE/smoke-compare.mjs" "$WORK/src.wav" 0 "$WORK/rec.
 step 4 "check the SAP announcement and the API"
 node -e '
   const s = require("dgram").createSocket({ type: "udp4", reuseAddr: true });
-  const t = setTimeout(() => { console.error("no SAP announcement of the stream within 5 s"); process.exit(1); }, 5000);
+  const t = setTimeout(() => { console.error("no SAP announcement of the stream within 30 s"); process.exit(1); }, 30000);
   s.on("message", (m) => { const txt = m.toString("latin1"); if ((m[0] & 0x04) === 0 && txt.includes("s=smoke left") && txt.includes(process.argv[1])) { clearTimeout(t); process.exit(0); } });
-  s.bind(9875, () => s.addMembership("239.255.255.255", process.argv[2]));' "c=IN IP4 $GROUP/" "$(ip -4 -o addr show dev "$IFACE" | awk '{print $4}' | cut -d/ -f1 | head -1)" \
+  s.bind(9875, () => s.addMembership("239.255.255.255", process.argv[2]));' "c=IN IP4 $GROUP/" "$LOCAL" \
   || fail "SAP"
-P1=$(api "$API/streams/$ID" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).counters.packets))') || fail "GET /streams/$ID"
-sleep 0.5
-P2=$(api "$API/streams/$ID" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).counters.packets))')
-(( P2 > P1 )) || fail "the packet counter does not move ($P1 -> $P2)"
+packets() { api "$API/streams/$ID" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).counters.packets))'; }
+P1=$(packets) || fail "GET /streams/$ID"
+moved() { (( $(packets) > P1 )); }
+wait_for "the packet counter to move from $P1" 150 moved
 grep -q "a=rtpmap:96 L24/48000/1" "$WORK/stream.sdp" || fail "SDP has no L24/48000/1 rtpmap"
 
 step 5 "check PTP"

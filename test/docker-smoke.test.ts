@@ -2,9 +2,8 @@
  * docker/smoke.sh, run directly on the host as CI does (no Docker engine here): it passes against a
  * working daemon (a 48 kHz FLAC through the player, recorded bit-exact by ffmpeg), and when the stream is
  * broken on purpose (wrong port, wrong group) it fails and names the step. It runs in a namespace of its
- * own whose only interface is lo with the multicast route on it: on the host, ffmpeg would join the group
- * on the default-route interface and never see packets sent on lo, and the host's routes are not ours to
- * change.
+ * own set up like a stock host: only lo, up, with no multicast route and no MULTICAST flag, which is what
+ * the script must cope with on a host (it joins groups on the interface by address).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
@@ -34,7 +33,9 @@ describe.skipIf(!enabled)('docker/smoke.sh on the host', () => {
   beforeAll(() => {
     execFileSync('ip', ['netns', 'add', NS]);
     execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
-    execFileSync('ip', ['-n', NS, 'route', 'add', '224.0.0.0/4', 'dev', 'lo']);
+    // Stock: no route to 224.0.0.0/4 anywhere, and lo without the MULTICAST flag.
+    expect(execFileSync('ip', ['-n', NS, 'route', 'show', 'table', 'all']).toString()).not.toMatch(/^(multicast )?2(2[4-9]|3\d)\./m);
+    expect(execFileSync('ip', ['-n', NS, 'link', 'show', 'lo']).toString()).not.toMatch(/[<,]MULTICAST[,>]/);
   });
   afterAll(() => execFileSync('ip', ['netns', 'del', NS]));
 

@@ -15,8 +15,7 @@ import { createLan, requireNetns, type Lan } from './harness/netns.js';
 import { findOffset, firstMismatch, readWav } from './harness/pcm.js';
 import { collect, exited, interrupt, waitFor } from './harness/process.js';
 import { REPO } from './harness/sender.js';
-import { joinedGroups, udpBacklog } from './harness/netns-sockets.js';
-import { until } from './harness/wait.js';
+import { untilDrained, untilJoined } from './harness/netns-sockets.js';
 import { framesPerPacket } from '../server/src/rtp/schedule.js';
 import { noise } from '../bench/pacing/noise.mjs';
 
@@ -114,10 +113,7 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
     const receiverLogs = receivers.map((r) => collect(r));
     // Receivers must have joined their groups before the first packet; they print nothing when ready,
     // but the kernel lists what they joined.
-    await until('the receivers to join their groups', async () => {
-      const joined = await joinedGroups(lan, 'rx');
-      return cases.every((c) => joined.has(c.address));
-    });
+    await untilJoined(lan, 'rx', cases.map((c) => c.address));
 
     const plan = {
       interface: sender.ifname,
@@ -131,7 +127,7 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
     expect(result.events.filter((e) => e.event === 'warning')).toEqual([]);
     // Every packet sent is in the capture, and the receivers have read every datagram queued for them.
     expect(await exited(cap, 30_000)).toBe(0);
-    await until('the receivers to read every datagram', async () => (await udpBacklog(lan, 'rx', 5004)) === 0);
+    await untilDrained(lan, 'rx');
     for (const [i, r] of receivers.entries()) {
       const code = await interrupt(r);
       // ffmpeg exits 255 on SIGINT even after finalising its file; the WAV check below judges it.

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
 import { readWav } from '../harness/pcm.js';
 import { exited, interrupt, waitFor } from '../harness/process.js';
+import { until } from '../harness/wait.js';
 import { startNetnsDaemon, type NetnsDaemon } from '../harness/netns-daemon.js';
 import { recordSdp } from '../harness/api-recorder.js';
 import { REPO } from '../harness/sender.js';
@@ -42,7 +43,8 @@ const STEREO = [
 const PRODUCER_AMPLITUDE = 0.5;
 const SKEW_PPM = 500;
 /**
- * How long the producer runs, and when the skew estimate is judged. The skew loop is slow on purpose
+ * How long the producer runs, and when the skew estimate is judged, in seconds of media (packets the
+ * left stream sent since the producer started, not the wall clock). The skew loop is slow on purpose
  * (wn = 0.1 rad/s, so the pitch never wobbles): from 0 it climbs ~20 ppm/s, slowing as it nears the
  * truth, and settles in about a minute (docs/live-input.md). Measured: 315-340 ppm after 25 s, 410-435
  * after 32 s. A test file should stay under a minute, so the estimate is judged after 34 s against a
@@ -100,13 +102,13 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     expect((await d.api<{ source: unknown }>('GET', '/routing')).body.source).toBe('tone');
   });
 
-  it('plays a 1 kHz sine at -20 dBFS set through the API', { timeout: 30_000 }, async () => {
+  it('plays a 1 kHz sine at -20 dBFS set through the API', { timeout: 60_000 }, async () => {
     const source = { kind: 'signal', signal: { kind: 'sine', frequency: 1000, levelDb: -20 } };
     const put = await setSource(source);
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ source: { ...source, channels: 2 } });
     expect(await live()).toEqual([]);
-    const x = await recordLeft('sine', () => new Promise((r) => setTimeout(r, 2500)));
+    const x = await recordLeft('sine', () => d.sent('L', 2500));
     const r = activeRange(Int32Array.from(x, (v) => Math.round(v * 2 ** 23)), 16);
     expect(r, 'the sine was received').not.toBeNull();
     // One second from the middle of what arrived. A fit at exactly 1000 Hz over a whole second leaves
@@ -118,7 +120,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     expect(levelDb(fit.amplitude, 1)).toBeCloseTo(-20, 2);
   });
 
-  it('plays a FIFO fed 500 ppm fast as one unbroken sine and reports the skew', { timeout: 60_000 }, async () => {
+  it('plays a FIFO fed 500 ppm fast as one unbroken sine and reports the skew', { timeout: 120_000 }, async () => {
     const fifo = join(dir, 'live.fifo');
     const put = await setSource({ kind: 'fifo', path: fifo, format: 's16le', rate: RATE, channels: 2, targetMs: 100 });
     expect(put.status).toBe(200);
@@ -134,16 +136,16 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     const x = await recordLeft('fifo', async () => {
       // 480-frame periods (10 ms) on the producer's clock, 500 ppm fast.
       const producer = lan.spawn('sender', 'node', [join(REPO, 'test/harness/paced-pcm.mjs'), fifo, String(RATE), '2', String(PRODUCE_S), String(SKEW_PPM), '480']);
-      const t0 = Date.now();
-      while (Date.now() - t0 < JUDGE_S * 1000) {
-        await new Promise((r) => setTimeout(r, 1000));
+      for (let s = 0; s < JUDGE_S; s++) {
+        await d.sent('L', 1000);
         const l = (await live())[0];
         skews.push(`${l.skewPpm}/${l.bufferMs}`);
       }
       judged = (await live())[0];
-      metrics = (await lan.run('sender', 'curl', ['-s', `http://127.0.0.1:${PORT}/metrics`], { timeoutMs: 5000 })).stdout;
-      expect(await exited(producer, (PRODUCE_S - JUDGE_S + 10) * 1000)).toBe(0);
-      await new Promise((r) => setTimeout(r, 500));
+      metrics = (await lan.run('sender', 'curl', ['-s', `http://127.0.0.1:${PORT}/metrics`], { timeoutMs: 15_000 })).stdout;
+      expect(await exited(producer, (PRODUCE_S - JUDGE_S + 30) * 1000)).toBe(0);
+      // The producer is done; what the daemon buffered (the 100 ms target) plays out before the recording stops.
+      await d.sent('L', 300);
     });
     console.log(`skew estimate (ppm) / buffer (ms) each second: ${skews.join(' ')}`);
     expect(judged).toMatchObject({ open: true, problem: null, running: true, underruns: 0, overruns: 0, targetMs: 100 });
@@ -190,11 +192,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
   }
 
   async function pollLive(ok: (l: LiveInputView[]) => boolean, what: string): Promise<LiveInputView[]> {
-    for (const end = Date.now() + 5000; ; ) {
-      const l = await live();
-      if (ok(l)) return l;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(l)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    let last: LiveInputView[] = [];
+    return until(() => `${what}: ${JSON.stringify(last)}`, async () => ok((last = await live())) && last, { pollMs: 100 });
   }
 });

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSap } from '@aes67/sap';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
+import { untilDrained } from '../harness/netns-sockets.js';
 import { findOffset, firstMismatch, readWav } from '../harness/pcm.js';
 import { collect, exited, interrupt, waitFor } from '../harness/process.js';
 import { CLI, SAP_LISTEN } from '../harness/sender.js';
@@ -112,7 +113,7 @@ describe.runIf(enabled)('first sound: FLAC in, one mono stream per speaker out',
           }
           return sdp !== '';
         },
-        5000,
+        30_000,
         'a SAP announcement of stream 1',
       );
       const sdpFile = join(dir, `s1-${encoding}.sdp`);
@@ -121,8 +122,9 @@ describe.runIf(enabled)('first sound: FLAC in, one mono stream per speaker out',
       const ff = lan.spawn('spk1', 'ffmpeg', ['-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdpFile, '-c:a', `pcm_s${bits}le`, ffOut]);
       const ffLog = collect(ff);
 
-      const played = await exited(play, (SECONDS + 15) * 1000);
-      await new Promise((r) => setTimeout(r, 300));
+      const played = await exited(play, (SECONDS + 30) * 1000);
+      // The last packets are in; the receivers have read them once their sockets' queues are empty.
+      for (const host of ['spk1', 'spk2']) await untilDrained(lan, host);
       // Every receiver is stopped before anything is judged, so a failure leaves no process behind.
       // ffmpeg exits 255 on SIGINT even when it finalises the file cleanly; the WAV checks below judge it.
       await interrupt(ff);

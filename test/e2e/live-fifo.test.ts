@@ -10,10 +10,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
+import { untilDrained, untilJoined } from '../harness/netns-sockets.js';
 import { readWav } from '../harness/pcm.js';
 import { collect, exited, interrupt } from '../harness/process.js';
 import { CLI, REPO } from '../harness/sender.js';
-import { ApiSender, recordSdp } from '../harness/api-recorder.js';
+import { ApiSender, groupOf, recordSdp } from '../harness/api-recorder.js';
 
 const enabled = requireNetns('live FIFO input');
 const SECONDS = 6;
@@ -40,7 +41,7 @@ describe.runIf(enabled)('live input from a FIFO', () => {
     const [sdp] = await api.sdps(1, 15_000, () => playLog.err());
     expect(sdp).toContain('a=rtpmap:96 L24/48000/1');
     const rec = recordSdp(lan, 'speaker', dir, 'live', sdp);
-    await new Promise((r) => setTimeout(r, 500));
+    await untilJoined(lan, 'speaker', [groupOf(sdp)]);
 
     // 441-frame periods (10 ms), paced 500 ppm fast.
     const producer = lan.spawn('sender', 'node', [join(REPO, 'test/harness/paced-pcm.mjs'), fifo, '44100', '2', String(SECONDS), '500', '441']);
@@ -49,7 +50,7 @@ describe.runIf(enabled)('live input from a FIFO', () => {
     expect(playLog.err()).toBe('');
     const status = playLog.out().trim().split('\n').at(-1) ?? '';
     expect(status).toMatch(/^live: buffer [\d.]+ ms \(target 100\.0 ms\), skew [+-][\d.]+ ppm, ratio [+-][\d.]+ ppm, underruns 0, overruns 0$/);
-    await new Promise((r) => setTimeout(r, 300));
+    await untilDrained(lan, 'speaker');
     await interrupt(rec.ff);
 
     // The tone, from 20 ms after it starts to 20 ms before it ends: a clean sine's second difference

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
+import { untilDrained } from '../harness/netns-sockets.js';
 import { findOffset, firstMismatch, readWav } from '../harness/pcm.js';
 import { collect, interrupt, waitFor } from '../harness/process.js';
 import { CLI } from '../harness/sender.js';
@@ -81,7 +82,7 @@ describe.runIf(enabled)('MPD pipe output feeds aes67 play', () => {
     // The track ends, MPD closes the pipe, the sender drains and exits: its API goes away.
     await api.gone((SECONDS + 20) * 1000);
     expect(mpdLog.err()).not.toMatch(/aes67: (error|internal)/);
-    await new Promise((r) => setTimeout(r, 300));
+    await untilDrained(lan, 'speaker');
     for (const r of recorders) {
       // ffmpeg exits 255 on SIGINT even when it finalises the file; the samples below judge it.
       await interrupt(r.ff);

@@ -11,6 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
+import { untilDrained } from '../harness/netns-sockets.js';
+import { until } from '../harness/wait.js';
 import { findOffset, firstMismatch, readWav } from '../harness/pcm.js';
 import { collect, interrupt, waitFor } from '../harness/process.js';
 import { startNetnsDaemon, type NetnsDaemon } from '../harness/netns-daemon.js';
@@ -96,12 +98,11 @@ describe.runIf(enabled)('player to real receivers (issue 6)', () => {
     // Silence flows before play, so a WAV that grows means ffmpeg is receiving.
     await waitFor(() => outs.every((o) => (statSync(o, { throwIfNoEntry: false })?.size ?? 0) > 4096), 30_000, 'ffmpeg to record');
     expect((await d.api<PlayerView>('POST', '/player/play')).body.state).toBe('playing');
-    for (const end = Date.now() + 30_000; (await d.api<PlayerView>('GET', '/player')).body.state !== 'stopped'; ) {
-      if (Date.now() > end) throw new Error(`${name}: the queue did not finish`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    // The end of the queue is decided at the mixer: what the pacer still holds has yet to go out.
-    await new Promise((r) => setTimeout(r, 600));
+    await until(`${name}: the queue to finish`, async () => (await d.api<PlayerView>('GET', '/player')).body.state === 'stopped', { timeoutMs: 60_000, pollMs: 100 });
+    // The end of the queue is decided at the mixer: what the rings still hold (well under 400 ms) has yet
+    // to go out, and then to be read by the receivers.
+    await d.sent('L', 400);
+    for (const host of ['spk1', 'spk2']) await untilDrained(lan, host);
     // ffmpeg exits 255 on SIGINT even when it finalises the file cleanly; the samples judge it.
     for (const ff of ffs) await interrupt(ff);
     for (const l of logs) expect(l.err()).not.toMatch(/invalid|error while decoding/i);

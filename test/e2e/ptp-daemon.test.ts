@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSap, type SapPacket } from '@aes67/sap';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
+import { until } from '../harness/wait.js';
 import { collect, interrupt, waitFor } from '../harness/process.js';
 import { CLI, SAP_LISTEN } from '../harness/sender.js';
 import { writeDaemonConfig } from '../harness/daemon-config.js';
@@ -37,24 +38,21 @@ describe.runIf(enabled)('daemon with PTP from a real ptp4l', () => {
   });
 
   async function api<T>(path: string): Promise<T> {
-    const r = await lan.run('sender', 'curl', ['-sf', `http://127.0.0.1:18167/api/v1${path}`], { timeoutMs: 5000 });
+    const r = await lan.run('sender', 'curl', ['-sf', `http://127.0.0.1:18167/api/v1${path}`], { timeoutMs: 15_000 });
     if (r.code !== 0) throw new Error(`GET ${path}: curl exit ${r.code} ${r.stderr}`);
     return (path.endsWith('/sdp') ? r.stdout : JSON.parse(r.stdout)) as T;
   }
 
-  async function ptpUntil(pred: (p: PtpView) => boolean, timeoutMs: number, what: string): Promise<PtpView> {
+  /** The daemon's PTP view once `pred` holds; how fast it gets there is not this test's to judge. */
+  async function ptpUntil(pred: (p: PtpView) => boolean, what: string): Promise<PtpView> {
     let last: PtpView | undefined;
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
+    return until(() => `${what}; last: ${JSON.stringify(last)}`, async () => {
       last = await api<PtpView>('/ptp').catch(() => undefined);
-      if (last && pred(last)) return last;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+      return last && pred(last) && last;
+    }, { timeoutMs: 60_000, pollMs: 250 });
   }
 
   it('locks, follows the grandmaster into the SDP and SAP, survives its loss, and re-announces a new one', { timeout: 150_000 }, async () => {
-    const t0 = Date.now();
     let gm: Ptp4l = startPtp4l(lan, 'gm', dir, { role: 'gm' });
     stops.push(() => gm.stop());
     const follower = startPtp4l(lan, 'sender', dir, { role: 'follower' });
@@ -76,32 +74,28 @@ describe.runIf(enabled)('daemon with PTP from a real ptp4l', () => {
     const daemonLog = collect(daemon);
     stops.push(() => interrupt(daemon));
 
-    const locked = await ptpUntil((p) => p.state === 'locked', 25_000, 'locked');
-    expect(Date.now() - t0, 'locked within 20 s of the grandmaster starting (plus start-up)').toBeLessThan(25_000);
+    const locked = await ptpUntil((p) => p.state === 'locked', 'locked');
     expect(locked.gmIdentity).toBe(gmId);
     const refclk = `a=ts-refclk:ptp=IEEE1588-2008:${toSdpId(gmId)}:0`;
-    const until = Date.now() + 5000;
-    let sdp = '';
-    while (Date.now() < until && !(sdp = await api<string>('/streams/s1/sdp')).includes(refclk)) await new Promise((r) => setTimeout(r, 200));
-    expect(sdp).toContain(refclk);
+    const sdp = await until('the SDP to name the grandmaster', async () => {
+      const text = await api<string>('/streams/s1/sdp');
+      return text.includes(refclk) && text;
+    });
     expect(sdp).toContain('a=clock-domain:PTPv2 0');
     const announced = (): SapPacket[] =>
       sapOut.out().split('\n').filter(Boolean).map((l) => decodeSap(Buffer.from(l, 'base64'))).filter((p) => p.sdp.includes(`c=IN IP4 ${GROUP}/`) || p.type === 'delete');
     await waitFor(() => announced().some((p) => p.type === 'announce' && p.sdp.includes(refclk)), 30_000, 'a SAP announcement naming the grandmaster');
 
-    // Grandmaster dies: lock is lost within 8 s while the stream keeps flowing.
-    const killedAt = Date.now();
+    // Grandmaster dies: lock is lost while the stream keeps flowing (how soon: lockstate.test.ts).
     await gm.stop();
-    await ptpUntil((p) => p.state !== 'locked', 8000, 'leaving locked');
-    expect(Date.now() - killedAt).toBeLessThan(8000);
+    await ptpUntil((p) => p.state !== 'locked', 'leaving locked');
 
-    // Restarted: locked again within 20 s.
+    // Restarted: locked again.
     gm = startPtp4l(lan, 'gm', dir, { role: 'gm' });
-    const restartedAt = Date.now();
-    await ptpUntil((p) => p.state === 'locked' && p.gmIdentity === gmId, 20_000, 'locked again');
-    expect(Date.now() - restartedAt).toBeLessThan(20_000);
+    await ptpUntil((p) => p.state === 'locked' && p.gmIdentity === gmId, 'locked again');
 
     // Replaced by another grandmaster: the SDP changes and is re-announced with a higher version.
+    const sentSoFar = (await api<{ counters: { packets: number } }>('/streams/s1')).counters.packets;
     const before = await api<string>('/streams/s1/sdp');
     const versionOf = (s: string) => BigInt(/^o=\S+ (\d+) (\d+)/m.exec(s)![2]);
     const sessionOf = (s: string) => /^o=\S+ (\d+) /m.exec(s)![1];
@@ -111,7 +105,7 @@ describe.runIf(enabled)('daemon with PTP from a real ptp4l', () => {
     const gm2Id = await clockIdentity(gm2.socketPath);
     expect(gm2Id).not.toBe(gmId);
     const sapMark = announced().length;
-    await ptpUntil((p) => p.state === 'locked' && p.gmIdentity === gm2Id, 30_000, 'locked to the new grandmaster');
+    await ptpUntil((p) => p.state === 'locked' && p.gmIdentity === gm2Id, 'locked to the new grandmaster');
     const refclk2 = `a=ts-refclk:ptp=IEEE1588-2008:${toSdpId(gm2Id)}:0`;
     await waitFor(() => announced().slice(sapMark).some((p) => p.type === 'announce' && p.sdp.includes(refclk2)), 30_000, 'the new SDP on SAP');
     const after = await api<string>('/streams/s1/sdp');
@@ -126,7 +120,8 @@ describe.runIf(enabled)('daemon with PTP from a real ptp4l', () => {
     await interrupt(tshark);
     const seqs = execFileSync('tshark', ['-r', pcap, '-d', 'udp.port==5004,rtp', '-T', 'fields', '-e', 'rtp.seq'], { maxBuffer: 64 * 1024 * 1024 })
       .toString().trim().split('\n').map(Number);
-    expect(seqs.length).toBeGreaterThan(20_000);
+    // The capture began before the daemon: it holds at least every packet sent before the grandmaster change.
+    expect(seqs.length).toBeGreaterThanOrEqual(sentSoFar);
     const gaps = seqs.slice(1).filter((s, i) => s !== ((seqs[i] + 1) & 0xffff)).length;
     expect(gaps, 'sequence gaps').toBe(0);
     expect(daemonLog.err()).not.toMatch(/"level":(50|60)/);

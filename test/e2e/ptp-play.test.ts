@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSap } from '@aes67/sap';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
+import { until } from '../harness/wait.js';
 import { collect, interrupt, waitFor } from '../harness/process.js';
 import { CLI, SAP_LISTEN } from '../harness/sender.js';
 import { clockIdentity, declareSyncCertain, startPtp4l } from '../ptp/rig.js';
@@ -51,21 +52,18 @@ describe.runIf(enabled).concurrent('aes67 play with PTP', () => {
     const gmId = await clockIdentity(gm.socketPath);
     const refclk = `a=ts-refclk:ptp=IEEE1588-2008:${toSdpId(gmId)}:0`;
     let last = '';
-    const until = Date.now() + 40_000;
-    for (;;) {
-      const r = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18268/api/v1/ptp'], { timeoutMs: 3000 });
+    await until(() => `${mode}: locked; last: ${last}\n${playLog.err()}`, async () => {
+      const r = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18268/api/v1/ptp'], { timeoutMs: 10_000 });
       last = r.stdout;
-      if (r.code === 0 && JSON.parse(r.stdout).state === 'locked') break;
-      if (Date.now() > until) throw new Error(`${mode}: not locked: ${last}\n${playLog.err()}`);
-      await new Promise((res) => setTimeout(res, 300));
-    }
+      return r.code === 0 && JSON.parse(r.stdout).state === 'locked';
+    }, { timeoutMs: 60_000, pollMs: 300 });
     expect(JSON.parse(last).gmIdentity).toBe(gmId);
     await waitFor(() => /clock reference: PTP grandmaster/.test(playLog.out()), 30_000, 'the re-announce line');
     const sdp = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18268/api/v1/streams/1/sdp']);
     expect(sdp.stdout).toContain(refclk);
     await waitFor(
       () => sapOut.out().split('\n').filter(Boolean).some((l) => decodeSap(Buffer.from(l, 'base64')).sdp.includes(refclk)),
-      5000,
+      30_000,
       'SAP announcing the grandmaster',
     );
     const history = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18268/api/v1/ptp/history']);
@@ -75,6 +73,6 @@ describe.runIf(enabled).concurrent('aes67 play with PTP', () => {
     await gm.stop();
   }
 
-  it('attaches to a running follower', { timeout: 90_000 }, async ({ expect }) => scenario('attach', expect));
-  it('supervises its own ptp4l', { timeout: 90_000 }, async ({ expect }) => scenario('supervise', expect));
+  it('attaches to a running follower', { timeout: 150_000 }, async ({ expect }) => scenario('attach', expect));
+  it('supervises its own ptp4l', { timeout: 150_000 }, async ({ expect }) => scenario('supervise', expect));
 });

@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
+import { until } from '../harness/wait.js';
 import { collect, interrupt } from '../harness/process.js';
 import { CLI } from '../harness/sender.js';
 import { writeDaemonConfig } from '../harness/daemon-config.js';
@@ -27,18 +28,13 @@ describe.runIf(enabled)('remote streams in the daemon API', () => {
   afterAll(async () => lan?.down());
 
   async function remote(): Promise<RemoteStream[]> {
-    const r = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18367/api/v1/remote-streams'], { timeoutMs: 3000 });
+    const r = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18367/api/v1/remote-streams'], { timeoutMs: 15_000 });
     return r.code === 0 ? (JSON.parse(r.stdout) as RemoteStream[]) : [];
   }
 
-  async function until(pred: (l: RemoteStream[]) => boolean, ms: number, what: string): Promise<RemoteStream[]> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const l = await remote();
-      if (pred(l)) return l;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(l)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  async function listed(pred: (l: RemoteStream[]) => boolean, what: string): Promise<RemoteStream[]> {
+    let l: RemoteStream[] = [];
+    return until(() => `${what}: ${JSON.stringify(l)}`, async () => pred((l = await remote())) && l, { pollMs: 200 });
   }
 
   it('lists a Dante-style SAP sender with its fields and drops it on deletion', { timeout: 60_000 }, async () => {
@@ -49,16 +45,14 @@ describe.runIf(enabled)('remote streams in the daemon API', () => {
     try {
       const danteText = danteSdp(lan.hosts.dante.address);
       // The peer announces once and then only every minute: the daemon must be listening first.
-      for (let i = 0; i < 100 && (await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18367/api/v1/remote-streams'])).code !== 0; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await until(() => `the daemon's API: ${log.err()}`, async () => (await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18367/api/v1/remote-streams'])).code === 0, { pollMs: 100 });
       await dante.call('announcer', { interfaceAddress: lan.hosts.dante.address, intervalMs: 60_000 });
       await dante.call('set', { key: 'd', sdp: danteText });
-      const list = await until((l) => l.some((s) => s.name.startsWith('AOIP44')), 15_000, 'the Dante stream');
+      const list = await listed((l) => l.some((s) => s.name.startsWith('AOIP44')), 'the Dante stream');
       expect(list.find((s) => s.name.startsWith('AOIP44'))).toMatchObject(danteRemote(lan.hosts.dante.address));
       expect(list.some((s) => s.name === 'ours'), 'our own stream is not remote').toBe(false);
       await dante.call('remove', { key: 'd' });
-      await until((l) => !l.some((s) => s.name.startsWith('AOIP44')), 10_000, 'the Dante stream to go');
+      await listed((l) => !l.some((s) => s.name.startsWith('AOIP44')), 'the Dante stream to go');
     } finally {
       dante.child.kill('SIGTERM');
       await interrupt(daemon);

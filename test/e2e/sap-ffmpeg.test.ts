@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
+import { untilJoined } from '../harness/netns-sockets.js';
 import { findOffset, firstMismatch, readWav } from '../harness/pcm.js';
 import { collect, exited, interrupt } from '../harness/process.js';
 import { CLI } from '../harness/sender.js';
@@ -33,10 +34,10 @@ describe.runIf(enabled)('ffmpeg discovers a stream by SAP alone', () => {
     // ffmpeg waits for the first announcement it hears, then opens that session's RTP.
     const ff = lan.spawn('speaker', 'ffmpeg', ['-nostdin', '-y', '-loglevel', 'info', '-i', 'sap://239.255.255.255', '-t', '4', '-c:a', 'pcm_s24le', out]);
     const ffLog = collect(ff);
-    await new Promise((r) => setTimeout(r, 500));
+    await untilJoined(lan, 'speaker', ['239.255.255.255']);
     const play = lan.spawn('sender', 'node', [CLI, 'play', flac, '--interface', lan.hosts.sender.ifname, '--api-port', '0', '--sap-interval', '1']);
     const playLog = collect(play);
-    expect(await exited(ff, 20_000), ffLog.err()).toBe(0);
+    expect(await exited(ff, 60_000), ffLog.err()).toBe(0);
     await interrupt(play);
     expect(playLog.err()).toBe('');
 

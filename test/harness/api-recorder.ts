@@ -48,6 +48,13 @@ export class ApiSender {
   }
 }
 
+/** The multicast group an SDP's c= line names. */
+export function groupOf(sdp: string): string {
+  const m = /^c=IN IP4 ([\d.]+)/m.exec(sdp);
+  if (!m) throw new Error(`no c= line in ${sdp}`);
+  return m[1];
+}
+
 /** ffmpeg in `host` recording one stream from its SDP into `<dir>/<name>.wav` as 24-bit PCM. */
 export function recordSdp(lan: Lan, host: string, dir: string, name: string, sdp: string): { ff: ChildProcess; log: ReturnType<typeof collect>; out: string } {
   const sdpFile = join(dir, `${name}.sdp`);

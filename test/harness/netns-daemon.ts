@@ -8,6 +8,7 @@ import type { Lan } from './netns.js';
 import { collect, interrupt, waitFor } from './process.js';
 import { CLI, REPO } from './sender.js';
 import { writeDaemonConfig, type TestStream } from './daemon-config.js';
+import { until } from './wait.js';
 
 export interface ApiReply<T> {
   status: number;
@@ -23,6 +24,8 @@ export interface NetnsDaemon {
   watchEvents(): Promise<void>;
   /** The daemon's stderr (its pino log). */
   log(): string;
+  /** Resolves once stream `id` has sent `packets` more packets: time as the streams count it. */
+  sent(id: string, packets: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +51,7 @@ export async function startNetnsDaemon(
   const api = async <T>(method: string, path: string, json?: unknown): Promise<ApiReply<T>> => {
     const args = ['-s', '-X', method, '-w', '\n%{http_code}', `${base}${path}`];
     if (json !== undefined) args.push('-H', 'content-type: application/json', '--data-binary', '@-');
-    const r = await lan.run(host, 'curl', args, { timeoutMs: 5000, input: json === undefined ? '' : JSON.stringify(json) });
+    const r = await lan.run(host, 'curl', args, { timeoutMs: 15_000, input: json === undefined ? '' : JSON.stringify(json) });
     if (r.code !== 0) throw new Error(`${method} ${path}: curl exit ${r.code} ${r.stderr}`);
     const cut = r.stdout.lastIndexOf('\n');
     const text = r.stdout.slice(0, cut);
@@ -61,15 +64,19 @@ export async function startNetnsDaemon(
     return { status: Number(r.stdout.slice(cut + 1)), body: body as T, text };
   };
 
-  const up = async () => (await api('GET', '/streams').catch(() => null))?.status === 200;
-  for (const end = Date.now() + 15_000; !(await up()); ) {
-    if (daemon.exitCode !== null || Date.now() > end) throw new Error(`the daemon did not come up: ${daemonLog.err()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until(() => `the daemon to come up: ${daemonLog.err()}`, async () => {
+    if (daemon.exitCode !== null) throw new Error(`the daemon exited: ${daemonLog.err()}`);
+    return (await api('GET', '/streams').catch(() => null))?.status === 200;
+  }, { pollMs: 100 });
+  const packets = async (id: string) => (await api<{ counters: { packets: number } }>('GET', `/streams/${id}`)).body.counters.packets;
 
   return {
     api,
     log: daemonLog.err,
+    async sent(id, n) {
+      const from = await packets(id);
+      await until(`${n} more packets on stream ${id}`, async () => (await packets(id)) >= from + n, { pollMs: 100 });
+    },
     events: () =>
       (watcher?.out() ?? '')
         .split('\n')

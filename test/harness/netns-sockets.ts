@@ -4,6 +4,7 @@
  * UDP sockets bound to a port (/proc/net/udp's rx_queue).
  */
 import type { Lan } from './netns.js';
+import { until } from './wait.js';
 
 /** The IPv4 groups joined in `host`'s namespace, on any interface. */
 export async function joinedGroups(lan: Lan, host: string): Promise<Set<string>> {
@@ -29,4 +30,18 @@ export async function udpBacklog(lan: Lan, host: string, port: number): Promise<
     queued = Math.max(queued, 0) + parseInt(f[4].split(':')[1], 16);
   }
   return queued;
+}
+
+/** Resolves once a receiver in `host` has joined every one of `groups`. */
+export async function untilJoined(lan: Lan, host: string, groups: string[]): Promise<void> {
+  let joined = new Set<string>();
+  await until(() => `${host} to join ${groups.join(', ')} (joined: ${[...joined].join(', ')})`, async () => {
+    joined = await joinedGroups(lan, host);
+    return groups.every((g) => joined.has(g));
+  }, { pollMs: 100 });
+}
+
+/** Resolves once `host`'s receivers on `port` have read every datagram queued for them (or none is bound). */
+export async function untilDrained(lan: Lan, host: string, port = 5004): Promise<void> {
+  await until(`${host}'s receivers on port ${port} to read every datagram`, async () => (await udpBacklog(lan, host, port)) <= 0, { pollMs: 100 });
 }
