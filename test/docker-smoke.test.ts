@@ -6,38 +6,34 @@
  * the script must cope with on a host (it joins groups on the interface by address).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO } from './harness/sender.js';
 import { requireNetns } from './harness/netns.js';
+import { stockHost, type StockHost } from './harness/stock-host.js';
 
 // As root the script's PTP step builds its own namespace pair as well (it skips that step otherwise).
 const enabled = requireNetns('docker/smoke.sh on the host');
-const NS = `aes67-smoke-${process.pid}`;
+let host: StockHost;
 
 function smoke(env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn('ip', ['netns', 'exec', NS, 'bash', join(REPO, 'docker/smoke.sh')], {
+    const child = host.spawn('bash', [join(REPO, 'docker/smoke.sh')], {
       env: { ...process.env, AES67: `node ${join(REPO, 'server/dist/cli.js')}`, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.on('close', (code) => resolve({ code: code ?? 1, out, err }));
   });
 }
 
 describe.skipIf(!enabled)('docker/smoke.sh on the host', () => {
   beforeAll(() => {
-    execFileSync('ip', ['netns', 'add', NS]);
-    execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
-    // Stock: no route to 224.0.0.0/4 anywhere, and lo without the MULTICAST flag.
-    expect(execFileSync('ip', ['-n', NS, 'route', 'show', 'table', 'all']).toString()).not.toMatch(/^(multicast )?2(2[4-9]|3\d)\./m);
-    expect(execFileSync('ip', ['-n', NS, 'link', 'show', 'lo']).toString()).not.toMatch(/[<,]MULTICAST[,>]/);
+    host = stockHost();
   });
-  afterAll(() => execFileSync('ip', ['netns', 'del', NS]));
+  afterAll(() => host?.down());
 
   it('passes every step against a working daemon', { timeout: 120_000 }, async () => {
     const r = await smoke({});
