@@ -43,15 +43,18 @@ const STEREO = [
 const PRODUCER_AMPLITUDE = 0.5;
 const SKEW_PPM = 500;
 /**
- * How long the producer runs, and when the skew estimate is judged, in seconds of media (packets the
- * left stream sent since the producer started, not the wall clock). The skew loop is slow on purpose
- * (wn = 0.1 rad/s, so the pitch never wobbles): from 0 it climbs ~20 ppm/s, slowing as it nears the
- * truth, and settles in about a minute (docs/live-input.md). Measured: 315-340 ppm after 25 s, 410-435
- * after 32 s. A test file should stay under a minute, so the estimate is judged after 34 s against a
- * generous 150 ppm: well inside it when the loop works, far outside when it does not follow at all.
+ * When the skew estimate is judged, in seconds of media: packets the left stream sent since the producer
+ * started, counted from that start (not the wall clock, and not one wait after another, whose overheads
+ * would add up). The producer runs until the test stops it after the judgement, so no load can make it
+ * end first. The skew loop is slow on purpose (wn = 0.1 rad/s, so the pitch never wobbles): from 0 it
+ * climbs ~20 ppm/s, slowing as it nears the truth, and settles in about a minute (docs/live-input.md).
+ * Measured: 315-340 ppm after 25 s, 410-470 after 34 s. A test file should stay under a minute, so the
+ * estimate is judged after 34 s against a generous 150 ppm: well inside it when the loop works, far
+ * outside when it does not follow at all.
  */
-const PRODUCE_S = 37;
 const JUDGE_S = 34;
+/** The producer's own end, a liveness limit: the test stops it long before. */
+const PRODUCER_LIMIT_S = JUDGE_S + 120;
 
 describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver', () => {
   let lan: Lan;
@@ -135,15 +138,18 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     let metrics = '';
     const x = await recordLeft('fifo', async () => {
       // 480-frame periods (10 ms) on the producer's clock, 500 ppm fast.
-      const producer = lan.spawn('sender', 'node', [join(REPO, 'test/harness/paced-pcm.mjs'), fifo, String(RATE), '2', String(PRODUCE_S), String(SKEW_PPM), '480']);
-      for (let s = 0; s < JUDGE_S; s++) {
-        await d.sent('L', 1000);
+      const producer = lan.spawn('sender', 'node', [join(REPO, 'test/harness/paced-pcm.mjs'), fifo, String(RATE), '2', String(PRODUCER_LIMIT_S), String(SKEW_PPM), '480']);
+      const start = await d.packets('L');
+      for (let s = 1; s <= JUDGE_S; s++) {
+        await d.reached('L', start + s * 1000);
         const l = (await live())[0];
         skews.push(`${l.skewPpm}/${l.bufferMs}`);
       }
       judged = (await live())[0];
       metrics = (await lan.run('sender', 'curl', ['-s', `http://127.0.0.1:${PORT}/metrics`], { timeoutMs: 15_000 })).stdout;
-      expect(await exited(producer, (PRODUCE_S - JUDGE_S + 30) * 1000)).toBe(0);
+      expect(producer.exitCode, 'the producer still running at the judgement').toBeNull();
+      producer.kill('SIGTERM');
+      expect(await exited(producer, 30_000)).toBe(0);
       // The producer is done; what the daemon buffered (the 100 ms target) plays out before the recording stops.
       await d.sent('L', 300);
     });
@@ -171,7 +177,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     const r = activeRange(ints, 2 ** 10);
     expect(r, 'the tone was recorded').not.toBeNull();
     const inner = { start: r!.start + 960, end: r!.end - 960 };
-    expect((inner.end - inner.start) / RATE, 'seconds of tone').toBeGreaterThan(PRODUCE_S - 1.5);
+    expect((inner.end - inner.start) / RATE, 'seconds of tone').toBeGreaterThan(JUDGE_S - 1.5);
     expect(longestZeroRun(ints, inner).length).toBeLessThanOrEqual(1);
     const w = (2 * Math.PI * 1000 * 1.001) / RATE;
     expect(maxStep(ints, inner).value / 2 ** 23).toBeLessThan(PRODUCER_AMPLITUDE * w * 1.01);

@@ -26,6 +26,10 @@ export interface NetnsDaemon {
   log(): string;
   /** Resolves once stream `id` has sent `packets` more packets: time as the streams count it. */
   sent(id: string, packets: number): Promise<void>;
+  /** Packets stream `id` has sent so far. */
+  packets(id: string): Promise<number>;
+  /** Resolves once stream `id` has sent `packets` in all. */
+  reached(id: string, packets: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,6 +80,10 @@ export async function startNetnsDaemon(
     async sent(id, n) {
       const from = await packets(id);
       await until(`${n} more packets on stream ${id}`, async () => (await packets(id)) >= from + n, { pollMs: 100 });
+    },
+    packets,
+    async reached(id, n) {
+      await until(`${n} packets on stream ${id}`, async () => (await packets(id)) >= n, { pollMs: 100 });
     },
     events: () =>
       (watcher?.out() ?? '')

@@ -3,6 +3,7 @@
  * A live producer on its own clock, like arecord or MPD's fifo output: writes raw s16le PCM (a 1 kHz
  * sine on every channel, -6 dBFS) in `chunk`-frame periods, paced in real time at rate * (1 + skew).
  * Usage: paced-pcm.mjs <out path> <rate> <channels> <seconds> <skew ppm> <chunk frames>
+ * SIGTERM ends it early, cleanly (exit 0): a test stops the producer when it has judged what it needed.
  */
 import { openSync, writeSync, closeSync } from 'node:fs';
 
@@ -11,7 +12,9 @@ const fd = openSync(out, 'w');
 const total = Math.round(rate * seconds);
 const buf = Buffer.alloc(chunk * channels * 2);
 const started = performance.now();
-for (let sent = 0; sent < total; ) {
+let stopped = false;
+process.on('SIGTERM', () => (stopped = true));
+for (let sent = 0; sent < total && !stopped; ) {
   const n = Math.min(chunk, total - sent);
   for (let i = 0; i < n; i++) {
     const v = Math.round(16384 * Math.sin((2 * Math.PI * ((1000 * (sent + i)) % rate)) / rate));
