@@ -1,8 +1,10 @@
 // Resampler bench: quality and CPU of ours vs libsamplerate (WASM and native)
 // and soxr (via sox), 44.1 kHz stereo to 48 and 96 kHz. See README.md.
 import { benchArgs, numberOption, usageError } from '../args.mjs';
-import { channel, fitSine, levelDb, sine } from '../../server/dist/dsp/index.js';
+import { importTs } from '../ts-module.mjs';
 import { libsamplerateJs, ours, oursVariable, sndfileResample, soxVeryHigh } from './peers.mjs';
+
+const { channel, fitSine, levelDb, sine } = await importTs(new URL('../../test/harness/analysis.ts', import.meta.url));
 
 const USAGE = `usage: node bench/resample/run.mjs [--seconds 60] [--quality-seconds 10] [--repeats 3]
     [--tools ours,ours-variable,libsamplerate-js,sndfile-resample,sox]

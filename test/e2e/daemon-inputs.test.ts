@@ -17,7 +17,7 @@ import { startNetnsDaemon, type NetnsDaemon } from '../harness/netns-daemon.js';
 import { recordSdp } from '../harness/api-recorder.js';
 import { REPO } from '../harness/sender.js';
 import { activeRange, longestZeroRun, maxStep } from '../harness/tone-check.js';
-import { fitSine, levelDb } from '../../server/src/dsp/analysis.js';
+import { fitSine, levelDb } from '../harness/analysis.js';
 import type { LiveInputView } from '../../server/src/index.js';
 
 const readlinkSafe = (p: string): string | null => {

@@ -17,7 +17,7 @@ import { requireNetns } from '../harness/netns.js';
 import { stockHost, type StockHost } from '../harness/stock-host.js';
 import { until } from '../harness/wait.js';
 import { readWav } from '../harness/pcm.js';
-import { fitSine, levelDb } from '../../server/src/dsp/analysis.js';
+import { fitSine, levelDb } from '../harness/analysis.js';
 
 const enabled = requireNetns('the README commands on a stock host');
 

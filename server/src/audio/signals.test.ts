@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandPower, fitSine, powerSpectrum } from '../dsp/analysis.js';
+import { bandPower, fitSine, powerSpectrum } from '../../../test/harness/analysis.js';
 import { BUS_CHANNELS } from '../daemon/input.js';
 import { IDENTIFY, Identify, LogSweep, PinkNoise, Sine } from './signals.js';
 import { parseSignalArg, signalProblem } from './signal-spec.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fft } from './analysis.js';
+import { fft } from '../../../test/harness/analysis.js';
 import { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase } from './filter-design.js';
 import { besselI0 } from './kaiser.js';
 

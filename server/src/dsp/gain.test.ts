@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandPower, powerSpectrum, sine } from './analysis.js';
+import { bandPower, powerSpectrum, sine } from '../../../test/harness/analysis.js';
 import { Gain } from './gain.js';
 
 const RATE = 48000;

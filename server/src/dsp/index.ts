@@ -1,4 +1,3 @@
-export * from './analysis.js';
 export { createResampler, type ResamplerOptions } from './create-resampler.js';
 export { TpdfDither } from './dither.js';
 export { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase, type FilterSpec, type PolyphaseTable } from './filter-design.js';

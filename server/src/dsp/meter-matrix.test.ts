@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sine } from './analysis.js';
+import { sine } from '../../../test/harness/analysis.js';
 import { monoSum, RoutingMatrix, stereoPair, twoPointOne } from './matrix.js';
 import { createMeterReading, Meter } from './meter.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channel, fitSine, levelDb, resampleAll, sine } from './analysis.js';
+import { channel, fitSine, levelDb, resampleAll, sine } from '../../../test/harness/analysis.js';
 import { createResampler } from './create-resampler.js';
 import { PolyphaseResampler } from './polyphase-resampler.js';
 import { INPUT_RATES, STREAM_RATES } from './resampler.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channel, fitSine, resampleAll, sine } from './analysis.js';
+import { channel, fitSine, resampleAll, sine } from '../../../test/harness/analysis.js';
 import { VariableResampler } from './variable-resampler.js';
 
 const AMP = 10 ** (-1 / 20);

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fitSine } from '../dsp/analysis.js';
+import { fitSine } from '../../../test/harness/analysis.js';
 import { BUS_CHANNELS } from '../daemon/input.js';
 import { FifoInput, fifoInputOptionsSchema } from './fifo-input.js';
 

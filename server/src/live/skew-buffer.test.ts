@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitSine } from '../dsp/analysis.js';
+import { fitSine } from '../../../test/harness/analysis.js';
 import { SkewBuffer } from './skew-buffer.js';
 
 const RATE = 48000;

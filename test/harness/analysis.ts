@@ -2,7 +2,7 @@
  * Measurement helpers shared by the DSP tests and bench/resample. Pure
  * functions on Float64 signals; nothing here is on the audio path.
  */
-import type { Resampler } from './resampler.js';
+import type { Resampler } from '../../server/src/dsp/resampler.js';
 
 /** Phase of a tone of integer `freq` Hz at sample `n` of an integer-rate signal, exact for huge n. */
 function tonePhase(freq: number, rate: number, n: number): number {
