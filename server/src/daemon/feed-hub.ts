@@ -22,6 +22,13 @@ export class FeedHub implements BusListener {
   private taken = 0;
   private gen = 0;
   private isPlaying = false;
+  /**
+   * The generation whose queue end the buses have reached. Nothing is consumed past it, whatever
+   * 'playing' says: the main thread's play after the end posts 'playing' and its 'clear' as two messages,
+   * and a mixer read between them must not undo the play (it once did, by clearing isPlaying, which no
+   * later message set again: the player said "playing" and sent silence).
+   */
+  private endedGen = -1;
   private isDrained = true;
   /** The track being fed and how many of its frames are on the buses, so a bus made mid-track joins in. */
   private current: { entryId: string; startS: number; format: FeedFormat; fed: number } | null = null;
@@ -125,7 +132,7 @@ export class FeedHub implements BusListener {
 
   // BusListener, called from the mixer: cheap, never throws.
   playing(): boolean {
-    return this.isPlaying;
+    return this.isPlaying && this.endedGen !== this.gen;
   }
 
   drained(): boolean {
@@ -137,7 +144,7 @@ export class FeedHub implements BusListener {
     if (entryId === this.reported.entryId && now - this.reported.at < PROGRESS_MS) return;
     this.reported = { entryId, at: now };
     // Past the queue's end nothing more is consumed, whether or not the main thread has heard yet.
-    if (entryId === null) this.isPlaying = false;
+    if (entryId === null) this.endedGen = this.gen;
     const m: FromFeed = { type: 'progress', gen: this.gen, entryId, positionS };
     this.port.postMessage(m);
   }

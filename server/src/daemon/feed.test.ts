@@ -26,13 +26,13 @@ afterEach(() => {
  * handled at the other: each port counts what it posts and what its listener, registered after the
  * link's or hub's own, has seen.
  */
-function pair(): { link: FeedLink; hub: FeedHub; reports: FromFeed[]; settle: () => Promise<void> } {
+function pair(now: () => number = () => 0): { link: FeedLink; hub: FeedHub; reports: FromFeed[]; settle: () => Promise<void> } {
   const { port1, port2 } = new MessageChannel();
   open.push(port1, port2);
   const posts = [vi.spyOn(port1, 'postMessage'), vi.spyOn(port2, 'postMessage')];
   const reports: FromFeed[] = [];
   const link = new FeedLink(port1, (m) => reports.push(m));
-  const hub = new FeedHub(port2, () => 0);
+  const hub = new FeedHub(port2, now);
   const seen = [0, 0];
   port2.on('message', () => seen[0]++);
   port1.on('message', () => seen[1]++);
@@ -99,6 +99,35 @@ describe('player feed', () => {
     await settle();
     expect(reports.map((r) => r.entryId)).toEqual(['a', 'b', null]);
     expect(reports[1].positionS).toBeCloseTo((1200 - 1000) / RATE, 6);
+  });
+
+  it('plays again after the queue ended, though the mixer read the end between the play and its clear', async () => {
+    let clock = 0;
+    const { link, hub, reports, settle } = pair(() => clock);
+    const bus = hub.input(RATE);
+    readLeft(bus, 1);
+    link.playing(true);
+    link.clear(1, true);
+    link.track('a', 0, FMT);
+    link.data(planes(1, 480), 0, 480);
+    link.end();
+    await settle();
+    readLeft(bus, 4);
+    await settle();
+    expect(reports.map((r) => [r.gen, r.entryId])).toEqual([[1, 'a'], [1, null]]);
+    // The main thread heard the end and stopped; a later play posts 'playing', and its clear arrives
+    // only after the mixer has read (and reported) the end once more.
+    link.playing(false);
+    clock = 1000;
+    link.playing(true);
+    await settle();
+    readLeft(bus, 1);
+    link.clear(2, true);
+    link.track('b', 0, FMT);
+    link.data(planes(100_001, 4800), 0, 4800);
+    await settle();
+    const heard = readLeft(bus, 10);
+    expect(heard.slice(0, 2400)).toEqual(Array.from({ length: 2400 }, (_, i) => 100_001 + i));
   });
 
   it('holds the decoder at 0.5 s queued until a program reads, and a bus made mid-track joins in place', async () => {
