@@ -14,6 +14,8 @@ export default defineConfig({
       '@aes67/sap': src('./sap/src/index.ts'),
       '@aes67/ptp': src('./ptp/src/index.ts'),
       '@aes67/kernel-module': src('./kernel-module/src/index.ts'),
+      // The console's one runtime import from the daemon (a pure module); tests run it from source.
+      '@aes67/server/formats': src('./server/src/streams/formats.ts'),
     },
   },
   test: {

@@ -65,6 +65,10 @@ describe('daemon API without auth (loopback)', () => {
       ['POST', '/streams', { name: 'x', encoding: 'L32' }, 'encoding'],
       ['POST', '/streams', { name: 'x', address: '10.0.0.1' }, 'address'],
       ['PATCH', '/streams/1', { ptimeUs: 7 }, 'ptimeUs'],
+      ['POST', '/streams', { name: 'x', sampleRate: 88200 }, 'sampleRate'],
+      // Each field in range, the packet over AES67's 1440 bytes: refused on create, and on a PATCH merged into its stream.
+      ['POST', '/streams', { name: 'x', sampleRate: 96000, ptimeUs: 4000, channels: 2 }, 'channels'],
+      ['PATCH', '/streams/1', { ptimeUs: 4000, channels: 8 }, 'channels'],
       ['PATCH', '/streams/1', { bogus: 1 }, 'bogus'],
       ['POST', '/speakers', { name: 'x', gainDb: 40 }, 'gainDb'],
       ['PATCH', '/speakers/left', { delayMs: -1 }, 'delayMs'],

@@ -1,6 +1,7 @@
 /**
  * The package's public surface: the types of the daemon's REST and WebSocket contract, for clients such
- * as the console. Type-only: the daemon runs from cli.ts, and a client bundles none of it.
+ * as the console. Type-only: the daemon runs from cli.ts, and a client bundles none of it. The one module
+ * a client may bundle is the stream formats, a pure file exported on its own as `@aes67/server/formats`.
  */
 export type { AuthStatus, ServerEvent, SliceEvent, Slices, Snapshot, SystemInfo } from './api/contract.js';
 export type {

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from '../harness/sender.js';
+import { PACKET_TIMES_US, SAMPLE_RATES } from '../../server/src/streams/formats.js';
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -54,6 +55,9 @@ describe('aes67 play: bad input', () => {
     { name: 'an address outside multicast', args: () => [good, '--interface', 'lo', '--address', '10.1.2.3'], message: /10\.1\.2\.3 is not a multicast address/ },
     { name: 'an address that is not IPv4', args: () => [good, '--interface', 'lo', '--address', 'speakers'], message: /speakers is not an IPv4 address/ },
     { name: 'an unknown encoding', args: () => [good, '--interface', 'lo', '--encoding', 'L32'], message: /--encoding must be L16 or L24/ },
+    // The stream formats are the daemon's (server/src/streams/formats.ts): AES67 has no 88.2 kHz.
+    { name: 'a stream rate outside the list', args: () => [good, '--interface', 'lo', '--stream-rate', '88200'], message: new RegExp(`--stream-rate must be one of ${SAMPLE_RATES.join(', ')}, not 88200`) },
+    { name: 'a packet time outside the list', args: () => [good, '--interface', 'lo', '--ptime', '500'], message: new RegExp(`--ptime must be one of ${PACKET_TIMES_US.join(', ')}`) },
     { name: 'a DSCP out of range', args: () => [good, '--interface', 'lo', '--dscp', '64'], message: /--dscp must be an integer from 0 to 63, not '64'/ },
     { name: 'a negative send offset without "="', args: () => [good, '--interface', 'lo', '--send-offset', '-3'], message: /use '--send-offset=-XYZ'/ },
     { name: 'an unknown option', args: () => [good, '--interface', 'lo', '--volume', '11'], message: /Unknown option '--volume'/ },

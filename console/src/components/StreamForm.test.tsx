@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { ENCODINGS, PACKET_TIMES_US, SAMPLE_RATES } from '@aes67/server/formats';
 import { ApiError } from '../api/client.js';
 import { fieldOf, StreamForm } from './StreamForm.js';
 
@@ -16,6 +17,17 @@ describe('StreamForm', () => {
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Create stream' })));
     expect(onSubmit).toHaveBeenCalledWith({ name: 'Left', ttl: 32, encoding: 'L24', sampleRate: 44100, channels: 1, ptimeUs: 1000, payloadType: 98, enabled: true });
     expect(onDone).toHaveBeenCalled();
+  });
+
+  it("offers the daemon's encodings, rates and packet times, no more and no fewer", () => {
+    render(<StreamForm onSubmit={async () => undefined} onDone={() => undefined} />);
+    const values = (label: string) => Array.from((screen.getByLabelText(label) as HTMLSelectElement).options, (o) => o.value);
+    expect(values('Encoding')).toEqual([...ENCODINGS]);
+    expect(values('Sample rate')).toEqual(SAMPLE_RATES.map(String));
+    expect(values('Packet time')).toEqual(PACKET_TIMES_US.map(String));
+    const rate = screen.getByLabelText('Sample rate') as HTMLSelectElement;
+    expect(Array.from(rate.options, (o) => o.text)).toEqual(['44.1 kHz', '48 kHz', '96 kHz']);
+    expect(rate.value).toBe('48000');
   });
 
   it("shows the API's field error next to that field and keeps the form open", async () => {

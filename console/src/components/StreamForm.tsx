@@ -1,11 +1,21 @@
 /** Create or edit a stream. The daemon validates; its field errors are shown beside the named field. */
 import { useId, useState, type FormEvent } from 'react';
+import { ENCODINGS, FORMAT_DEFAULTS, PACKET_TIMES_US, SAMPLE_RATES, bytesPerSample } from '@aes67/server/formats';
 import { fieldRenderer, submitting } from './form.js';
+import { khz, ptime } from '../logic/format.js';
 import type { Stream, StreamInput } from '../api/types.js';
 
 type Draft = Record<'name' | 'address' | 'port' | 'ttl' | 'encoding' | 'sampleRate' | 'channels' | 'ptimeUs' | 'payloadType', string> & { enabled: boolean };
 
-const EMPTY: Draft = { name: '', address: '', port: '', ttl: '32', encoding: 'L24', sampleRate: '48000', channels: '1', ptimeUs: '1000', payloadType: '98', enabled: true };
+const EMPTY: Draft = {
+  name: '', address: '', port: '', ttl: '32', encoding: FORMAT_DEFAULTS.encoding, sampleRate: String(FORMAT_DEFAULTS.sampleRate),
+  channels: String(FORMAT_DEFAULTS.channels), ptimeUs: String(FORMAT_DEFAULTS.ptimeUs), payloadType: '98', enabled: true,
+};
+
+// The choices are the daemon's own list (streams/formats.ts), so the form offers nothing it refuses.
+const ENCODING_OPTIONS = ENCODINGS.map((e): [string, string] => [e, `${e} (${bytesPerSample(e) * 8}-bit)`]);
+const RATE_OPTIONS = SAMPLE_RATES.map((r): [string, string] => [String(r), khz(r)]);
+const PTIME_OPTIONS = PACKET_TIMES_US.map((us): [string, string] => [String(us), ptime(us)]);
 
 function fromStream(s: Stream): Draft {
   return {
@@ -61,10 +71,10 @@ export function StreamForm({ stream, onSubmit, onDone }: { stream?: Stream; onSu
         {field('address', 'Multicast address', text('address', 'next free group'))}
         {field('port', 'Port', text('port', '5004', 'number'))}
         {field('ttl', 'TTL', text('ttl', undefined, 'number'))}
-        {field('encoding', 'Encoding', select('encoding', [['L24', 'L24 (24-bit)'], ['L16', 'L16 (16-bit)']]))}
-        {field('sampleRate', 'Sample rate', select('sampleRate', [['48000', '48 kHz'], ['44100', '44.1 kHz'], ['96000', '96 kHz']]))}
+        {field('encoding', 'Encoding', select('encoding', ENCODING_OPTIONS))}
+        {field('sampleRate', 'Sample rate', select('sampleRate', RATE_OPTIONS))}
         {field('channels', 'Channels', text('channels', undefined, 'number'))}
-        {field('ptimeUs', 'Packet time', select('ptimeUs', [['1000', '1 ms'], ['125', '125 µs'], ['250', '250 µs'], ['333', '333 µs'], ['4000', '4 ms']]))}
+        {field('ptimeUs', 'Packet time', select('ptimeUs', PTIME_OPTIONS))}
         {field('payloadType', 'Payload type', text('payloadType', undefined, 'number'))}
         <div className="field">
           <label className="check">

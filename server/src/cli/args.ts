@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.js';
-import type { Encoding } from '../rtp/packet.js';
+import { ENCODINGS, type Encoding } from '../streams/formats.js';
 
 /**
  * node:util parseArgs, its errors as one-line UserErrors that keep node's advice (a value starting with
@@ -16,8 +16,9 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnTy
 
 export function parseEncoding(v: string): Encoding {
   const u = v.toUpperCase();
-  if (u !== 'L16' && u !== 'L24') throw new UserError(`--encoding must be L16 or L24, not '${v}'`);
-  return u;
+  const encoding = ENCODINGS.find((e) => e === u);
+  if (!encoding) throw new UserError(`--encoding must be ${ENCODINGS.join(' or ')}, not '${v}'`);
+  return encoding;
 }
 
 export function parseIntOption(name: string, v: string, min: number, max: number): number {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfigFile } from '../config/load.js';
 import { UserError } from '../errors.js';
+import { ENCODINGS, SAMPLE_RATES } from '../streams/formats.js';
 import { parseCommandLine } from './args.js';
 
 const COMMON = `Common options:
@@ -11,7 +12,7 @@ const COMMON = `Common options:
 The token comes from $AES67_TOKEN, else auth.token in the config.`;
 
 export const CLIENT_USAGE: Record<string, string> = {
-  streams: `Usage: aes67 streams ls | add [--name <s>] [--address <ip>] [--port <n>] [--encoding L24|L16] [--rate <hz>] | rm <id>\n\n${COMMON}`,
+  streams: `Usage: aes67 streams ls | add [--name <s>] [--address <ip>] [--port <n>] [--encoding ${ENCODINGS.join('|')}] [--rate ${SAMPLE_RATES.join('|')}] | rm <id>\n\n${COMMON}`,
   speakers: `Usage: aes67 speakers ls\n\n${COMMON}`,
   ptp: `Usage: aes67 ptp status\n\n${COMMON}`,
 };

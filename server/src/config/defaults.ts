@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { DEFAULT_RTP_SETTINGS, type Config, type StoredStream } from './schema.js';
+import { FORMAT_DEFAULTS } from '../streams/formats.js';
 
 /** A fresh o= session id: NTP-style decimal, unique enough among one host's streams. */
 export function newSessionId(): string {
@@ -13,10 +14,7 @@ function demoStream(id: string, label: string, address: string): StoredStream {
     address,
     port: 5004,
     ttl: 32,
-    encoding: 'L24',
-    sampleRate: 48000,
-    channels: 1,
-    ptimeUs: 1000,
+    ...FORMAT_DEFAULTS,
     payloadType: 96,
     enabled: true,
     sessionId: newSessionId(),

@@ -3,12 +3,17 @@ import { z } from 'zod';
 import { isMulticastIpv4 } from '../net/multicast.js';
 import { RoutingSource } from './source.js';
 import { RTP_DEFAULTS, RTP_LIMITS } from '../rtp/defaults.js';
+import { ENCODINGS, FORMAT_DEFAULTS, MAX_CHANNELS, PACKET_TIMES_US, SAMPLE_RATES, payloadProblem, type StreamFormat } from '../streams/formats.js';
 
 /** Entity and config schemas: the single source for validation, the JSON Schema and the OpenAPI document. */
 
-export const Encoding = z.enum(['L16', 'L24']);
-export const SampleRate = z.union([z.literal(44100), z.literal(48000), z.literal(96000)]);
-export const Ptime = z.union([z.literal(125), z.literal(250), z.literal(333), z.literal(1000), z.literal(4000)]);
+// The stream formats are streams/formats.ts's; the schema only spells them for zod.
+export const Encoding = z.enum(ENCODINGS, { error: ENCODINGS.join(' or ') });
+export const SampleRate = z.literal(SAMPLE_RATES, { error: `one of ${SAMPLE_RATES.join(', ')} Hz` });
+export const Ptime = z.literal(PACKET_TIMES_US, { error: `one of ${PACKET_TIMES_US.join(', ')} us` });
+const Channels = z.number().int().min(1).max(MAX_CHANNELS);
+/** A channel of a stream, counted from 0. */
+const StreamChannel = z.number().int().min(0).max(MAX_CHANNELS - 1);
 export type Encoding = z.infer<typeof Encoding>;
 export type SampleRate = z.infer<typeof SampleRate>;
 export type Ptime = z.infer<typeof Ptime>;
@@ -26,7 +31,7 @@ export const StreamSettings = z.object({
   ttl: z.number().int().min(1).max(255),
   encoding: Encoding,
   sampleRate: SampleRate,
-  channels: z.number().int().min(1).max(8),
+  channels: Channels,
   ptimeUs: Ptime,
   payloadType: z.number().int().min(96).max(127),
   enabled: z.boolean(),
@@ -36,16 +41,29 @@ export type StreamSettings = z.infer<typeof StreamSettings>;
 export const StreamConfigSchema = StreamSettings.extend({ id: Id, sessionId: Digits, sdpVersion: Digits });
 export type StoredStream = z.infer<typeof StreamConfigSchema>;
 
+/**
+ * Every field can be in range and the packet still too big for AES67 (8 channels of L24 at 96 kHz in
+ * 4 ms packets), so the combination is checked where a whole stream is known: a created one, and every
+ * stream of a config (a PATCH is checked there, merged into its stream). The issue goes on `channels`,
+ * the field the message says how far to lower.
+ */
+function payloadFits(s: StreamFormat, ctx: z.core.$RefinementCtx): void {
+  const problem = payloadProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['channels'], input: s.channels });
+}
+
 /** POST body: address and port may be left to the daemon (next free group). */
 export const StreamCreate = StreamSettings.partial({ address: true, port: true }).extend({
   ttl: StreamSettings.shape.ttl.default(32),
-  encoding: Encoding.default('L24'),
-  sampleRate: SampleRate.default(48000),
-  channels: StreamSettings.shape.channels.default(1),
-  ptimeUs: Ptime.default(1000),
+  encoding: Encoding.default(FORMAT_DEFAULTS.encoding),
+  sampleRate: SampleRate.default(FORMAT_DEFAULTS.sampleRate),
+  channels: Channels.default(FORMAT_DEFAULTS.channels),
+  ptimeUs: Ptime.default(FORMAT_DEFAULTS.ptimeUs),
   payloadType: StreamSettings.shape.payloadType.default(96),
   enabled: z.boolean().default(true),
-}).strict();
+})
+  .strict()
+  .superRefine(payloadFits);
 export const StreamPatch = StreamSettings.partial().strict();
 /** Request bodies as clients write them (fields with defaults may be left out). */
 export type StreamCreateBody = z.input<typeof StreamCreate>;
@@ -62,7 +80,7 @@ export const SpeakerSettings = z.object({
   encodings: z.array(Encoding).min(1),
   maxChannels: z.number().int().min(1).max(64),
   streamId: Id.nullable(),
-  channel: z.number().int().min(0).max(7),
+  channel: StreamChannel,
   gainDb: GainDb,
   mute: z.boolean(),
   delayMs: z.number().min(0).max(100),
@@ -74,7 +92,7 @@ export const SpeakerCreate = SpeakerSettings.partial()
   .extend({
     host: SpeakerSettings.shape.host.default(null),
     model: SpeakerSettings.shape.model.default(null),
-    sampleRate: SampleRate.default(48000),
+    sampleRate: SampleRate.default(FORMAT_DEFAULTS.sampleRate),
     encodings: SpeakerSettings.shape.encodings.default(['L24', 'L16']),
     maxChannels: SpeakerSettings.shape.maxChannels.default(1),
     streamId: SpeakerSettings.shape.streamId.default(null),
@@ -90,7 +108,7 @@ export type SpeakerPatchBody = z.input<typeof SpeakerPatch>;
 export const RoutingEntry = z.object({
   input: z.number().int().min(0).max(7),
   streamId: Id,
-  channel: z.number().int().min(0).max(7),
+  channel: StreamChannel,
   gainDb: GainDb,
 });
 export const Preset = z.enum(['stereo', 'mono', '2.1']);
@@ -171,7 +189,7 @@ export const ConfigSchema = z
     ptp: PtpSettingsSchema,
     rtp: RtpSettingsSchema.default(() => ({ ...DEFAULT_RTP_SETTINGS })),
     player: z.object({ library: z.string().min(1) }).strict(),
-    streams: z.array(StreamConfigSchema).max(128),
+    streams: z.array(StreamConfigSchema.superRefine(payloadFits)).max(128),
     speakers: z.array(SpeakerSchema).max(256),
     routing: RoutingSchema,
   })

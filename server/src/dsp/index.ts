@@ -7,6 +7,6 @@ export { createMeterReading, Meter, type MeterReading } from './meter.js';
 export { Passthrough } from './passthrough.js';
 export { PolyphaseResampler, type PolyphaseOptions } from './polyphase-resampler.js';
 export { needsDither, Quantizer, type OutputBits, type PathState } from './quantize.js';
-export { INPUT_RATES, STREAM_RATES, type Resampler } from './resampler.js';
+export type { Resampler } from './resampler.js';
 export { SkewController, type SkewOptions } from './skew.js';
 export { VariableResampler, type VariableOptions } from './variable-resampler.js';

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { channel, fitSine, levelDb, resampleAll, sine } from '../../../test/harness/analysis.js';
 import { createResampler } from './create-resampler.js';
 import { PolyphaseResampler } from './polyphase-resampler.js';
-import { INPUT_RATES, STREAM_RATES } from './resampler.js';
+import { SAMPLE_RATES } from '../streams/formats.js';
 
 const AMP = 10 ** (-1 / 20); // -1 dBFS
+/** The rates files and live inputs come in at most often; the resampler takes any, these are the ones checked. */
+const INPUT_RATES = [44100, 48000, 88200, 96000, 176400, 192000];
 
 /** Resamples one second of a -1 dBFS stereo tone; fits the middle half of the left channel. */
 function measureTone(inRate: number, outRate: number, freq: number) {
@@ -35,9 +37,9 @@ describe('fixed-ratio resampler quality (44.1 kHz input)', () => {
   }
 });
 
-describe('timing and counts, all supported rate pairs', () => {
+describe('timing and counts, common input rates to every stream rate', () => {
   for (const inRate of INPUT_RATES) {
-    for (const outRate of STREAM_RATES) {
+    for (const outRate of SAMPLE_RATES) {
       it(`${inRate} -> ${outRate}: ceil(n*out/in) frames, output 0 aligned to input 0`, () => {
         const frames = Math.round(inRate * 0.05) + 7;
         const y = resampleAll(createResampler({ inRate, outRate, channels: 1 }), sine(997, inRate, frames, AMP));

@@ -35,10 +35,6 @@ export interface Resampler {
   reset(): void;
 }
 
-/** Sample rates accepted on input and on the stream side. */
-export const INPUT_RATES = [44100, 48000, 88200, 96000, 176400, 192000] as const;
-export const STREAM_RATES = [44100, 48000, 96000] as const;
-
 /** Validates and returns the number of input frames to consume. */
 export function inputFrames(input: Float32Array | Float64Array, channels: number, frames?: number): number {
   const held = Math.floor(input.length / channels);

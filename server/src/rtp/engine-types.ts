@@ -1,6 +1,6 @@
 /** The RTP engine's options and what it hands back (engine.ts): the engine's public types. */
 import type { SampleRing } from './ring.js';
-import type { Encoding } from './packet.js';
+import type { Encoding } from '../streams/formats.js';
 import type { DscpState } from './dscp.js';
 
 export interface EngineOptions {

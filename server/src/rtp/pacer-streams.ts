@@ -4,7 +4,8 @@
  * still needs event-loop turns (its socket is being set up, or it sends through dgram).
  */
 import type dgram from 'node:dgram';
-import { RTP_HEADER_BYTES, bytesPerSample, writeStaticHeader } from './packet.js';
+import { bytesPerSample } from '../streams/formats.js';
+import { RTP_HEADER_BYTES, writeStaticHeader } from './packet.js';
 import { openStreamSocket } from './stream-socket.js';
 import { markSocket, type DscpState } from './dscp.js';
 import type { UdpAddon } from './udp-addon.js';

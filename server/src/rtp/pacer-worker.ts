@@ -7,7 +7,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { RTP_HEADER_BYTES, bytesPerSample, writePayload, writeSeqTs } from './packet.js';
+import { bytesPerSample } from '../streams/formats.js';
+import { RTP_HEADER_BYTES, writePayload, writeSeqTs } from './packet.js';
 import { alignedSampleAt, settle } from './schedule.js';
 import { sourceState, type SourceState } from './pacer-source.js';
 import { SystemTaiClock } from './timebase.js';

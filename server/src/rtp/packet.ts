@@ -1,25 +1,9 @@
-import { UserError } from '../errors.js';
+import type { Encoding } from '../streams/formats.js';
 
-export type Encoding = 'L16' | 'L24';
+// The encodings are streams/formats.ts's; the CLI's play options still read the type from here.
+export type { Encoding };
 
 export const RTP_HEADER_BYTES = 12;
-/** AES67 keeps a packet inside a 1500-byte MTU. */
-export const MAX_PAYLOAD_BYTES = 1440;
-
-export function bytesPerSample(encoding: Encoding): number {
-  return encoding === 'L24' ? 3 : 2;
-}
-
-/** Throws when a packet of this shape would exceed the AES67 payload limit. */
-export function checkPayloadSize(encoding: Encoding, channels: number, framesPerPacket: number): number {
-  const bytes = bytesPerSample(encoding) * channels * framesPerPacket;
-  if (bytes > MAX_PAYLOAD_BYTES) {
-    throw new UserError(
-      `payload of ${bytes} bytes (${framesPerPacket} frames x ${channels} ch x ${encoding}) exceeds the AES67 limit of ${MAX_PAYLOAD_BYTES}`,
-    );
-  }
-  return bytes;
-}
 
 /** Writes the fixed part of an RTP header (RFC 3550 §5.1) that never changes for a stream. */
 export function writeStaticHeader(buf: Buffer, payloadType: number, ssrc: number): void {

@@ -1,5 +1,5 @@
 import type { RingHandle } from './ring.js';
-import type { Encoding } from './packet.js';
+import type { Encoding } from '../streams/formats.js';
 import type { DscpState } from './dscp.js';
 import type { PacerThreadInfo } from './thread.js';
 

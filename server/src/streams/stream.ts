@@ -1,5 +1,5 @@
 import type { RefClock, StreamDescription } from '@aes67/sap';
-import type { Encoding } from '../rtp/packet.js';
+import type { Encoding } from './formats.js';
 import { framesPerPacket, ptimeMs } from '../rtp/schedule.js';
 
 /** Everything that defines one outgoing stream; its SDP is derived from this and the clock state. */
