@@ -27,6 +27,11 @@ export class SystemTaiClock implements TaiClock {
   private monoToUtcNs: bigint;
   private monoToUtcMs: number;
   private offsetNs: bigint;
+  /**
+   * How far the mapping may lie from the system clock: half the monotonic bracket around the tick it was
+   * pinned to. Usually a few microseconds; a stall during calibration (a busy VM) widens it.
+   */
+  calibrationErrorNs: bigint;
 
   /** `utcNow` is Date.now unless a test stands in for the system clock to step it. */
   constructor(
@@ -34,7 +39,7 @@ export class SystemTaiClock implements TaiClock {
     private readonly utcNow: () => number = Date.now,
   ) {
     this.offsetNs = secondsToNs(utcOffsetS);
-    this.monoToUtcNs = calibrate(utcNow);
+    [this.monoToUtcNs, this.calibrationErrorNs] = calibrate(utcNow);
     this.monoToUtcMs = Number(this.monoToUtcNs) / 1e6;
   }
 
@@ -70,11 +75,12 @@ export class SystemTaiClock implements TaiClock {
     if (performance.now() - before > BRACKET_MS) return 0;
     const drift = utc - (before + this.monoToUtcMs);
     if (drift > -STEP_THRESHOLD_MS && drift < STEP_THRESHOLD_MS) return 0;
-    const next = calibrate(this.utcNow);
+    const [next, errorNs] = calibrate(this.utcNow);
     const stepMs = Number(next - this.monoToUtcNs) / 1e6;
     // The recalibration disagrees: the drift was a misread, not a step; keep the mapping the streams use.
     if (stepMs > -STEP_THRESHOLD_MS && stepMs < STEP_THRESHOLD_MS) return 0;
     this.monoToUtcNs = next;
+    this.calibrationErrorNs = errorNs;
     this.monoToUtcMs = Number(next) / 1e6;
     return stepMs;
   }
@@ -114,12 +120,14 @@ const CALIBRATION_WINDOW_NS = 50_000n;
 const CALIBRATION_TICKS = 10;
 
 /**
- * Finds utc - mono (ns) at the instant the ms clock ticks. The tick lies between the previous read of
- * the ms clock (which saw the old value) and the current one; each read is bracketed by monotonic reads,
- * so the tick lies between the monotonic read before the previous one and the read after this one. A
- * stall anywhere in there (a busy VM) widens that bracket, and such ticks are skipped for the next one.
+ * Finds utc - mono (ns) at the instant the ms clock ticks, and how far off that may be. The tick lies
+ * between the previous read of the ms clock (which saw the old value) and the current one; each read is
+ * bracketed by monotonic reads, so the tick lies between the monotonic read before the previous one and
+ * the read after this one. A stall anywhere in there (a busy VM) widens that bracket: the first tick
+ * within CALIBRATION_WINDOW_NS is taken, else the tightest of CALIBRATION_TICKS.
  */
-function calibrate(utcNow: () => number): bigint {
+function calibrate(utcNow: () => number): [offsetNs: bigint, errorNs: bigint] {
+  let best: [bigint, bigint] | null = null;
   let prevBefore = monoNowNs();
   let start = utcNow();
   for (let ticks = 0; ; ) {
@@ -127,7 +135,9 @@ function calibrate(utcNow: () => number): bigint {
     const utc = utcNow();
     const after = monoNowNs();
     if (utc !== start) {
-      if (after - prevBefore < CALIBRATION_WINDOW_NS || ++ticks >= CALIBRATION_TICKS) return BigInt(utc) * NS_PER_MS - (prevBefore + after) / 2n;
+      const span = after - prevBefore;
+      if (best === null || span < best[1] * 2n) best = [BigInt(utc) * NS_PER_MS - (prevBefore + after) / 2n, (span + 1n) / 2n];
+      if (span < CALIBRATION_WINDOW_NS || ++ticks >= CALIBRATION_TICKS) return best;
       start = utc;
     }
     prevBefore = before;
