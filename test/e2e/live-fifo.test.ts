@@ -43,8 +43,8 @@ describe.runIf(enabled)('live input from a FIFO', () => {
     const rec = recordSdp(lan, 'speaker', dir, 'live', sdp);
     await untilJoined(lan, 'speaker', [groupOf(sdp)]);
 
-    // 441-frame periods (10 ms), paced 500 ppm fast.
-    const producer = lan.spawn('sender', 'node', [join(REPO, 'test/harness/paced-pcm.mjs'), fifo, '44100', '2', String(SECONDS), '500', '441']);
+    // 441-frame periods (10 ms), paced 500 ppm fast, SCHED_FIFO as a sound card's clock would be.
+    const producer = lan.spawn('sender', 'chrt', ['-f', '20', 'node', join(REPO, 'test/harness/paced-pcm.mjs'), fifo, '44100', '2', String(SECONDS), '500', '441']);
     expect(await exited(producer, (SECONDS + 10) * 1000)).toBe(0);
     expect(await exited(play, 10_000), playLog.err()).toBe(0);
     expect(playLog.err()).toBe('');
