@@ -66,7 +66,7 @@ describe('daemon player and library', () => {
       return !s.scanning && s.total > 0 && s;
     });
     ids = Object.fromEntries(((await call('/library')).body as Track[]).map((t) => [t.path, t]));
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => d?.stop());
 
   it('indexes the files inside the root with their tags, and searches them', async () => {

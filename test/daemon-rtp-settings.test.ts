@@ -78,7 +78,7 @@ describe('the config file\'s rtp section', () => {
       else expect(error.message).toMatch(/pacerNice/);
     }
     expect((await (await d.api$('/rtp/settings')).json()) as unknown).toEqual({ dscp: 10, sendOffsetMs: -2, pacerRealtimePriority: 0, pacerNice: -5 });
-  }, 30_000);
+  }, 120_000);
 
   it('fills a file without the section with the defaults', () => {
     const { rtp: _, ...rest } = defaultConfig();
@@ -104,5 +104,5 @@ describe('aes67 play --dscp, --send-offset and --pacer-priority', () => {
       await interrupt(play);
     }
     expect(out.err()).toBe('');
-  }, 40_000);
+  }, 120_000);
 });

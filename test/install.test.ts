@@ -161,7 +161,7 @@ describe('the aes67 command installed as a package', () => {
       expect(await streams.json()).toEqual([]);
     } finally {
       if (child.exitCode === null) child.kill('SIGTERM');
-      await exited(child, 15_000);
+      await exited(child, 30_000);
     }
     expect(child.exitCode, log.err()).toBe(0);
   });

@@ -163,7 +163,7 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
       expect(k + got.length, `${name}: recording runs past the signal`).toBeLessThanOrEqual(total);
       expect(firstMismatch(ref, got, k), `${name}: first differing sample`).toBe(-1);
     }
-  }, 30_000);
+  }, 120_000);
 
   it('clock steps of +1 s and -1 s: timestamps jump by exactly 48000, one event each, never 3 packets in 250 us', async () => {
     const { sender } = lan.hosts;

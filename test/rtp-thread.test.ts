@@ -54,7 +54,7 @@ async function pacerThreadInChild(prefix: string[]): Promise<{ info: PacerThread
   const dir = mkdtempSync(join(tmpdir(), 'aes67-thread-'));
   try {
     writeFileSync(join(dir, 'engine.mjs'), script);
-    const { stdout } = await promisify(execFile)(prefix[0], [...prefix.slice(1), process.execPath, join(dir, 'engine.mjs')], { timeout: 20_000 });
+    const { stdout } = await promisify(execFile)(prefix[0], [...prefix.slice(1), process.execPath, join(dir, 'engine.mjs')], { timeout: 60_000 });
     return JSON.parse(stdout) as { info: PacerThread; warnings: string[] };
   } finally {
     rmSync(dir, { recursive: true, force: true });

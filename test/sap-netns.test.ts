@@ -72,7 +72,7 @@ describe.runIf(run)('SAP/RAVENNA interop in namespaces', () => {
     tshark.stdout!.on('data', (d: Buffer) => (tsharkOut += d.toString()));
     tshark.stderr!.on('data', (d: Buffer) => (tsharkErr += d.toString()));
     await until(() => `tshark to capture a probe: ${tsharkErr}`, async () => {
-      await lan.run('speaker', process.execPath, ['-e', PROBE_SCRIPT], { timeoutMs: 10_000 });
+      await lan.run('speaker', process.execPath, ['-e', PROBE_SCRIPT], { timeoutMs: 30_000 });
       return tsharkOut.includes(String(PROBE_PORT));
     }, { pollMs: 100 });
     // tshark -P prints a line per packet as it comes: each step waits until its packets are in.
@@ -124,11 +124,11 @@ describe.runIf(run)('SAP/RAVENNA interop in namespaces', () => {
     const sdp = streamSdp({ name: 'aes67-sender 2 Right' }, 3);
     const paths = await sender.call<{ byName: string }>('set', { key: 's2', sdp });
     expect(paths.byName).toBe('/by-name/aes67-sender%202%20Right');
-    const probe = await lan.run('speaker', 'ffprobe', ['-v', 'debug', `rtsp://${address}:8854${paths.byName}`], { timeoutMs: 15_000 });
+    const probe = await lan.run('speaker', 'ffprobe', ['-v', 'debug', `rtsp://${address}:8854${paths.byName}`], { timeoutMs: 30_000 });
     expect(probe.stderr).toContain(`o=- ${TYPICAL.origin.sessionId} 3 IN IP4 ${address}`);
     expect(probe.stderr).toContain('a=rtpmap:96 L24/48000/1');
     expect(probe.stderr).toMatch(/SETUP failed: 405/);
-    const curl = await lan.run('speaker', 'curl', ['-s', '-i', `rtsp://${address}:8854${paths.byName}`], { timeoutMs: 10_000 });
+    const curl = await lan.run('speaker', 'curl', ['-s', '-i', `rtsp://${address}:8854${paths.byName}`], { timeoutMs: 30_000 });
     expect(curl.stdout).toMatch(/^RTSP\/1\.0 200 OK\r\n/);
     expect(curl.stdout).toContain('Public: OPTIONS, DESCRIBE');
   }, 60_000);

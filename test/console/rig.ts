@@ -133,7 +133,7 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
     const follower = startPtp4l(lan, 'sender', dir, 'follower');
     await waitFor(() => /UNCALIBRATED/.test(follower.log()), 30_000, 'the follower to pick the grandmaster');
     // free_running keeps the follower UNCALIBRATED; declaring sync certain lets it reach SLAVE.
-    const pmc = await lan.run('sender', 'pmc', ['-u', '-b', '0', '-s', follower.socket, '-i', join(dir, 'pmc.sock'), 'SET SYNCHRONIZATION_UNCERTAIN_NP 0'], { timeoutMs: 10_000 });
+    const pmc = await lan.run('sender', 'pmc', ['-u', '-b', '0', '-s', follower.socket, '-i', join(dir, 'pmc.sock'), 'SET SYNCHRONIZATION_UNCERTAIN_NP 0'], { timeoutMs: 30_000 });
     if (pmc.code !== 0) throw new Error(`pmc failed: ${pmc.stderr}`);
     await waitFor(() => /to SLAVE/.test(follower.log()), 30_000, 'the follower to reach SLAVE');
     return { ...(await startDaemon(lan, dir, opts, { mode: 'attach', socket: follower.socket })), gm, follower };

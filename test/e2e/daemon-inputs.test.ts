@@ -69,7 +69,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     sdp = (await d.api('GET', '/streams/L/sdp')).text;
     expect(sdp).toContain(`a=rtpmap:96 L24/${RATE}/1`);
     await d.watchEvents();
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => {
     await d?.stop();
     await lan?.down();
@@ -148,7 +148,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
         skews.push(`${l.skewPpm}/${l.bufferMs}`);
       }
       judged = (await live())[0];
-      metrics = (await lan.run('sender', 'curl', ['-s', `http://127.0.0.1:${PORT}/metrics`], { timeoutMs: 15_000 })).stdout;
+      metrics = (await lan.run('sender', 'curl', ['-s', `http://127.0.0.1:${PORT}/metrics`], { timeoutMs: 30_000 })).stdout;
       expect(producer.exitCode, 'the producer still running at the judgement').toBeNull();
       producer.kill('SIGTERM');
       expect(await exited(producer, 30_000)).toBe(0);

@@ -38,7 +38,7 @@ describe.runIf(enabled)('live input from a FIFO', () => {
     ]);
     const playLog = collect(play);
     const api = new ApiSender(lan, 'sender', API_PORT);
-    const [sdp] = await api.sdps(1, 15_000, () => playLog.err());
+    const [sdp] = await api.sdps(1, 30_000, () => playLog.err());
     expect(sdp).toContain('a=rtpmap:96 L24/48000/1');
     const rec = recordSdp(lan, 'speaker', dir, 'live', sdp);
     await untilJoined(lan, 'speaker', [groupOf(sdp)]);
@@ -46,7 +46,7 @@ describe.runIf(enabled)('live input from a FIFO', () => {
     // 441-frame periods (10 ms), paced 500 ppm fast, SCHED_FIFO as a sound card's clock would be.
     const producer = lan.spawn('sender', 'chrt', ['-f', '20', 'node', join(REPO, 'test/harness/paced-pcm.mjs'), fifo, '44100', '2', String(SECONDS), '500', '441']);
     expect(await exited(producer, (SECONDS + 10) * 1000)).toBe(0);
-    expect(await exited(play, 10_000), playLog.err()).toBe(0);
+    expect(await exited(play, 30_000), playLog.err()).toBe(0);
     expect(playLog.err()).toBe('');
     const status = playLog.out().trim().split('\n').at(-1) ?? '';
     expect(status).toMatch(/^live: buffer [\d.]+ ms \(target 100\.0 ms\), skew [+-][\d.]+ ppm, ratio [+-][\d.]+ ppm, underruns 0, overruns 0$/);

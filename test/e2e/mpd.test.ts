@@ -66,7 +66,7 @@ describe.runIf(enabled)('MPD pipe output feeds aes67 play', () => {
     const mpdLog = collect(mpd);
     await waitFor(() => existsSync(socket), 30_000, `MPD's socket (${mpdLog.err()})`);
     const mpc = async (...args: string[]) => {
-      const r = await lan.run('sender', 'mpc', ['-h', socket, ...args], { timeoutMs: 10_000 });
+      const r = await lan.run('sender', 'mpc', ['-h', socket, ...args], { timeoutMs: 30_000 });
       expect(r.code, `mpc ${args.join(' ')}: ${r.stderr}`).toBe(0);
       return r.stdout;
     };
@@ -76,7 +76,7 @@ describe.runIf(enabled)('MPD pipe output feeds aes67 play', () => {
 
     // MPD starts our sender when playback starts; its API serves the SDP ffmpeg needs.
     const api = new ApiSender(lan, 'sender', API_PORT);
-    const sdps = await api.sdps(2, 15_000, () => `MPD: ${mpdLog.err()}`);
+    const sdps = await api.sdps(2, 30_000, () => `MPD: ${mpdLog.err()}`);
     const recorders = sdps.map((sdp, i) => recordSdp(lan, 'speaker', dir, `rec${i + 1}`, sdp));
 
     // The track ends, MPD closes the pipe, the sender drains and exits: its API goes away.

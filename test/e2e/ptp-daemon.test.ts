@@ -38,7 +38,7 @@ describe.runIf(enabled)('daemon with PTP from a real ptp4l', () => {
   });
 
   async function api<T>(path: string): Promise<T> {
-    const r = await lan.run('sender', 'curl', ['-sf', `http://127.0.0.1:18167/api/v1${path}`], { timeoutMs: 15_000 });
+    const r = await lan.run('sender', 'curl', ['-sf', `http://127.0.0.1:18167/api/v1${path}`], { timeoutMs: 30_000 });
     if (r.code !== 0) throw new Error(`GET ${path}: curl exit ${r.code} ${r.stderr}`);
     return (path.endsWith('/sdp') ? r.stdout : JSON.parse(r.stdout)) as T;
   }

@@ -53,7 +53,7 @@ describe.runIf(enabled).concurrent('aes67 play with PTP', () => {
     const refclk = `a=ts-refclk:ptp=IEEE1588-2008:${toSdpId(gmId)}:0`;
     let last = '';
     await until(() => `${mode}: locked; last: ${last}\n${playLog.err()}`, async () => {
-      const r = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18268/api/v1/ptp'], { timeoutMs: 10_000 });
+      const r = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18268/api/v1/ptp'], { timeoutMs: 30_000 });
       last = r.stdout;
       return r.code === 0 && JSON.parse(r.stdout).state === 'locked';
     }, { timeoutMs: 60_000, pollMs: 300 });

@@ -92,7 +92,7 @@ describe.runIf(enabled)('README commands from a clean clone on a stock host', ()
     } finally {
       if (daemon.exitCode === null) {
         process.kill(-daemon.pid!, 'SIGINT');
-        await exited(daemon, 15_000).catch(() => process.kill(-daemon.pid!, 'SIGKILL'));
+        await exited(daemon, 30_000).catch(() => process.kill(-daemon.pid!, 'SIGKILL'));
       }
     }
   }, 300_000);

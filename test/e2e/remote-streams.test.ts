@@ -28,7 +28,7 @@ describe.runIf(enabled)('remote streams in the daemon API', () => {
   afterAll(async () => lan?.down());
 
   async function remote(): Promise<RemoteStream[]> {
-    const r = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18367/api/v1/remote-streams'], { timeoutMs: 15_000 });
+    const r = await lan.run('sender', 'curl', ['-sf', 'http://127.0.0.1:18367/api/v1/remote-streams'], { timeoutMs: 30_000 });
     return r.code === 0 ? (JSON.parse(r.stdout) as RemoteStream[]) : [];
   }
 

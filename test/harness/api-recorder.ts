@@ -27,7 +27,7 @@ export class ApiSender {
   ) {}
 
   get(path: string) {
-    return this.lan.run(this.host, 'curl', ['-sf', `http://127.0.0.1:${this.apiPort}/api/v1${path}`], { timeoutMs: 3000 });
+    return this.lan.run(this.host, 'curl', ['-sf', `http://127.0.0.1:${this.apiPort}/api/v1${path}`], { timeoutMs: 30_000 });
   }
 
   /** The SDPs of streams 1..count, once the sender serves them. */

@@ -55,7 +55,7 @@ export async function startNetnsDaemon(
   const api = async <T>(method: string, path: string, json?: unknown): Promise<ApiReply<T>> => {
     const args = ['-s', '-X', method, '-w', '\n%{http_code}', `${base}${path}`];
     if (json !== undefined) args.push('-H', 'content-type: application/json', '--data-binary', '@-');
-    const r = await lan.run(host, 'curl', args, { timeoutMs: 15_000, input: json === undefined ? '' : JSON.stringify(json) });
+    const r = await lan.run(host, 'curl', args, { timeoutMs: 30_000, input: json === undefined ? '' : JSON.stringify(json) });
     if (r.code !== 0) throw new Error(`${method} ${path}: curl exit ${r.code} ${r.stderr}`);
     const cut = r.stdout.lastIndexOf('\n');
     const text = r.stdout.slice(0, cut);
