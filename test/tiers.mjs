@@ -29,7 +29,7 @@ export const TIERS = [
     what: 'the daemon in-process and aes67 as a child, on loopback',
     include: test(
       'daemon-api', 'daemon-config', 'daemon-crash', 'daemon-events', 'daemon-pacer-failure', 'daemon-player',
-      'daemon-rtp-settings', 'dsp-worker', 'rtp-pacer-send', 'rtp-thread', 'e2e/bad-input', 'install',
+      'daemon-rtp-settings', 'dsp-worker', 'play-parity', 'rtp-pacer-send', 'rtp-thread', 'e2e/bad-input', 'install',
     ),
     testTimeoutMs: 120_000,
     budgetS: 600,
@@ -41,7 +41,7 @@ export const TIERS = [
     include: test(
       'daemon-fuzz', 'docker-smoke', 'harness/netns', 'ptp-faults', 'ptp-lock', 'ptp-supervisor', 'rtp-netns', 'sap-netns',
       'e2e/daemon-inputs', 'e2e/first-sound', 'e2e/live-fifo', 'e2e/mpd', 'e2e/player-receivers', 'e2e/ptp-daemon',
-      'e2e/ptp-play', 'e2e/readme', 'e2e/remote-streams', 'e2e/sap-ffmpeg',
+      'e2e/play-discovery', 'e2e/ptp-play', 'e2e/readme', 'e2e/remote-streams', 'e2e/sap-ffmpeg',
     ),
     testTimeoutMs: 180_000,
     budgetS: 1200,

@@ -50,6 +50,10 @@ const ops = {
   list() {
     return state.remote.list();
   },
+  /** The RAVENNA sessions found by mDNS, with where their RTSP server listens. */
+  ravennaSessions() {
+    return state.ravennaBrowser.sessions().map(({ name, address, rtspPort }) => ({ name, address, rtspPort }));
+  },
   async stop() {
     await state.announcer?.stop();
     await state.advertiser?.stop();

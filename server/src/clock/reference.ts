@@ -17,7 +17,10 @@ export class ClockReference extends EventEmitter<{ status: [PtpView]; refClock: 
   private monitor: PtpMonitor | null = null;
   private last = '';
 
-  constructor(private settings: PtpConfig) {
+  constructor(
+    private settings: PtpConfig,
+    private readonly offReason = 'PTP is off in the configuration',
+  ) {
     super();
     this.start();
   }
@@ -55,7 +58,7 @@ export class ClockReference extends EventEmitter<{ status: [PtpView]; refClock: 
 
   status(): PtpView {
     if (!this.monitor) {
-      return { state: 'disabled', reason: 'PTP is off in the configuration', gmIdentity: null, gmIdentitySdp: null, domain: this.settings.domain, offsetNs: null, pathDelayNs: null, utcOffset: 37, portState: null, since: 0, policy: this.settings.policy };
+      return { state: 'disabled', reason: this.offReason, gmIdentity: null, gmIdentitySdp: null, domain: this.settings.domain, offsetNs: null, pathDelayNs: null, utcOffset: 37, portState: null, since: 0, policy: this.settings.policy };
     }
     const { clockIdentity: _c, ...rest } = this.monitor.status();
     return { ...rest, policy: this.settings.policy };

@@ -36,6 +36,11 @@ export const FifoSource = z
     channels: z.number().int().min(1).max(BUS_INPUTS),
     /** Input buffer level the skew compensation holds: the input's latency. */
     targetMs: z.number().min(20).max(5000).default(200),
+    /**
+     * When the producer closes the FIFO: wait (the default) for it to come back, as MPD's fifo output does
+     * across pauses, or end: play out the buffer and stop reading (`aes67 play --live` exits then).
+     */
+    onEof: z.enum(['wait', 'end']).optional(),
   })
   .strict();
 

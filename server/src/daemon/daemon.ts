@@ -22,6 +22,21 @@ function exitForRestart(): void {
   process.exit(70);
 }
 
+/** What `aes67 play` sets that a configuration file does not. */
+export interface DaemonOptions {
+  /** Whether multicast loops back to this host, so receivers on it hear the streams (default true). */
+  loopback?: boolean;
+  /** TTL of the SAP announcements (default 32). */
+  sapTtl?: number;
+  /** Why PTP is off, as GET /ptp says it (default: off in the configuration). */
+  ptpOffReason?: string;
+  /**
+   * The streams start with the input's first audio and end after its last, as a player that plays its
+   * inputs once does (aes67 play); the daemon's run continuously, silence included (default false).
+   */
+  gated?: boolean;
+}
+
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
 
 /** The running sender: configuration store, RTP engine, discovery and PTP, with views for the API. */
@@ -45,14 +60,16 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
     readonly log: Logger,
     playerInput: (rate: number) => FeedSource | null,
     onFatal: (e: Error) => void = exitForRestart,
+    opts: DaemonOptions = {},
   ) {
     super();
     const cfg = store.current;
     this.engine = new RtpEngine(cfg.rtp);
-    this.discovery = new Discovery(iface.address, cfg, log);
-    this.clock = new ClockReference(cfg.ptp);
+    this.discovery = new Discovery(iface.address, cfg, log, opts.sapTtl);
+    this.clock = new ClockReference(cfg.ptp, opts.ptpOffReason);
     this.dsp = new DspHost(log, onFatal);
-    this.runtime = new Runtime(this.engine, this.dsp, this.discovery, { address: iface.address, loopback: true }, () => this.clock.refClock(), { input: playerInput }, log);
+    const node = { address: iface.address, loopback: opts.loopback ?? true };
+    this.runtime = new Runtime(this.engine, this.dsp, this.discovery, node, () => this.clock.refClock(), { input: playerInput }, log, opts.gated);
     this.engine.on('streamError', (id: number, message: string) => log.error({ engineStream: id, err: message }, 'stream error'));
     this.engine.on('warning', (message: string) => log.warn(message));
     this.engine.on('error', (e: Error) => {
@@ -70,13 +87,14 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
         this.utcOffset = st.utcOffset;
         this.engine.setUtcOffset(st.utcOffset);
       }
-      this.runtime.setMuteAll(this.muteForPtp());
+      this.runtime.setMuteAll(this.ptpMuted());
     });
     // A new grandmaster changes every SDP: bump the versions so receivers take the new ts-refclk.
     this.clock.on('refClock', () => void this.bumpVersions());
   }
 
-  private muteForPtp(): boolean {
+  /** The lock-loss policy: mute while PTP runs but is not locked; PTP off (disabled) never mutes. */
+  ptpMuted(): boolean {
     const st = this.clock.status();
     return st.policy === 'mute' && st.state !== 'disabled' && st.state !== 'locked';
   }
@@ -97,7 +115,7 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
     await this.runtime.apply(next);
     if (JSON.stringify(next.ptp) !== JSON.stringify(prev.ptp)) await this.clock.reconfigure(next.ptp);
     if (next.rtp.dscp !== prev.rtp.dscp || next.rtp.sendOffsetMs !== prev.rtp.sendOffsetMs) this.engine.setSending(next.rtp);
-    this.runtime.setMuteAll(this.muteForPtp());
+    this.runtime.setMuteAll(this.ptpMuted());
     if (next.streams !== prev.streams) this.emit('event', { type: 'streams', data: this.streams() });
     if (JSON.stringify(next.speakers) !== JSON.stringify(prev.speakers)) this.emit('event', { type: 'speakers', data: next.speakers });
     if (JSON.stringify(next.routing) !== JSON.stringify(prev.routing)) this.emit('event', { type: 'routing', data: next.routing });

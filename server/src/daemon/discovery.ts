@@ -20,8 +20,9 @@ export class Discovery {
     private readonly address: string,
     private readonly cfg: Config,
     private readonly log: Logger,
+    sapTtl = 32,
   ) {
-    this.announcer = new SapAnnouncer({ interfaceAddress: address, intervalMs: cfg.sap.intervalS * 1000, ttl: 32 });
+    this.announcer = new SapAnnouncer({ interfaceAddress: address, intervalMs: cfg.sap.intervalS * 1000, ttl: sapTtl });
     this.announcer.on('warning', (w) => log.warn({ sap: w }, 'SAP warning'));
     this.browser = new SapBrowser({ interfaceAddress: address, isOwn: (p) => this.announcer.isOwn(p.origin, p.hash) });
     this.browser.on('added', () => this.received++);

@@ -15,6 +15,8 @@ export interface ProgramSpec {
   sampleRate: number;
   /** A MeterBoard's buffer. */
   meters: SharedArrayBuffer;
+  /** The ring starts with the input's first audio and finishes after its last (see Mixer.fill). */
+  gated: boolean;
 }
 
 export type ToDsp =

@@ -8,6 +8,13 @@ export interface InputInfo {
   /** Bit depth of an integer source, undefined for a float one (tone, resampled). */
   sourceBits: number | undefined;
   resampled: boolean;
+  /**
+   * For inputs that begin and end (the player's queue, a FIFO that ends with its producer): how many of
+   * the read's frames carry its audio, when not all of them (0 while it has not begun or is paused).
+   */
+  carried?: number;
+  /** Its audio ends within this read, after `carried` frames: nothing more will come. */
+  ended?: boolean;
 }
 
 /** What a live input (one on its own clock, such as a FIFO) reports about its buffer and clock skew. */

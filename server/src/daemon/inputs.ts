@@ -47,9 +47,9 @@ export function createInput(spec: InputSpec, rate: number, ctx: InputContext): I
     case 'signal':
       return new SignalInput({ signal: spec.signal, rate, channels: spec.channels });
     case 'fifo': {
-      const { path, format, rate: fifoRate, channels, targetMs } = spec;
+      const { path, format, rate: fifoRate, channels, targetMs, onEof } = spec;
       // The config edge validated this already; parsing again keeps a bad message from reaching the FIFO code.
-      return new FifoInput(fifoInputOptionsSchema.parse({ path, format, rate: fifoRate, channels, targetMs, programRate: rate }));
+      return new FifoInput(fifoInputOptionsSchema.parse({ path, format, rate: fifoRate, channels, targetMs, onEof, programRate: rate }));
     }
   }
 }

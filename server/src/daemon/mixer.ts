@@ -33,6 +33,9 @@ export class Mixer {
   private readonly mixed: Float64Array;
   private readonly mono: Float64Array;
   private readonly planes: Int32Array[];
+  /** Gated programs: whether the input's audio has begun, and whether the ring is finished. */
+  private begun = false;
+  private finished = false;
 
   constructor(readonly spec: ProgramSpec) {
     this.ring = new SampleRing(spec.ring);
@@ -91,15 +94,29 @@ export class Mixer {
     return stats && this.inputSpec ? { spec: this.inputSpec, stats } : null;
   }
 
-  /** Mixes blocks until the ring holds LEAD_MS. */
+  /**
+   * Mixes blocks until the ring holds LEAD_MS. A gated program writes nothing until its input's audio
+   * begins, so the pacer's first packet carries the first sample, and finishes the ring after the last,
+   * so the pacer sends it out and ends the source ('sourceEnded'). A pause in between mixes silence.
+   */
   fill(muteAll: boolean): void {
-    while (this.ring.fill() < this.lead) {
-      this.mix(muteAll);
-      this.ring.write(this.planes, 0, this.block);
+    while (!this.finished && this.ring.fill() < this.lead) {
+      const info = this.mix(muteAll);
+      let frames = this.block;
+      if (this.spec.gated) {
+        const carried = info.carried ?? this.block;
+        if (info.ended) {
+          frames = carried;
+          this.finished = true;
+        } else if (!this.begun && carried === 0) return;
+        this.begun = true;
+      }
+      this.ring.write(this.planes, 0, frames);
+      if (this.finished) this.ring.finish();
     }
   }
 
-  private mix(muteAll: boolean): void {
+  private mix(muteAll: boolean): InputInfo {
     const n = this.block;
     const { matrix, input } = this;
     const info = input && matrix ? input.read(this.bus, n) : UNROUTED;
@@ -109,6 +126,7 @@ export class Mixer {
       for (let i = 0; i < n; i++) this.mono[i] = this.mixed[i * PROGRAM_CHANNELS + c];
       strip.process(this.mono, n, this.planes[c], info, muteAll);
     }
+    return info;
   }
 
   /** Answers a meter request from the main thread, if there is one. */

@@ -30,9 +30,10 @@ export class Program {
     private readonly dsp: DspHost,
     readonly sampleRate: number,
     readonly ptimeUs: number,
+    gated: boolean,
   ) {
     this.source = engine.addSource({ channels: PROGRAM_CHANNELS, sampleRate, ptimeUs, bufferMs: BUFFER_MS, prefillMs: PREFILL_MS });
-    dsp.addProgram({ id: this.source.id, ring: this.source.ring.handle, sampleRate, meters: this.meters.buffer });
+    dsp.addProgram({ id: this.source.id, ring: this.source.ring.handle, sampleRate, meters: this.meters.buffer, gated });
   }
 
   /** First-fit contiguous channels for a stream, or null when the program is full. */

@@ -43,6 +43,8 @@ export class Runtime {
     private readonly clock: () => RefClock,
     private readonly player: PlayerInputs,
     private readonly log: Logger,
+    /** Programs play their input once, start to end (aes67 play), instead of running continuously. */
+    private readonly gated = false,
   ) {}
 
   /** Applies changes one after another, in the order the store committed them. */
@@ -83,7 +85,7 @@ export class Runtime {
     const key = `${rate}/${ptimeUs}`;
     let p = this.programs.get(key);
     if (!p) {
-      p = new Program(this.engine, this.dsp, rate, ptimeUs);
+      p = new Program(this.engine, this.dsp, rate, ptimeUs, this.gated);
       this.programs.set(key, p);
     }
     return p;

@@ -10,14 +10,20 @@ import type { Config } from '../config/schema.js';
 import { resolveInterface } from '../net/interface.js';
 import { UserError } from '../errors.js';
 import { ConfigStore } from './store.js';
-import { Daemon } from './daemon.js';
+import { Daemon, type DaemonOptions } from './daemon.js';
 import { createApiServer, listenOn, type ApiServer } from '../api/server.js';
 import { Player } from '../player/player.js';
 import { Library } from '../player/library.js';
 
 export interface ServeOptions {
-  /** null: the embedded default, kept in memory only. */
+  /** null: `config`, or else the embedded default, kept in memory only. */
   configPath: string | null;
+  /** The configuration to run when configPath is null (aes67 play builds one from its options). */
+  config?: Config;
+  /** Settings a configuration file does not carry (aes67 play's). */
+  node?: DaemonOptions;
+  /** Whether the player's library is scanned at start (default true; aes67 play queues its own inputs). */
+  scanLibrary?: boolean;
   module?: ModuleManager;
   /** Where log lines go (default stdout). */
   write?: (line: string) => void;
@@ -27,6 +33,7 @@ export interface ServeOptions {
 
 export interface Running {
   daemon: Daemon;
+  player: Player;
   api: ApiServer;
   url: string;
   stop(): Promise<void>;
@@ -38,8 +45,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const CONSOLE_DIRS = ['../../console', '../../../console/dist'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 const consoleDir = (): string | null => CONSOLE_DIRS.find((d) => existsSync(join(d, 'index.html'))) ?? null;
 
-async function readConfig(path: string | null): Promise<Config> {
-  if (path === null) return defaultConfig();
+async function readConfig(path: string | null, given: Config | undefined): Promise<Config> {
+  if (path === null) return given ?? defaultConfig();
   if (existsSync(path)) return loadConfigFile(path);
   // First start with a new path: write the default so its session ids survive restarts.
   const cfg = defaultConfig();
@@ -51,7 +58,7 @@ async function readConfig(path: string | null): Promise<Config> {
 
 /** Starts the whole daemon: config, engine, discovery, PTP, HTTP API and events. */
 export async function serve(opts: ServeOptions): Promise<Running> {
-  const cfg = await readConfig(opts.configPath);
+  const cfg = await readConfig(opts.configPath, opts.config);
   if (!LOOPBACK.has(cfg.http.host) && cfg.auth.passwordHash === null && cfg.auth.token === null) {
     throw new UserError(`http.host ${cfg.http.host} is reachable from the network: set auth.passwordHash (aes67 hash-password) or auth.token first`);
   }
@@ -66,14 +73,15 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     },
   });
   const store = new ConfigStore(cfg, opts.configPath);
-  const player = new Player(log);
+  const player = new Player();
+  player.on('skipped', (track, reason) => log.warn({ track, err: reason }, 'player skipped a track'));
   // A relative library path is relative to the config file, so a config folder can carry its music.
   const root = () => resolve(opts.configPath ? dirname(opts.configPath) : process.cwd(), store.current.player.library);
   const library = new Library(root);
-  const daemon = new Daemon(store, iface, log, (rate) => player.input(rate), opts.onFatal);
+  const daemon = new Daemon(store, iface, log, (rate) => player.input(rate), opts.onFatal, opts.node);
   player.on('changed', (view) => daemon.emit('event', { type: 'player', data: view }));
   await daemon.start();
-  void library.scan();
+  if (opts.scanLibrary ?? true) void library.scan();
   const api = createApiServer({
     daemon,
     module: opts.module ?? createModuleManager(),
@@ -90,10 +98,11 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     throw e;
   }
   const host = cfg.http.host.includes(':') ? `[${cfg.http.host}]` : cfg.http.host;
-  log.info({ port, config: opts.configPath ?? '(embedded default)' }, 'serving');
+  log.info({ port, config: opts.configPath ?? (opts.config ? '(in memory)' : '(embedded default)') }, 'serving');
   let stopping: Promise<void> | null = null;
   return {
     daemon,
+    player,
     api,
     url: `http://${host}:${port}`,
     stop: () =>

@@ -47,7 +47,7 @@ describe('FifoInput', () => {
       writeSync(writer, chunk, 0, 101);
       writeSync(writer, chunk, 101, chunk.length - 101);
       produced += 48;
-      expect(input.read(out, 48)).toEqual({ sourceBits: undefined, resampled: true });
+      expect(input.read(out, 48)).toMatchObject({ sourceBits: undefined, resampled: true, ended: false });
       for (let i = 0; i < 48; i++) {
         const f = out.subarray(i * BUS_CHANNELS, (i + 1) * BUS_CHANNELS);
         expect(f[3]).toBeCloseTo(-f[2], 12);
@@ -68,6 +68,37 @@ describe('FifoInput', () => {
     for (let ms = 0; ms < 200; ms++) input.read(out, 48);
     expect(input.stats().underruns).toBe(1);
     expect(out.every((v) => v === 0)).toBe(true);
+  });
+
+  it('with onEof end, ends when its producer closes: what was buffered plays, then nothing more is read', () => {
+    const path = join(dir, 'once.fifo');
+    execFileSync('mkfifo', [path]);
+    const input = new FifoInput({ path, format: 's16le', rate: RATE, channels: 2, programRate: RATE, targetMs: 50, onEof: 'end' });
+    inputs.push(input);
+    const out = new Float64Array(48 * BUS_CHANNELS);
+    // No producer yet: an empty read is not an end.
+    expect(input.read(out, 48)).toMatchObject({ carried: 48, ended: false });
+    const writer = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    writeSync(writer, pcm(0, 4800));
+    closeSync(writer);
+    let loud = 0;
+    let ended = false;
+    for (let i = 0; i < 1000 && !ended; i++) {
+      const info = input.read(out, 48);
+      for (let f = 0; f < (info.carried ?? 48); f++) if (Math.abs(out[f * BUS_CHANNELS]) > 1e-3) loud++;
+      ended = info.ended ?? false;
+    }
+    expect(ended).toBe(true);
+    // The producer's 4800 frames of sine (its zero crossings aside) were carried, and no dropout counted.
+    expect(loud).toBeGreaterThan(4700);
+    expect(loud).toBeLessThanOrEqual(4800 + 64);
+    expect(input.stats()).toMatchObject({ open: false, underruns: 0, overruns: 0 });
+    // A producer that comes back is not read: the input has ended.
+    const again = openSync(path, constants.O_RDWR);
+    writeSync(again, pcm(0, 480));
+    expect(input.read(out, 48)).toMatchObject({ carried: 0, ended: true });
+    expect(out.every((v) => v === 0)).toBe(true);
+    closeSync(again);
   });
 
   it('reads silence while the FIFO is missing or is not a FIFO, and says why', () => {

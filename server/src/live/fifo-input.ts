@@ -19,6 +19,8 @@ export const fifoInputOptionsSchema = z.object({
   targetMs: z.number().min(20).max(5000).optional(),
   /** First bus input the FIFO's channel 0 lands on (default 0). */
   firstInput: z.number().int().min(0).max(BUS_CHANNELS - 1).optional(),
+  /** What the producer closing the FIFO means (default wait; see FifoSource in config/source.ts). */
+  onEof: z.enum(['wait', 'end']).optional(),
 });
 
 export type FifoInputOptions = z.infer<typeof fifoInputOptionsSchema>;
@@ -30,7 +32,6 @@ export interface FifoInputStats extends SkewStats {
   problem: string | null;
 }
 
-const RESAMPLED: InputInfo = { sourceBits: undefined, resampled: true };
 /** A pipe holds 64 KiB by default: one read of this size empties it. */
 const READ_BYTES = 65536;
 const REOPEN_MS = 1000;
@@ -52,6 +53,11 @@ export class FifoInput implements InputBus {
   private fd: number | null = null;
   private nextOpen = 0;
   private problem: string | null = null;
+  /** Whether a producer has written since the FIFO was opened: only then is an empty read its end. */
+  private heard = false;
+  private eof = false;
+  /** What read() returns, filled in place (the mixer must not allocate). */
+  private readonly info: InputInfo = { sourceBits: undefined, resampled: true, carried: 0, ended: false };
 
   constructor(private readonly opts: FifoInputOptions) {
     const { channels } = opts;
@@ -76,17 +82,21 @@ export class FifoInput implements InputBus {
   }
 
   read(out: Float64Array, frames: number): InputInfo {
-    if (this.fd === null && Date.now() >= this.nextOpen) this.tryOpen();
+    if (this.fd === null && !this.eof && Date.now() >= this.nextOpen) this.tryOpen();
     if (this.fd !== null) this.drain(this.fd);
     const ch = this.channels;
     if (this.pulled.length < frames * ch) this.pulled = new Float64Array(frames * ch);
-    this.buffer.pull(this.pulled, frames);
+    const n = this.buffer.pull(this.pulled, frames);
     out.fill(0, 0, frames * BUS_CHANNELS);
     for (let i = 0; i < frames; i++) {
       const o = i * BUS_CHANNELS + this.first;
       for (let c = 0; c < ch; c++) out[o + c] = this.pulled[i * ch + c];
     }
-    return RESAMPLED;
+    // Priming silence counts as carried: a live input's streams run from the start, as the daemon's do.
+    // Started with the first audio instead, the mixer would take its whole lead out of the buffer at once.
+    this.info.carried = n;
+    this.info.ended = this.buffer.finished;
+    return this.info;
   }
 
   close(): void {
@@ -114,6 +124,13 @@ export class FifoInput implements InputBus {
     this.problem = null;
   }
 
+  /** The producer has gone for good: what is buffered still plays, then silence. */
+  private endInput(): void {
+    this.eof = true;
+    this.close();
+    this.buffer.end();
+  }
+
   /** Reads everything the producer has written so far. */
   private drain(fd: number): void {
     for (;;) {
@@ -126,8 +143,12 @@ export class FifoInput implements InputBus {
         this.close();
         return;
       }
-      // 0: no writer at the moment (the producer may come back); nothing more to read now.
-      if (n === 0) return;
+      // 0: no writer at the moment. Without onEof 'end' the producer may come back; nothing more to read now.
+      if (n === 0) {
+        if (this.heard && this.opts.onEof === 'end') this.endInput();
+        return;
+      }
+      this.heard = true;
       const frames = this.decoder.decode(this.bytes, this.ints, n);
       this.buffer.writeInt24(this.ints, frames);
       if (n < READ_BYTES) return;

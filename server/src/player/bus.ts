@@ -56,6 +56,8 @@ export class PlayerBus implements InputBus {
   private readonly prime: number;
   /** Waiting for PRIME_S (or the queue's end) before playing. */
   private priming = true;
+  /** What read() returns, filled in place: the mixer reads every few milliseconds and must not allocate. */
+  private readonly info: InputInfo = { ...SILENCE, carried: 0, ended: false };
 
   constructor(
     readonly rate: number,
@@ -142,8 +144,9 @@ export class PlayerBus implements InputBus {
     // All or nothing unless the queue is drained: a block never mixes audio with underrun silence.
     if (!lis.playing() || this.priming || avail === 0 || (avail < frames && !lis.drained())) {
       out.fill(0, 0, frames * BUS_CHANNELS);
-      if (lis.playing() && avail === 0 && lis.drained()) this.report();
-      return SILENCE;
+      const over = lis.playing() && avail === 0 && lis.drained();
+      if (over) this.report();
+      return this.answer(SILENCE, 0, over && this.atEnd());
     }
     const n = Math.min(avail, frames);
     for (let i = 0; i < n; i++) {
@@ -154,7 +157,21 @@ export class PlayerBus implements InputBus {
     const info = this.markAt(this.readPos)?.info ?? SILENCE;
     this.readPos += n;
     this.report();
-    return info;
+    return this.answer(info, n, lis.drained() && n === avail && this.atEnd());
+  }
+
+  /** Whether the read position has reached the end of the queue (its mark, put there by end()). */
+  private atEnd(): boolean {
+    return this.markAt(this.readPos)?.entryId === null;
+  }
+
+  private answer(from: InputInfo, carried: number, ended: boolean): InputInfo {
+    const a = this.info;
+    a.sourceBits = from.sourceBits;
+    a.resampled = from.resampled;
+    a.carried = carried;
+    a.ended = ended;
+    return a;
   }
 
   private markAt(pos: number): Mark | undefined {

@@ -1,17 +1,20 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { Logger } from 'pino';
-import { openAudioFile } from '../audio/open.js';
 import { AudioError, type AudioSource } from '../audio/types.js';
 import { ApiError } from '../api/errors.js';
 import { FeedLink } from '../daemon/feed-link.js';
 import type { FeedSource, FromFeed } from '../daemon/feed-protocol.js';
 import type { PlayerState, PlayerView, Track } from './view.js';
 
+/**
+ * What a queued track plays: a library file opens its file (checked inside the library when queued);
+ * `aes67 play` queues files, test signals and raw PCM the same way. Opened again on every jump to it.
+ */
+export type OpenTrack = () => Promise<AudioSource>;
+
 interface Entry {
   track: Track;
-  /** Real path, checked inside the library when queued. */
-  file: string;
+  open: OpenTrack;
 }
 
 const MAX_QUEUE = 1000;
@@ -25,7 +28,7 @@ const WAIT_MS = 10;
  * is "current", so the state follows what is heard, not what is decoded. Every jump (seek, next, queue
  * edit under playback) starts a new decoder generation; reports of an older one are ignored.
  */
-export class Player extends EventEmitter<{ changed: [PlayerView] }> implements FeedSource {
+export class Player extends EventEmitter<{ changed: [PlayerView]; skipped: [path: string, reason: string] }> implements FeedSource {
   private queue: Entry[] = [];
   private state: PlayerState = 'stopped';
   private currentId: string | null = null;
@@ -38,7 +41,7 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements F
   private nextEntryId = 1;
   private tick: NodeJS.Timeout;
 
-  constructor(private readonly log: Logger) {
+  constructor() {
     super();
     // Position moves continuously; clients get it once a second rather than with every mixer block.
     this.tick = setInterval(() => this.state === 'playing' && this.changed(), 1000);
@@ -91,10 +94,10 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements F
     return i;
   }
 
-  add(track: Omit<Track, 'id'>, file: string): Track {
+  add(track: Omit<Track, 'id'>, open: OpenTrack): Track {
     if (this.queue.length >= MAX_QUEUE) throw new ApiError(409, 'queue_full', `the queue holds at most ${MAX_QUEUE} tracks`);
     const t: Track = { ...track, id: `q${this.nextEntryId++}` };
-    this.queue.push({ track: t, file });
+    this.queue.push({ track: t, open });
     this.changed();
     return t;
   }
@@ -211,7 +214,7 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements F
   private async decodeOne(gen: number, entry: Entry, skipS: number): Promise<void> {
     let src: AudioSource | undefined;
     try {
-      src = await openAudioFile(entry.file);
+      src = await entry.open();
       const fmt = src.format;
       let skip = Math.round(skipS * fmt.sampleRate);
       let started = false;
@@ -229,10 +232,10 @@ export class Player extends EventEmitter<{ changed: [PlayerView] }> implements F
       }
     } catch (e) {
       if (gen !== this.gen) return;
-      // An AudioError's message starts with the file's path; the track's library path already says which file.
-      const reason = e instanceof AudioError ? e.reason : (e as Error).message.replace(entry.file, entry.track.path);
+      // An AudioError's message starts with the file's path; the track's path already says which file.
+      const reason = e instanceof AudioError ? e.reason : (e as Error).message;
       this.error = `skipped ${entry.track.path}: ${reason}`;
-      this.log.warn({ track: entry.track.path, err: this.error }, 'player skipped a track');
+      this.emit('skipped', entry.track.path, reason);
       this.changed();
     } finally {
       await src?.close();

@@ -3,6 +3,7 @@ import type { Player } from '../../player/player.js';
 import type { Library } from '../../player/library.js';
 import { resolveLibraryPath } from '../../player/paths.js';
 import { readTrackInfo, readCover } from '../../player/metadata.js';
+import { openAudioFile } from '../../audio/open.js';
 import { PlayerSchema, ScanStatusSchema, TrackSchema } from '../../player/view.js';
 import { ApiError } from '../errors.js';
 import { route, type RouteDef } from '../route.js';
@@ -28,7 +29,7 @@ export function playerRoutes({ player, library, root }: PlayerDeps): RouteDef[] 
       status: 201,
       handler: async (_ctx, body) => {
         const file = await resolveLibraryPath(root(), body.path);
-        return player.add({ path: body.path, ...(await readTrackInfo(file)) }, file);
+        return player.add({ path: body.path, ...(await readTrackInfo(file)) }, () => openAudioFile(file));
       },
     }),
     route({ method: 'delete', path: '/player/queue/:trackId', summary: 'Remove a queued track', status: 204, handler: (ctx) => void player.remove(ctx.params.trackId) }),

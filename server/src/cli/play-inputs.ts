@@ -1,19 +1,33 @@
 /**
- * Turns `aes67 play`'s input words (files, `-`, FIFOs, `signal:...`) and the raw/live flags into the
- * inputs a play session opens. Every inconsistency is a UserError naming the fix, before anything starts.
+ * Turns `aes67 play`'s input words (files, `-`, FIFOs, `signal:...`) and the raw/live flags into what the
+ * daemon's runtime plays: tracks for the player's queue, or (--live) a FIFO routing source. Every
+ * inconsistency is a UserError naming the fix, before anything starts.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, fstatSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { openAudioFile } from '../audio/open.js';
 import { parseRawFormat, RAW_FORMATS } from '../audio/raw-pcm.js';
 import { rawAudioFormat, rawSource, type RawSpec } from '../audio/raw-source.js';
 import { isSignalArg, parseSignalArg, signalProblem } from '../audio/signal-spec.js';
 import { signalSource } from '../audio/signal-source.js';
+import type { AudioFormat, AudioSource } from '../audio/types.js';
+import type { FifoSource } from '../config/source.js';
 import type { OutputBits } from '../dsp/quantize.js';
-import { MAX_CHANNELS, SAMPLE_RATES } from '../rtp/format.js';
-import { parseIntOption, parseNumberOption } from '../cli/args.js';
+import { MAX_CHANNELS } from '../rtp/format.js';
+import { parseIntOption, parseNumberOption } from './args.js';
 import { UserError } from '../errors.js';
-import type { LiveInput, PlayInput } from './play-session.js';
+
+/** One entry of the player's queue. */
+export interface QueuedInput {
+  label: string;
+  /** The format when known without opening (raw PCM, test signals); files are opened once to read it. */
+  declared?: AudioFormat;
+  open(): Promise<AudioSource>;
+}
+
+/** What the streams play: the queue in order, gapless; a live producer; or the demo tone. */
+export type PlaySource = { kind: 'queue'; inputs: QueuedInput[] } | { kind: 'live'; label: string; fifo: FifoSource } | { kind: 'tone' };
 
 export interface InputFlags {
   format?: string;
@@ -57,14 +71,18 @@ function rawStream(word: string): Readable {
 
 const label = (word: string) => (word === '-' ? '<stdin>' : word);
 
-export function playInputs(
-  words: string[],
-  v: InputFlags,
-  ctx: { streamRate: number; bits: OutputBits },
-): { inputs: PlayInput[]; live: LiveInput | null } {
-  if (!(SAMPLE_RATES as readonly number[]).includes(ctx.streamRate)) {
-    throw new UserError(`--stream-rate must be one of ${SAMPLE_RATES.join(', ')}, not ${ctx.streamRate}`);
-  }
+/**
+ * The live input as the daemon's FIFO source, which ends when its producer does. The DSP worker opens
+ * it by path: stdin is the process's own pipe, reopened through /dev/stdin (a file on stdin has no
+ * producer clock to follow, so it is refused).
+ */
+function liveSource(word: string, kind: Kind, raw: RawSpec, targetMs: number): FifoSource {
+  if (kind === 'stdin' && !fstatSync(0).isFIFO()) throw new UserError('--live reads stdin only from a pipe (producer | aes67 play - --live ...); play a file without --live');
+  const path = kind === 'stdin' ? '/dev/stdin' : resolve(word);
+  return { kind: 'fifo', path, format: raw.format, rate: raw.rate, channels: raw.channels, targetMs, onEof: 'end' };
+}
+
+export function playInputs(words: string[], v: InputFlags, ctx: { streamRate: number; bits: OutputBits }): PlaySource {
   const channels = v.channels === undefined ? 2 : parseIntOption('channels', v.channels, 1, MAX_CHANNELS);
   const declared = v.format !== undefined || v.rate !== undefined;
   const kinds = words.map((w) => classify(w, declared));
@@ -78,14 +96,11 @@ export function playInputs(
     if (words.length !== 1 || !(kinds[0] === 'stdin' || kinds[0] === 'fifo')) {
       throw new UserError('--live plays one live input: - (stdin) or a FIFO, with --format and --rate');
     }
-    const word = words[0];
-    return {
-      inputs: [],
-      live: { label: label(word), raw: raw!, stream: () => rawStream(word), targetMs: parseIntOption('live-buffer', v['live-buffer'], 20, 5000) },
-    };
+    const targetMs = parseIntOption('live-buffer', v['live-buffer'], 20, 5000);
+    return { kind: 'live', label: label(words[0]), fifo: liveSource(words[0], kinds[0], raw!, targetMs) };
   }
 
-  const inputs = words.map((word, i): PlayInput => {
+  const inputs = words.map((word, i): QueuedInput => {
     switch (kinds[i]) {
       case 'file':
         return { label: word, open: () => openAudioFile(word) };
@@ -101,7 +116,7 @@ export function playInputs(
         return { label: label(word), declared: rawAudioFormat(raw!), open: async () => rawSource(rawStream(word), raw!, label(word)) };
     }
   });
-  return { inputs, live: null };
+  return { kind: 'queue', inputs };
 }
 
 function parseSpec(word: string) {
