@@ -4,7 +4,6 @@ import { framesPerPacket, ptimeMs } from '../rtp/schedule.js';
 
 /** Everything that defines one outgoing stream; its SDP is derived from this and the clock state. */
 export interface StreamConfig {
-  id: number;
   name: string;
   address: string;
   port: number;
@@ -31,7 +30,7 @@ export function channelLabel(channel: number, sourceChannels: number): string {
   return `Ch ${channel + 1}`;
 }
 
-export function describeStream(cfg: Omit<StreamConfig, 'id'>, node: NodeIdentity, refClock: RefClock, version: number): StreamDescription {
+export function describeStream(cfg: StreamConfig, node: NodeIdentity, refClock: RefClock, version: number): StreamDescription {
   const frames = framesPerPacket(cfg.sampleRate, cfg.ptimeUs);
   const ptime = ptimeMs(cfg.sampleRate, frames);
   const domain = refClock.kind === 'ptp' ? refClock.domain : 0;
