@@ -94,10 +94,12 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
     const expectedPackets = (c: (typeof cases)[number]) => (c.rate * SECONDS) / framesPerPacket(c.rate, c.ptimeUs);
     const cap = await startCapture(lan, 'sender', pcap, cases.reduce((n, c) => n + expectedPackets(c), 0));
 
+    // The receivers stand for speakers, which read the network on a hardware clock: SCHED_FIFO, so the
+    // machine's load cannot make them drop what the capture shows was sent (a busy loop once did).
     const receivers = cases.map((c) => {
       if (c.decoder === 'GStreamer') {
         const caps = `application/x-rtp,media=audio,clock-rate=${c.rate},encoding-name=${c.encoding},channels=1,payload=96`;
-        return lan.spawn('rx', 'gst-launch-1.0', [
+        return lan.spawn('rx', 'chrt', ['-f', '10', 'gst-launch-1.0',
           '-e', 'udpsrc', `address=${c.address}`, 'port=5004', 'buffer-size=4194304', `multicast-iface=${rx.ifname}`, `caps=${caps}`,
           '!', 'rtpjitterbuffer', '!', `rtp${c.encoding}depay`, '!', 'audioconvert', '!', `audio/x-raw,format=S${c.bits}LE`,
           '!', 'wavenc', '!', 'filesink', `location=${c.wav}`,
@@ -108,7 +110,7 @@ describe.runIf(enabled)('RTP engine on the wire', () => {
         'v=0', `o=- ${c.i + 1} 1 IN IP4 ${sender.address}`, `s=case ${c.i}`, `c=IN IP4 ${c.address}/16`, 't=0 0',
         'm=audio 5004 RTP/AVP 96', `a=rtpmap:96 ${c.encoding}/${c.rate}/1`, '',
       ].join('\r\n'));
-      return lan.spawn('rx', 'ffmpeg', ['-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdp, '-c:a', `pcm_s${c.bits}le`, c.wav]);
+      return lan.spawn('rx', 'chrt', ['-f', '10', 'ffmpeg', '-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdp, '-c:a', `pcm_s${c.bits}le`, c.wav]);
     });
     const receiverLogs = receivers.map((r) => collect(r));
     // Receivers must have joined their groups before the first packet; they print nothing when ready,

@@ -84,7 +84,8 @@ describe.runIf(enabled)('player to real receivers (issue 6)', () => {
   }
 
   function record(host: string, sdp: string, out: string): ChildProcess {
-    return lan.spawn(host, 'ffmpeg', ['-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdp, '-c:a', 'pcm_s24le', out]);
+    // SCHED_FIFO, as a speaker's receiver on its hardware clock: load must not make it drop datagrams.
+    return lan.spawn(host, 'chrt', ['-f', '10', 'ffmpeg', '-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdp, '-c:a', 'pcm_s24le', out]);
   }
 
   /** Makes `paths` the whole queue, plays it to the end while both speakers record, and returns what they got. */
