@@ -73,18 +73,18 @@ export async function startNetnsDaemon(
     return (await api('GET', '/streams').catch(() => null))?.status === 200;
   }, { pollMs: 100 });
   const packets = async (id: string) => (await api<{ counters: { packets: number } }>('GET', `/streams/${id}`)).body.counters.packets;
+  const reached = async (id: string, n: number) => {
+    await until(`${n} packets on stream ${id}`, async () => (await packets(id)) >= n, { pollMs: 100 });
+  };
 
   return {
     api,
     log: daemonLog.err,
     async sent(id, n) {
-      const from = await packets(id);
-      await until(`${n} more packets on stream ${id}`, async () => (await packets(id)) >= from + n, { pollMs: 100 });
+      await reached(id, (await packets(id)) + n);
     },
     packets,
-    async reached(id, n) {
-      await until(`${n} packets on stream ${id}`, async () => (await packets(id)) >= n, { pollMs: 100 });
-    },
+    reached,
     events: () =>
       (watcher?.out() ?? '')
         .split('\n')
