@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RtpEngine } from '../server/dist/rtp/engine.js';
-import { serve } from '../server/dist/daemon/serve.js';
+import { serve } from '../server/dist/root/serve.js';
 import { fakeModule, testConfig } from './daemon/start.js';
 import { waitFor } from './harness/process.js';
 

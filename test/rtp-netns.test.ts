@@ -16,7 +16,7 @@ import { findOffset, firstMismatch, readWav } from './harness/pcm.js';
 import { collect, exited, interrupt, waitFor } from './harness/process.js';
 import { REPO } from './harness/sender.js';
 import { untilDrained, untilJoined } from './harness/netns-sockets.js';
-import { framesPerPacket } from '../server/src/rtp/schedule.js';
+import { framesPerPacket } from '../server/src/streams/formats.js';
 import { noise } from '../bench/pacing/noise.mjs';
 
 const enabled = requireNetns('RTP engine namespace tests');

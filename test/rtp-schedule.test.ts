@@ -1,6 +1,7 @@
 /** Media-time math: packet grid, due times, RTP timestamps, and the frames-per-packet table. */
 import { describe, expect, it } from 'vitest';
-import { alignedSampleAt, framesPerPacket, mediaPosition, ptimeMs, settle } from '../server/src/rtp/schedule.js';
+import { alignedSampleAt, mediaPosition, settle } from '../server/src/rtp/schedule.js';
+import { framesPerPacket, ptimeMs } from '../server/src/streams/formats.js';
 
 /** The due time (TAI ms) and RTP timestamp of the packet whose first sample is `mediaSample`. */
 function at(mediaSample: number, sampleRate: number, sendOffsetMs: number): { due: number; ts: number } {

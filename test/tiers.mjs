@@ -18,7 +18,7 @@ export const TIERS = [
       '{sap,ptp,kernel-module,server,console}/src/**/*.test.{ts,tsx}',
       ...test('rtp-bench-analyse', 'rtp-clock', 'rtp-dscp', 'rtp-packet', 'rtp-ring', 'rtp-schedule', 'rtp-wake'),
       ...test('sap-announcer', 'sap-browser', 'sap-fuzz', 'sap-packet', 'sap-property', 'sap-ravenna', 'sap-rtsp', 'sap-sdp'),
-      ...test('harness/jumps-segments', 'harness/tone-check', 'test-rules'),
+      ...test('harness/jumps-segments', 'harness/tone-check', 'test-rules', 'cli-module', 'architecture'),
     ],
     testTimeoutMs: 120_000,
     budgetS: 600,

@@ -11,3 +11,24 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** How a request the domain refuses went wrong; api/ alone maps each kind to an HTTP status. */
+export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict';
+
+/**
+ * A request the domain refuses (a bad value, something that does not exist, a state that forbids it).
+ * Domain code throws it with a stable machine-readable code and, where one field is to blame, its name.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string, id: string): DomainError => new DomainError('not_found', 'not_found', `no ${what} '${id}'`);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { serve } from '../../server/dist/daemon/serve.js';
+import { serve } from '../../server/dist/root/serve.js';
 import { defaultConfig } from '../../server/dist/config/defaults.js';
 
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 30);

@@ -11,7 +11,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 const root = resolve(process.argv[2] ?? new URL('../..', import.meta.url).pathname);
 const seconds = Number(process.argv[3] ?? 20);
-const { serve } = await import(join(root, 'server/dist/daemon/serve.js'));
+const { serve } = await import(join(root, 'server/dist/root/serve.js'));
 const { defaultConfig } = await import(join(root, 'server/dist/config/defaults.js'));
 
 const dir = mkdtempSync(join(tmpdir(), 'aes67-loop-delay-'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type { ModuleManager } from '@aes67/kernel-module';
-import { serve, type Running } from '../../server/dist/daemon/serve.js';
+import { serve, type Running } from '../../server/dist/root/serve.js';
 import { defaultConfig } from '../../server/dist/config/defaults.js';
 import type { Config } from '../../server/dist/config/schema.js';
 

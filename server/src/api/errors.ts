@@ -1,3 +1,5 @@
+import { DomainError, type DomainErrorKind } from '../errors.js';
+
 /** An error the API reports as `{error:{code,message,field?}}` with an HTTP status. */
 export class ApiError extends Error {
   constructor(
@@ -11,4 +13,11 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string): ApiError => new ApiError(404, 'not_found', `no ${what} '${id}'`);
+const STATUS: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409 };
+
+/** The HTTP answer for an error a request met; null for anything else, which is a bug (500). */
+export function asApiError(e: unknown): ApiError | null {
+  if (e instanceof ApiError) return e;
+  if (e instanceof DomainError) return new ApiError(STATUS[e.kind], e.code, e.message, e.field);
+  return null;
+}

@@ -7,7 +7,10 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { ModuleManager } from '@aes67/kernel-module';
 import type { Daemon } from '../daemon/daemon.js';
 import { UserError } from '../errors.js';
-import { ApiError } from './errors.js';
+import { ApiError, asApiError } from './errors.js';
+import { streamService } from '../services/streams.js';
+import { speakerService } from '../services/speakers.js';
+import { settingsService } from '../services/settings.js';
 import { Auth } from './auth.js';
 import { readJson, validate, type RouteDef } from './route.js';
 import { streamRoutes } from './routes/streams.js';
@@ -39,7 +42,14 @@ export interface ApiServer {
 export function createApiServer(opts: ApiOptions): ApiServer {
   const d = opts.daemon;
   const auth = new Auth(() => d.store.current.auth);
-  const routes = [...streamRoutes(d), ...speakerRoutes(d), ...inputRoutes(d), ...systemRoutes({ daemon: d, module: opts.module, auth, logs: opts.logs }), ...playerRoutes(opts.player)];
+  const system = { clock: d.clock, settings: settingsService(d.store), remoteStreams: () => d.discovery.remote.list(), pacer: d.engine, iface: d.iface };
+  const routes = [
+    ...streamRoutes(streamService(d.store, d)),
+    ...speakerRoutes(speakerService(d.store, (id, ch, s) => d.runtime.identify(id, ch, s))),
+    ...inputRoutes(() => d.liveInputs()),
+    ...systemRoutes({ ...system, module: opts.module, auth, logs: opts.logs }),
+    ...playerRoutes(opts.player),
+  ];
   const app = new Koa({ proxy: false });
   const router = new Router({ prefix: '/api/v1' });
   const metrics = createMetrics(d);
@@ -48,7 +58,7 @@ export function createApiServer(opts: ApiOptions): ApiServer {
     try {
       await next();
     } catch (e) {
-      const err = e instanceof ApiError ? e : null;
+      const err = asApiError(e);
       if (!err) d.log.error({ err: (e as Error).stack, path: ctx.path }, 'request failed');
       ctx.status = err?.status ?? 500;
       ctx.body = { error: { code: err?.code ?? 'internal', message: err?.message ?? 'internal error (see the daemon log)', ...(err?.field ? { field: err.field } : {}) } };

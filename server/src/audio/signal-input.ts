@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUS_CHANNELS, type InputBus, type InputInfo } from '../daemon/input.js';
+import { BUS_CHANNELS, type InputBus, type InputInfo } from './input.js';
 import { createSignal, type Signal } from './signals.js';
 import { signalProblem, signalSpecSchema } from './signal-spec.js';
 

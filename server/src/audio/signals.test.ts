@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bandPower, fitSine, powerSpectrum } from '../../../test/harness/analysis.js';
-import { BUS_CHANNELS } from '../daemon/input.js';
+import { BUS_CHANNELS } from './input.js';
 import { IDENTIFY, Identify, LogSweep, PinkNoise, Sine } from './signals.js';
 import { parseSignalArg, signalProblem } from './signal-spec.js';
 import { signalSource } from './signal-source.js';

@@ -14,7 +14,7 @@ import { signalSource } from '../audio/signal-source.js';
 import type { AudioFormat, AudioSource } from '../audio/types.js';
 import type { FifoSource } from '../config/source.js';
 import type { OutputBits } from '../dsp/quantize.js';
-import { MAX_CHANNELS } from '../rtp/format.js';
+import { MAX_CHANNELS } from '../streams/formats.js';
 import { parseIntOption, parseNumberOption } from './args.js';
 import { UserError } from '../errors.js';
 

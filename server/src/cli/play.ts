@@ -1,6 +1,6 @@
 import { SIGNAL_SYNTAX } from '../audio/signal-spec.js';
 import { resolveInterface } from '../net/interface.js';
-import { PACKET_TIMES_US, SAMPLE_RATES } from '../rtp/format.js';
+import { PACKET_TIMES_US, SAMPLE_RATES } from '../streams/formats.js';
 import { RTP_DEFAULTS, RTP_LIMITS } from '../rtp/defaults.js';
 import { UserError } from '../errors.js';
 import { parseCommandLine, parseEncoding, parseIntOption, parseNumberOption } from './args.js';

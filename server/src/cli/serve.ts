@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { serve } from '../daemon/serve.js';
+import { serve } from '../root/serve.js';
 import { parseCommandLine } from './args.js';
 
 export const SERVE_USAGE = `Usage: aes67 serve [--config <file.yaml|file.json>] [--json]

@@ -4,14 +4,15 @@ import { RtpEngine } from '../rtp/engine.js';
 import type { Config } from '../config/schema.js';
 import type { ResolvedInterface } from '../net/interface.js';
 import { ConfigStore } from './store.js';
+import { bumpAllVersions } from '../config/edits.js';
 import { Discovery } from './discovery.js';
 import { Runtime, type LiveStream } from './runtime.js';
 import { ClockReference } from '../clock/reference.js';
-import { DspHost } from './dsp-host.js';
-import type { FeedSource } from './feed-protocol.js';
+import { DspHost } from '../mix/dsp-host.js';
+import type { FeedSource } from '../mix/feed-protocol.js';
 import { liveInputView, type LiveInputView } from './live-view.js';
 import type { StreamStats, StreamView } from './stream-view.js';
-import type { SliceEvent } from '../api/contract.js';
+import type { SliceEvent } from './events.js';
 
 /**
  * A DSP worker that keeps failing, or a failed pacer, is a bug restarts will not fix in place: exit with
@@ -79,7 +80,7 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
     // The streams' views carry their marking: show the new one once the pacer has applied it.
     this.engine.on('sendingSet', () => this.emit('event', { type: 'streams', data: this.streams() }));
     this.engine.on('clockStep', (stepMs: number, cause: string) => log.warn({ stepMs, cause }, 'clock step: streams re-anchored'));
-    store.on('changed', (next, prev) => void this.onChanged(next, prev));
+    store.applyWith((next, prev) => this.onChanged(next, prev));
     this.clock.on('status', (st) => {
       this.emit('event', { type: 'ptp', data: st });
       // RTP timestamps count TAI: follow the grandmaster's currentUtcOffset (a leap second re-anchors).
@@ -123,9 +124,7 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
 
   private async bumpVersions(): Promise<void> {
     await this.store
-      .update((d) => {
-        for (const s of d.streams) s.sdpVersion = String(Number(s.sdpVersion) + 1);
-      })
+      .update(bumpAllVersions)
       .catch((e: Error) => this.log.error({ err: e.message }, 'could not re-announce after a clock change'));
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RAW_FORMATS } from '../audio/raw-pcm.js';
-import type { LiveReport } from './dsp-host.js';
+import type { LiveReport } from '../mix/dsp-host.js';
 import { shownLevel } from '../live/skew-buffer.js';
 
 /** A live input as the API, the events and the metrics show it (GET /api/v1/inputs/live). */

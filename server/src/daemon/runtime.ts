@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import type { RtpEngine, StreamCounters } from '../rtp/engine.js';
 import type { Config, StoredStream } from '../config/schema.js';
 import { channelLabel, describeStream } from '../streams/stream.js';
-import { Program, PROGRAM_CHANNELS } from './program.js';
-import { BUS_CHANNELS } from './input.js';
+import { Program, PROGRAM_CHANNELS } from '../mix/program.js';
+import { BUS_CHANNELS } from '../audio/input.js';
 import type { Discovery } from './discovery.js';
-import type { DspHost } from './dsp-host.js';
-import type { FeedSource } from './feed-protocol.js';
-import type { InputRequest } from './inputs.js';
+import type { DspHost } from '../mix/dsp-host.js';
+import type { FeedSource } from '../mix/feed-protocol.js';
+import type { InputRequest } from '../mix/inputs.js';
 
 export interface LiveStream {
   cfg: StoredStream;

@@ -1,11 +1,8 @@
-import { EventEmitter } from 'node:events';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { crossCheck } from '../config/cross-check.js';
 import { firstIssue } from '../config/issues.js';
 import { saveAtomically, serializeConfig } from '../config/save.js';
-import { ApiError } from '../api/errors.js';
-
-const STATUS = { conflict: 409, invalid: 400, not_found: 404 } as const;
+import { DomainError } from '../errors.js';
 
 /**
  * A path in the config as the request body's field: the entity's own field, or the path inside routing.
@@ -13,19 +10,27 @@ const STATUS = { conflict: 409, invalid: 400, not_found: 404 } as const;
  */
 const bodyField = (path: PropertyKey[]): string => path.slice(typeof path[1] === 'number' ? 2 : 1).map(String).join('.');
 
+/** Makes the running state follow a new configuration (the daemon's runtime, PTP and engine). */
+export type Applier = (next: Config, prev: Config) => Promise<void>;
+
 /**
  * The live configuration. Changes run one at a time: the mutated copy is validated with the same
- * rules as a loaded file, saved atomically, and only then becomes current and is acknowledged, so
- * the file on disk is always the acknowledged state or the one before it.
+ * rules as a loaded file, saved atomically, becomes current, and is applied to the running state; only
+ * then is it acknowledged. So the file on disk is always the acknowledged state or the one before it,
+ * an answer describes what is running, and a change is applied once, by the store.
  */
-export class ConfigStore extends EventEmitter<{ changed: [next: Config, prev: Config] }> {
+export class ConfigStore {
   private queue: Promise<unknown> = Promise.resolve();
+  private applier: Applier = async () => undefined;
 
   constructor(
     private cfg: Config,
     readonly file: string | null,
-  ) {
-    super();
+  ) {}
+
+  /** Who applies each change; one, set by the daemon that runs this configuration. */
+  applyWith(applier: Applier): void {
+    this.applier = applier;
   }
 
   get current(): Config {
@@ -39,14 +44,14 @@ export class ConfigStore extends EventEmitter<{ changed: [next: Config, prev: Co
       const parsed = ConfigSchema.safeParse(draft);
       if (!parsed.success) {
         const issue = firstIssue(parsed.error);
-        throw new ApiError(400, 'invalid', issue.message, bodyField(issue.path));
+        throw new DomainError('invalid', 'invalid', issue.message, bodyField(issue.path));
       }
       const problem = crossCheck(parsed.data);
-      if (problem) throw new ApiError(STATUS[problem.code], problem.code, problem.message, bodyField(problem.path));
+      if (problem) throw new DomainError(problem.code, problem.code, problem.message, bodyField(problem.path));
       if (this.file) await saveAtomically(this.file, serializeConfig(parsed.data, this.file));
       const prev = this.cfg;
       this.cfg = parsed.data;
-      this.emit('changed', this.cfg, prev);
+      await this.applier(this.cfg, prev);
       return result;
     });
     this.queue = run.catch(() => undefined);

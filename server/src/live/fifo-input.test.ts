@@ -5,7 +5,7 @@ import { closeSync, constants, mkdtempSync, openSync, writeFileSync, writeSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitSine } from '../../../test/harness/analysis.js';
-import { BUS_CHANNELS } from '../daemon/input.js';
+import { BUS_CHANNELS } from '../audio/input.js';
 import { FifoInput, fifoInputOptionsSchema } from './fifo-input.js';
 
 const RATE = 48000;

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { z } from 'zod';
-import { BUS_CHANNELS, type InputBus, type InputInfo } from '../daemon/input.js';
+import { BUS_CHANNELS, type InputBus, type InputInfo } from '../audio/input.js';
 import { PcmDecoder, RAW_FORMATS } from '../audio/raw-pcm.js';
 import { SkewBuffer, type SkewStats } from './skew-buffer.js';
 

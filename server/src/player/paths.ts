@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { ApiError } from '../api/errors.js';
+import { DomainError } from '../errors.js';
 
 const MAX_PATH = 4096;
 
@@ -30,7 +30,7 @@ function inside(root: string, candidate: string): boolean {
  * their percent-encoded forms. Returns the lexical absolute path (not yet checked for symlinks).
  */
 export function lexicalLibraryPath(root: string, rel: string): string {
-  const bad = (why: string) => new ApiError(400, 'invalid_path', `path must stay inside the library (${why})`, 'path');
+  const bad = (why: string) => new DomainError('invalid', 'invalid_path', `path must stay inside the library (${why})`, 'path');
   if (rel.length === 0 || rel.length > MAX_PATH) throw bad('empty or too long');
   for (const form of [rel, fullyDecoded(rel)]) {
     if (form.includes('\0')) throw bad('NUL byte');
@@ -48,12 +48,12 @@ export function lexicalLibraryPath(root: string, rel: string): string {
  */
 export async function resolveLibraryPath(root: string, rel: string): Promise<string> {
   const abs = lexicalLibraryPath(root, rel);
-  const notFound = new ApiError(404, 'not_found', `no file '${rel}' in the library`, 'path');
+  const notFound = new DomainError('not_found', 'not_found', `no file '${rel}' in the library`, 'path');
   let realRoot: string;
   try {
     realRoot = await realpath(root);
   } catch {
-    throw new ApiError(404, 'no_library', `the library folder ${root} does not exist`);
+    throw new DomainError('not_found', 'no_library', `the library folder ${root} does not exist`);
   }
   let real: string;
   try {

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { AudioError, type AudioSource } from '../audio/types.js';
-import { ApiError } from '../api/errors.js';
-import { FeedLink } from '../daemon/feed-link.js';
-import type { FeedSource, FromFeed } from '../daemon/feed-protocol.js';
+import { DomainError } from '../errors.js';
+import { FeedLink } from '../mix/feed-link.js';
+import type { FeedSource, FromFeed } from '../mix/feed-protocol.js';
 import type { PlayerState, PlayerView, Track } from './view.js';
 
 /**
@@ -24,7 +24,7 @@ const WAIT_MS = 10;
 
 /**
  * Queue and transport. One decoder runs ahead of playback and posts source-rate audio to the DSP worker,
- * which resamples it for every program rate (player/bus.ts); what the mixer there reads back decides what
+ * which resamples it for every program rate (mix/player-bus.ts); what the mixer there reads back decides what
  * is "current", so the state follows what is heard, not what is decoded. Every jump (seek, next, queue
  * edit under playback) starts a new decoder generation; reports of an older one are ignored.
  */
@@ -90,12 +90,12 @@ export class Player extends EventEmitter<{ changed: [PlayerView]; skipped: [path
 
   private entryAt(id: string): number {
     const i = this.index(id);
-    if (i === null) throw new ApiError(404, 'not_found', `no queued track '${id}'`);
+    if (i === null) throw new DomainError('not_found', 'not_found', `no queued track '${id}'`);
     return i;
   }
 
   add(track: Omit<Track, 'id'>, open: OpenTrack): Track {
-    if (this.queue.length >= MAX_QUEUE) throw new ApiError(409, 'queue_full', `the queue holds at most ${MAX_QUEUE} tracks`);
+    if (this.queue.length >= MAX_QUEUE) throw new DomainError('conflict', 'queue_full', `the queue holds at most ${MAX_QUEUE} tracks`);
     const t: Track = { ...track, id: `q${this.nextEntryId++}` };
     this.queue.push({ track: t, open });
     this.changed();
@@ -114,7 +114,7 @@ export class Player extends EventEmitter<{ changed: [PlayerView]; skipped: [path
 
   move(id: string, to: number): void {
     const i = this.entryAt(id);
-    if (to >= this.queue.length) throw new ApiError(400, 'invalid', `to: must be below ${this.queue.length}`, 'to');
+    if (to >= this.queue.length) throw new DomainError('invalid', 'invalid', `to: must be below ${this.queue.length}`, 'to');
     const [e] = this.queue.splice(i, 1);
     this.queue.splice(to, 0, e);
     this.afterEdit();
@@ -127,7 +127,7 @@ export class Player extends EventEmitter<{ changed: [PlayerView]; skipped: [path
   }
 
   play(): void {
-    if (this.queue.length === 0) throw new ApiError(409, 'empty_queue', 'the queue is empty');
+    if (this.queue.length === 0) throw new DomainError('conflict', 'empty_queue', 'the queue is empty');
     this.error = undefined;
     if (this.state === 'paused') this.setState('playing');
     else if (this.state === 'stopped') {
@@ -157,14 +157,14 @@ export class Player extends EventEmitter<{ changed: [PlayerView]; skipped: [path
   seek(positionS: number): void {
     const i = this.requireCurrent();
     const d = this.queue[i].track.durationS;
-    if (d !== undefined && positionS > d) throw new ApiError(400, 'invalid', `positionS: beyond the track's ${d} s`, 'positionS');
+    if (d !== undefined && positionS > d) throw new DomainError('invalid', 'invalid', `positionS: beyond the track's ${d} s`, 'positionS');
     this.jump(this.queue[i].track.id, positionS);
     this.changed();
   }
 
   private requireCurrent(): number {
     const i = this.index(this.currentId) ?? (this.queue.length > 0 ? 0 : null);
-    if (i === null) throw new ApiError(409, 'empty_queue', 'the queue is empty');
+    if (i === null) throw new DomainError('conflict', 'empty_queue', 'the queue is empty');
     return i;
   }
 

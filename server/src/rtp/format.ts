@@ -3,11 +3,7 @@
  * so a bad request fails with one clear message instead of a malformed packet on the wire.
  */
 import { UserError } from '../errors.js';
-import { formatProblem, packetTimeProblem, payloadBytes, sampleRateProblem, type Encoding } from '../streams/formats.js';
-import { framesPerPacket, ptimeMs } from './schedule.js';
-
-// The CLI's option checks read the sets from here.
-export { MAX_CHANNELS, PACKET_TIMES_US, SAMPLE_RATES } from '../streams/formats.js';
+import { formatProblem, framesPerPacket, packetTimeProblem, payloadBytes, ptimeMs, sampleRateProblem, type Encoding } from '../streams/formats.js';
 
 export interface PacketShape {
   framesPerPacket: number;

@@ -1,8 +1,5 @@
 import type { Encoding } from '../streams/formats.js';
 
-// The encodings are streams/formats.ts's; the CLI's play options still read the type from here.
-export type { Encoding };
-
 export const RTP_HEADER_BYTES = 12;
 
 /** Writes the fixed part of an RTP header (RFC 3550 §5.1) that never changes for a stream. */

@@ -44,17 +44,3 @@ export function alignedSampleAt(taiMs: number, sampleRate: number, framesPerPack
 export function dueTaiMs(mediaSample: number, sampleRate: number, sendOffsetMs: number): number {
   return (mediaSample * 1000) / sampleRate + sendOffsetMs;
 }
-
-/** Frames per packet for a packet time, with AES67's 44.1 kHz convention of 48 frames per "1 ms". */
-export function framesPerPacket(sampleRate: number, ptimeUs: number): number {
-  const base = sampleRate % 44100 === 0 ? (sampleRate / 44100) * 48000 : sampleRate;
-  const frames = (base * ptimeUs) / 1e6;
-  const rounded = ptimeUs === 333 ? Math.round((base * 1000) / 3 / 1e6) : Math.round(frames);
-  if (rounded < 1 || Math.abs(rounded - frames) > 0.5) throw new RangeError(`packet time ${ptimeUs} us does not fit ${sampleRate} Hz`);
-  return rounded;
-}
-
-/** The `a=ptime` value in ms for a packet of `frames` at `sampleRate` (1.08843537415 at 44.1 kHz). */
-export function ptimeMs(sampleRate: number, frames: number): number {
-  return Number(((frames * 1000) / sampleRate).toFixed(11));
-}

@@ -6,8 +6,6 @@
  * but a receiver is only required to take these, and a stream an AES67 speaker may refuse is no use here.
  * 88.2 kHz (a RAVENNA rate, not an AES67 one) is therefore refused, as the daemon always did.
  */
-import { framesPerPacket } from '../rtp/schedule.js';
-
 /** 48 kHz is AES67's required rate; 44.1 and 96 kHz are the two others it defines. */
 export const SAMPLE_RATES = [44100, 48000, 96000] as const;
 /** 1 ms is AES67's required packet time; 333 us is its nominal 1/3 ms (16 frames at 48 kHz). */
@@ -22,6 +20,20 @@ export const MAX_PAYLOAD_BYTES = 1440;
 export type SampleRate = (typeof SAMPLE_RATES)[number];
 export type PacketTimeUs = (typeof PACKET_TIMES_US)[number];
 export type Encoding = (typeof ENCODINGS)[number];
+
+/** Frames per packet for a packet time, with AES67's 44.1 kHz convention of 48 frames per "1 ms". */
+export function framesPerPacket(sampleRate: number, ptimeUs: number): number {
+  const base = sampleRate % 44100 === 0 ? (sampleRate / 44100) * 48000 : sampleRate;
+  const frames = (base * ptimeUs) / 1e6;
+  const rounded = ptimeUs === 333 ? Math.round((base * 1000) / 3 / 1e6) : Math.round(frames);
+  if (rounded < 1 || Math.abs(rounded - frames) > 0.5) throw new RangeError(`packet time ${ptimeUs} us does not fit ${sampleRate} Hz`);
+  return rounded;
+}
+
+/** The `a=ptime` value in ms for a packet of `frames` at `sampleRate` (1.08843537415 at 44.1 kHz). */
+export function ptimeMs(sampleRate: number, frames: number): number {
+  return Number(((frames * 1000) / sampleRate).toFixed(11));
+}
 
 export interface StreamFormat {
   encoding: Encoding;

@@ -1,6 +1,5 @@
 import type { RefClock, StreamDescription } from '@aes67/sap';
-import type { Encoding } from './formats.js';
-import { framesPerPacket, ptimeMs } from '../rtp/schedule.js';
+import { framesPerPacket, ptimeMs, type Encoding } from './formats.js';
 
 /** Everything that defines one outgoing stream; its SDP is derived from this and the clock state. */
 export interface StreamConfig {

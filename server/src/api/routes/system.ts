@@ -2,7 +2,11 @@ import { z } from 'zod';
 import type { ModuleManager } from '@aes67/kernel-module';
 import { isModuleError } from '@aes67/kernel-module';
 import { PtpSettingsPatch, PtpSettingsSchema, RtpSettingsPatch, RtpSettingsSchema } from '../../config/schema.js';
-import type { Daemon } from '../../daemon/daemon.js';
+import type { RemoteStream } from '@aes67/sap';
+import type { ClockReference } from '../../clock/reference.js';
+import type { RtpEngine } from '../../rtp/engine.js';
+import type { ResolvedInterface } from '../../net/interface.js';
+import type { SettingsService } from '../../services/settings.js';
 import type { Auth } from '../auth.js';
 import type { AuthStatus, SystemInfo } from '../contract.js';
 import { ApiError } from '../errors.js';
@@ -21,26 +25,27 @@ async function moduleCall<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export interface SystemDeps {
-  daemon: Daemon;
+  clock: Pick<ClockReference, 'status' | 'history'>;
+  settings: SettingsService;
+  remoteStreams: () => RemoteStream[];
+  pacer: Pick<RtpEngine, 'pacerThread' | 'pacerCounters'>;
+  iface: Pick<ResolvedInterface, 'name' | 'address'>;
   module: ModuleManager;
   auth: Auth;
   logs: () => string[];
 }
 
-export function systemRoutes({ daemon: d, module, auth, logs }: SystemDeps): RouteDef[] {
+export function systemRoutes({ clock, settings, remoteStreams, pacer, iface, module, auth, logs }: SystemDeps): RouteDef[] {
   return [
-    route({ method: 'get', path: '/ptp', summary: 'PTP status', handler: () => d.clock.status() }),
-    route({ method: 'get', path: '/ptp/history', summary: 'Offset and path delay samples', handler: () => d.clock.history() }),
+    route({ method: 'get', path: '/ptp', summary: 'PTP status', handler: () => clock.status() }),
+    route({ method: 'get', path: '/ptp/history', summary: 'Offset and path delay samples', handler: () => clock.history() }),
     route({
       method: 'put',
       path: '/ptp/settings',
       summary: 'Replace the PTP settings (ptp4l restarts only if needed)',
       body: PtpSettingsSchema,
       response: PtpSettingsSchema,
-      handler: async (_ctx, body) => {
-        await d.store.update((cfg) => void (cfg.ptp = body));
-        return d.store.current.ptp;
-      },
+      handler: (_ctx, body) => settings.replacePtp(body),
     }),
     route({
       method: 'patch',
@@ -48,24 +53,18 @@ export function systemRoutes({ daemon: d, module, auth, logs }: SystemDeps): Rou
       summary: 'Change some PTP settings, e.g. domain and lock-loss policy (ptp4l restarts only if needed)',
       body: PtpSettingsPatch,
       response: PtpSettingsSchema,
-      handler: async (_ctx, body) => {
-        await d.store.update((cfg) => void (cfg.ptp = { ...cfg.ptp, ...body }));
-        return d.store.current.ptp;
-      },
+      handler: (_ctx, body) => settings.changePtp(body),
     }),
-    route({ method: 'get', path: '/rtp/settings', summary: 'The RTP settings: DSCP, send offset, pacer scheduling', response: RtpSettingsSchema, handler: () => d.store.current.rtp }),
+    route({ method: 'get', path: '/rtp/settings', summary: 'The RTP settings: DSCP, send offset, pacer scheduling', response: RtpSettingsSchema, handler: () => settings.rtp() }),
     route({
       method: 'patch',
       path: '/rtp/settings',
       summary: 'Change the DSCP or the send offset of every stream, live (no stream restarts)',
       body: RtpSettingsPatch,
       response: RtpSettingsSchema,
-      handler: async (_ctx, body) => {
-        await d.store.update((cfg) => void (cfg.rtp = { ...cfg.rtp, ...body }));
-        return d.store.current.rtp;
-      },
+      handler: (_ctx, body) => settings.changeRtp(body),
     }),
-    route({ method: 'get', path: '/remote-streams', summary: 'Streams seen by SAP and RAVENNA (mDNS/RTSP), ours excluded', handler: () => d.discovery.remote.list() }),
+    route({ method: 'get', path: '/remote-streams', summary: 'Streams seen by SAP and RAVENNA (mDNS/RTSP), ours excluded', handler: () => remoteStreams() }),
     route({ method: 'get', path: '/module', summary: 'Kernel module status', handler: () => moduleCall(() => module.status()) }),
     route({ method: 'post', path: '/module/load', summary: 'Load the kernel module', handler: () => moduleCall(() => module.load()) }),
     route({ method: 'post', path: '/module/unload', summary: 'Unload the kernel module', handler: () => moduleCall(() => module.unload()) }),
@@ -74,11 +73,11 @@ export function systemRoutes({ daemon: d, module, auth, logs }: SystemDeps): Rou
       path: '/system',
       summary: 'Version, interface, the pacer thread\'s scheduling and GC pauses, and a log tail',
       handler: (): SystemInfo => {
-        const thread = d.engine.pacerThread();
-        const gc = d.engine.pacerCounters();
+        const thread = pacer.pacerThread();
+        const gc = pacer.pacerCounters();
         return {
           version: VERSION,
-          interface: { name: d.iface.name, address: d.iface.address, up: true },
+          interface: { name: iface.name, address: iface.address, up: true },
           logs: logs(),
           pacer: { realtimePriority: thread?.realtime.priority ?? 0, reason: thread ? thread.realtime.reason : 'the pacer thread has not started yet', nice: thread?.nice ?? null, gcPauses: gc.gcPauses, gcPauseMaxMs: gc.gcPauseMaxMs },
         };

@@ -4,7 +4,7 @@
  * and one more case in createInput(); it gets the program's rate and must honour the InputBus contract
  * (read synchronously, never block, silence when it has nothing).
  */
-import { ToneInput, type InputBus } from './input.js';
+import { ToneInput, type InputBus } from '../audio/input.js';
 import type { FeedSource } from './feed-protocol.js';
 import type { FeedHub } from './feed-hub.js';
 import { SignalInput } from '../audio/signal-input.js';

@@ -1,6 +1,6 @@
 import { RoutingMatrix } from '../dsp/index.js';
 import { SampleRing } from '../rtp/ring.js';
-import { BUS_CHANNELS, type InputBus, type InputInfo, type LiveInputStats } from './input.js';
+import { BUS_CHANNELS, type InputBus, type InputInfo, type LiveInputStats } from '../audio/input.js';
 import { ChannelStrip, type StripSettings } from './channel-strip.js';
 import { MeterBoard, PROGRAM_CHANNELS, type ProgramSpec } from './dsp-protocol.js';
 import { inputKey, type InputSpec } from './inputs.js';

@@ -1,5 +1,5 @@
 import { Gain, Meter, Quantizer, needsDither, createMeterReading, type MeterReading } from '../dsp/index.js';
-import type { InputInfo } from './input.js';
+import type { InputInfo } from '../audio/input.js';
 
 const MAX_DELAY_MS = 100;
 const IDENTIFY_LEVEL = 10 ** (-12 / 20);

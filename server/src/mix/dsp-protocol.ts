@@ -3,7 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { RingHandle } from '../rtp/ring.js';
 import type { StripSettings } from './channel-strip.js';
 import type { InputSpec } from './inputs.js';
-import type { LiveInputStats } from './input.js';
+import type { LiveInputStats } from '../audio/input.js';
 
 /** Channels per program: the most mono streams of one rate/ptime group. */
 export const PROGRAM_CHANNELS = 64;

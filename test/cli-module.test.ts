@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createModuleManager } from '@aes67/kernel-module';
-import { applyRavennaLoaded, bootedKernelFiles, fakeRoot, recordedCalls, release, type FakeRoot } from '../../../kernel-module/src/__fixtures__/fakes.js';
+import { applyRavennaLoaded, bootedKernelFiles, fakeRoot, recordedCalls, release, type FakeRoot } from '../kernel-module/src/__fixtures__/fakes.js';
 
 /** The built CLI (npx tsc -b); scripts/test.sh builds before the suite. */
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../server/dist/cli.js', import.meta.url));
 
 interface Run {
   code: number;

@@ -1,4 +1,4 @@
-import { demoTone } from '../audio/demo-tone.js';
+import { demoTone } from './demo-tone.js';
 
 /** Channels on the input bus that routing entries address (`input` 0..7). */
 export const BUS_CHANNELS = 8;

@@ -1,8 +1,8 @@
 import type { MessagePort } from 'node:worker_threads';
-import { BUS_CHANNELS } from './input.js';
+import { BUS_CHANNELS } from '../audio/input.js';
 import { STATUS_CELLS, Status, type FeedFormat, type FromFeed, type ToFeed } from './feed-protocol.js';
 
-/** Source audio the decoder may post ahead of what the worker's buses have taken (see BUS_S in player/bus.ts). */
+/** Source audio the decoder may post ahead of what the worker's buses have taken (see BUS_S in player-bus.ts). */
 const QUEUE_S = 0.5;
 
 /** The main thread's end of a feed (see feed-protocol.ts): posts in order, counts what is still queued. */

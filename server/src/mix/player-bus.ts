@@ -1,12 +1,12 @@
-/** The player's audio at one program rate, in the DSP worker (daemon/feed-hub.ts feeds it). */
+/** The player's audio at one program rate, in the DSP worker (feed-hub.ts feeds it). */
 import { createResampler, Passthrough, type Resampler } from '../dsp/index.js';
-import { BUS_CHANNELS, type InputBus, type InputInfo } from '../daemon/input.js';
-import type { FeedFormat } from '../daemon/feed-protocol.js';
+import { BUS_CHANNELS, type InputBus, type InputInfo } from '../audio/input.js';
+import type { FeedFormat } from './feed-protocol.js';
 import { INT24_TO_FLOAT } from '../audio/types.js';
 
 const SILENCE: InputInfo = { sourceBits: 16, resampled: false };
 /**
- * What a bus holds. With the feed's queue (daemon/feed-link.ts) the decoder runs about a second ahead of
+ * What a bus holds. With the feed's queue (feed-link.ts) the decoder runs about a second ahead of
  * what is heard, as before the mixing moved to the worker: that is what a blocked main thread can stall
  * for without a gap, and how far ahead a failing file is found.
  */

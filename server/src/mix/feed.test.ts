@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
 import { FeedHub } from './feed-hub.js';
 import { FeedLink } from './feed-link.js';
-import { BUS_CHANNELS } from './input.js';
+import { BUS_CHANNELS } from '../audio/input.js';
 import type { FromFeed } from './feed-protocol.js';
 
 const RATE = 48000;

@@ -4,7 +4,7 @@ import type { StripSettings } from './channel-strip.js';
 import type { FromDsp, ProgramSpec, ToDsp } from './dsp-protocol.js';
 import type { FeedSource } from './feed-protocol.js';
 import type { InputRequest, InputSpec } from './inputs.js';
-import type { LiveInputStats } from './input.js';
+import type { LiveInputStats } from '../audio/input.js';
 
 /** The last report of a program's live input. */
 export interface LiveReport {

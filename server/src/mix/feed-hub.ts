@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { InputBus } from './input.js';
+import type { InputBus } from '../audio/input.js';
 import { Status, type FeedFormat, type FromFeed, type ToFeed } from './feed-protocol.js';
-import { PlayerBus, type BusListener } from '../player/bus.js';
+import { PlayerBus, type BusListener } from './player-bus.js';
 
 /** Source frames moved onto the buses at a time, so a long decoder block never needs a whole bus free. */
 const CHUNK = 1024;

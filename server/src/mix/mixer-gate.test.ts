@@ -11,7 +11,7 @@ import { FeedHub } from './feed-hub.js';
 import { FeedLink } from './feed-link.js';
 import { Mixer } from './mixer.js';
 import { MeterBoard, PROGRAM_CHANNELS } from './dsp-protocol.js';
-import { BUS_CHANNELS } from './input.js';
+import { BUS_CHANNELS } from '../audio/input.js';
 import { SampleRing } from '../rtp/ring.js';
 
 const RATE = 48000;

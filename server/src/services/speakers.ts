@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import { DomainError, notFound } from '../errors.js';
+import { addSpeaker, changeSpeaker, presetEntries, removeSpeaker } from '../config/edits.js';
+import type { PresetRequest, Routing, Speaker, SpeakerCreate, SpeakerPatch } from '../config/schema.js';
+import type { ConfigStore } from '../daemon/store.js';
+
+const IDENTIFY_S = 3;
+
+/** The speakers and the routing matrix as a client manages them; each change is live when it answers. */
+export interface SpeakerService {
+  list(): Speaker[];
+  get(id: string): Speaker;
+  create(body: z.output<typeof SpeakerCreate>): Promise<Speaker>;
+  change(id: string, patch: z.output<typeof SpeakerPatch>): Promise<Speaker>;
+  remove(id: string): Promise<void>;
+  /** A 1 kHz tone on the speaker's stream channel only; how many seconds. */
+  identify(id: string): { seconds: number };
+  routing(): Routing;
+  replaceRouting(body: Routing): Promise<Routing>;
+  applyPreset(body: z.output<typeof PresetRequest>): Promise<Routing>;
+}
+
+/** Plays the identification tone on one channel of a running stream; false when it is not running. */
+export type Identify = (streamId: string, channel: number, seconds: number) => boolean;
+
+export function speakerService(store: ConfigStore, identify: Identify): SpeakerService {
+  const get = (id: string): Speaker => {
+    const sp = store.current.speakers.find((s) => s.id === id);
+    if (!sp) throw notFound('speaker', id);
+    return sp;
+  };
+  return {
+    list: () => store.current.speakers,
+    get,
+    create: async (body) => get(await store.update((cfg) => addSpeaker(cfg, body))),
+    async change(id, patch) {
+      await store.update((cfg) => changeSpeaker(cfg, id, patch));
+      return get(id);
+    },
+    remove: (id) => store.update((cfg) => removeSpeaker(cfg, id)),
+    identify(id) {
+      const sp = get(id);
+      if (sp.streamId === null || !identify(sp.streamId, sp.channel, IDENTIFY_S)) {
+        throw new DomainError('conflict', 'not_streaming', `speaker '${sp.id}' is not fed by a running stream`);
+      }
+      return { seconds: IDENTIFY_S };
+    },
+    routing: () => store.current.routing,
+    async replaceRouting(body) {
+      await store.update((cfg) => void (cfg.routing = body));
+      return store.current.routing;
+    },
+    async applyPreset(body) {
+      const entries = presetEntries(body.preset, body.streamIds);
+      await store.update((cfg) => void (cfg.routing = { ...cfg.routing, preset: body.preset, entries }));
+      return store.current.routing;
+    },
+  };
+}
