@@ -28,7 +28,7 @@ export const TIERS = [
     name: 'daemon',
     what: 'the daemon in-process and aes67 as a child, on loopback',
     include: test(
-      'daemon-api', 'daemon-config', 'daemon-crash', 'daemon-events', 'daemon-pacer-failure', 'daemon-player',
+      'daemon-accepted', 'daemon-api', 'daemon-config', 'daemon-crash', 'daemon-events', 'daemon-pacer-failure', 'daemon-player',
       'daemon-rtp-settings', 'dsp-worker', 'play-parity', 'rtp-pacer-send', 'rtp-thread', 'e2e/bad-input', 'install',
     ),
     testTimeoutMs: 120_000,

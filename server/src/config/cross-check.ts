@@ -1,5 +1,6 @@
 import type { Config } from './schema.js';
 import { sourceProblem } from './source.js';
+import { PROGRAM_CHANNELS } from '../streams/formats.js';
 
 export interface Problem {
   path: (string | number)[];
@@ -26,6 +27,15 @@ export function crossCheck(cfg: Config): Problem | null {
     const other = endpoints.get(key);
     if (other) return { path: ['streams', i, 'address'], message: `${key} is already used by stream '${other}'`, code: 'conflict' };
     endpoints.set(key, s.id);
+  }
+  // The enabled streams of one rate and packet time share one mixer program, which carries PROGRAM_CHANNELS.
+  const perProgram = new Map<string, number>();
+  for (const [i, s] of cfg.streams.entries()) {
+    if (!s.enabled) continue;
+    const key = `${s.sampleRate} Hz / ${s.ptimeUs} us`;
+    const total = (perProgram.get(key) ?? 0) + s.channels;
+    if (total > PROGRAM_CHANNELS) return { path: ['streams', i, 'channels'], message: `the enabled streams at ${key} would carry ${total} channels, at most ${PROGRAM_CHANNELS}`, code: 'invalid' };
+    perProgram.set(key, total);
   }
   const streams = new Map(cfg.streams.map((s) => [s.id, s]));
   const speakerIds = new Set<string>();

@@ -4,6 +4,7 @@ import { isMulticastIpv4 } from '../net/multicast.js';
 import { RoutingSource } from './source.js';
 import { RTP_DEFAULTS, RTP_LIMITS } from '../rtp/defaults.js';
 import { ENCODINGS, FORMAT_DEFAULTS, MAX_CHANNELS, PACKET_TIMES_US, SAMPLE_RATES, payloadProblem, type StreamFormat } from '../streams/formats.js';
+import { nameProblem, NAME_MAX_BYTES } from './names.js';
 
 /** Entity and config schemas: the single source for validation, the JSON Schema and the OpenAPI document. */
 
@@ -20,12 +21,22 @@ export type Ptime = z.infer<typeof Ptime>;
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "_" or "-", at most 32');
 const Digits = z.string().regex(/^[0-9]{1,10}$/, 'decimal digits');
 
+/** A stream's or speaker's name; names.ts says what it may hold and why. */
+export const Name = z
+  .string()
+  .min(1)
+  .max(NAME_MAX_BYTES)
+  .superRefine((s, ctx) => {
+    const problem = nameProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: s });
+  });
+
 export const MulticastAddress = z
   .string()
   .refine((a) => isMulticastIpv4(a) && !a.startsWith('224.0.0.'), 'an IPv4 multicast group outside 224.0.0.0/24, e.g. 239.69.0.1');
 
 export const StreamSettings = z.object({
-  name: z.string().min(1).max(64),
+  name: Name,
   address: MulticastAddress,
   port: z.number().int().min(1024).max(65535),
   ttl: z.number().int().min(1).max(255),
@@ -73,7 +84,7 @@ export type StreamPatchBody = z.input<typeof StreamPatch>;
 export const GainDb = z.number().min(-120).max(12).nullable();
 
 export const SpeakerSettings = z.object({
-  name: z.string().min(1).max(64),
+  name: Name,
   host: z.string().max(253).nullable(),
   model: z.string().max(128).nullable(),
   sampleRate: SampleRate,

@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import type { ResolvedInterface } from '../net/interface.js';
 import { ConfigStore } from './store.js';
 import { bumpAllVersions } from '../config/edits.js';
+import { DomainError } from '../errors.js';
 import { Discovery } from './discovery.js';
 import { Runtime, type LiveStream } from './runtime.js';
 import { ClockReference } from '../clock/reference.js';
@@ -49,6 +50,8 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
   readonly clock: ClockReference;
   /** TAI-UTC the engine currently uses; the engine starts at 37 s. */
   private utcOffset = 37;
+  /** The configuration the running state follows. */
+  private applied: Config;
   private readonly meters = new Map<string, StreamView['meters']>();
   private statsTimer: NodeJS.Timeout | null = null;
   /** Whether the last stats tick had a live input to report (one empty event follows the last one). */
@@ -65,6 +68,7 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
   ) {
     super();
     const cfg = store.current;
+    this.applied = cfg;
     this.engine = new RtpEngine(cfg.rtp);
     this.discovery = new Discovery(iface.address, cfg, log, opts.sapTtl);
     this.clock = new ClockReference(cfg.ptp, opts.ptpOffReason);
@@ -80,7 +84,7 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
     // The streams' views carry their marking: show the new one once the pacer has applied it.
     this.engine.on('sendingSet', () => this.emit('event', { type: 'streams', data: this.streams() }));
     this.engine.on('clockStep', (stepMs: number, cause: string) => log.warn({ stepMs, cause }, 'clock step: streams re-anchored'));
-    store.applyWith((next, prev) => this.onChanged(next, prev));
+    store.applyWith((next) => this.onChanged(next));
     this.clock.on('status', (st) => {
       this.emit('event', { type: 'ptp', data: st });
       // RTP timestamps count TAI: follow the grandmaster's currentUtcOffset (a leap second re-anchors).
@@ -102,6 +106,7 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
 
   async start(): Promise<void> {
     await this.discovery.start();
+    // A stream the host cannot run (its interface lost multicast, say) shows its error; the others start.
     await this.runtime.apply(this.store.current);
     this.discovery.remote.on('changed', () => this.emit('event', { type: 'remoteStreams', data: this.discovery.remote.list() }));
     this.statsTimer = setInterval(() => {
@@ -112,8 +117,18 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
     }, 250);
   }
 
-  private async onChanged(next: Config, prev: Config): Promise<void> {
-    await this.runtime.apply(next);
+  /**
+   * The store's applier. It compares with what is running (`applied`), not with the store's previous
+   * config: when a change fails and the store applies its previous config again, nothing that never
+   * changed restarts (ptp4l, say).
+   */
+  private async onChanged(next: Config): Promise<void> {
+    const failures = await this.runtime.apply(next);
+    if (failures.length > 0) {
+      throw new DomainError('conflict', 'not_applied', `the change could not run, so it was undone: ${failures.map((f) => `stream '${f.id}': ${f.error}`).join('; ')}`);
+    }
+    const prev = this.applied;
+    this.applied = next;
     if (JSON.stringify(next.ptp) !== JSON.stringify(prev.ptp)) await this.clock.reconfigure(next.ptp);
     if (next.rtp.dscp !== prev.rtp.dscp || next.rtp.sendOffsetMs !== prev.rtp.sendOffsetMs) this.engine.setSending(next.rtp);
     this.runtime.setMuteAll(this.ptpMuted());
@@ -121,6 +136,7 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
     if (JSON.stringify(next.speakers) !== JSON.stringify(prev.speakers)) this.emit('event', { type: 'speakers', data: next.speakers });
     if (JSON.stringify(next.routing) !== JSON.stringify(prev.routing)) this.emit('event', { type: 'routing', data: next.routing });
   }
+
 
   private async bumpVersions(): Promise<void> {
     await this.store

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { RtpEngine, StreamCounters } from '../rtp/engine.js';
 import type { Config, StoredStream } from '../config/schema.js';
 import { channelLabel, describeStream } from '../streams/stream.js';
-import { Program, PROGRAM_CHANNELS } from '../mix/program.js';
+import { Program } from '../mix/program.js';
+import { PROGRAM_CHANNELS } from '../streams/formats.js';
 import { BUS_CHANNELS } from '../audio/input.js';
 import type { Discovery } from './discovery.js';
 import type { DspHost } from '../mix/dsp-host.js';
@@ -29,6 +30,12 @@ export interface PlayerInputs {
 
 const TONE: InputRequest = { kind: 'tone' };
 
+/** A stream a change could not start or announce, and why. */
+export interface StreamFailure {
+  id: string;
+  error: string;
+}
+
 /** Makes the engine, programs and announcements match the configuration, touching only what changed. */
 export class Runtime {
   readonly streams = new Map<string, LiveStream>();
@@ -47,13 +54,21 @@ export class Runtime {
     private readonly gated = false,
   ) {}
 
-  /** Applies changes one after another, in the order the store committed them. */
-  apply(cfg: Config): Promise<void> {
-    this.chain = this.chain.then(() => this.reconcile(cfg)).catch((e: Error) => this.log.error({ err: e.message }, 'apply failed'));
-    return this.chain;
+  /**
+   * Applies changes one after another, in the order the store committed them. Resolves with the streams
+   * this change could not start or announce (each keeps its error in its view; the others run on).
+   */
+  apply(cfg: Config): Promise<StreamFailure[]> {
+    const run = this.chain.then(() => this.reconcile(cfg));
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
-  private async reconcile(cfg: Config): Promise<void> {
+  private async reconcile(cfg: Config): Promise<StreamFailure[]> {
+    const failures: StreamFailure[] = [];
     const wanted = new Map(cfg.streams.map((s) => [s.id, s]));
     for (const [id, live] of this.streams) {
       const next = wanted.get(id);
@@ -63,8 +78,8 @@ export class Runtime {
       const live = this.streams.get(s.id);
       if (live) {
         live.cfg = s;
-        this.announce(live);
-      } else await this.bringUp(s);
+        this.announceOrFail(live, failures);
+      } else await this.bringUp(s, failures);
     }
     for (const [key, p] of this.programs) {
       if (!p.empty) continue;
@@ -72,6 +87,17 @@ export class Runtime {
       p.stop();
     }
     this.configureMix(cfg);
+    return failures;
+  }
+
+  private announceOrFail(live: LiveStream, failures: StreamFailure[]): void {
+    try {
+      this.announce(live);
+    } catch (e) {
+      live.error = `cannot announce: ${(e as Error).message}`;
+      failures.push({ id: live.cfg.id, error: live.error });
+      this.log.error({ stream: live.cfg.id, err: live.error }, 'stream not announced');
+    }
   }
 
   private tearDown(live: LiveStream): void {
@@ -91,7 +117,7 @@ export class Runtime {
     return p;
   }
 
-  private async bringUp(s: StoredStream): Promise<void> {
+  private async bringUp(s: StoredStream, failures: StreamFailure[]): Promise<void> {
     const live: LiveStream = { cfg: s, program: null, firstChannel: 0, engineId: null, sdp: '' };
     this.streams.set(s.id, live);
     if (!s.enabled) return;
@@ -99,6 +125,7 @@ export class Runtime {
     const first = program.allocate(s.id, s.channels);
     if (first === null) {
       live.error = `more than ${PROGRAM_CHANNELS} channels at ${s.sampleRate} Hz / ${s.ptimeUs} us`;
+      failures.push({ id: s.id, error: live.error });
       return;
     }
     live.program = program;
@@ -120,15 +147,17 @@ export class Runtime {
         program.source.framesPerPacket,
       );
       live.engineId = e.id;
-      this.announce(live);
     } catch (e) {
       live.error = (e as Error).message;
+      failures.push({ id: s.id, error: live.error });
       this.log.error({ stream: s.id, err: live.error }, 'stream not started');
+      return;
     }
+    this.announceOrFail(live, failures);
   }
 
   /** (Re)publishes the SDP; the clock reference comes from the live PTP state. */
-  announce(live: LiveStream): void {
+  private announce(live: LiveStream): void {
     if (live.engineId === null) return;
     const s = live.cfg;
     const labels = s.channels === 1 ? [s.name] : Array.from({ length: s.channels }, (_, c) => channelLabel(c, s.channels));

@@ -10,14 +10,19 @@ import { DomainError } from '../errors.js';
  */
 const bodyField = (path: PropertyKey[]): string => path.slice(typeof path[1] === 'number' ? 2 : 1).map(String).join('.');
 
-/** Makes the running state follow a new configuration (the daemon's runtime, PTP and engine). */
+/**
+ * Makes the running state follow a new configuration (the daemon's runtime, PTP and engine); rejects
+ * when the runtime could not run it (a DomainError saying why).
+ */
 export type Applier = (next: Config, prev: Config) => Promise<void>;
 
 /**
- * The live configuration. Changes run one at a time: the mutated copy is validated with the same
- * rules as a loaded file, saved atomically, becomes current, and is applied to the running state; only
- * then is it acknowledged. So the file on disk is always the acknowledged state or the one before it,
- * an answer describes what is running, and a change is applied once, by the store.
+ * The live configuration. Changes run one at a time: the mutated copy is validated with the same rules
+ * as a loaded file, becomes current and is applied to the running state, then saved atomically; only
+ * then is it acknowledged. A change the runtime cannot run, or a save that fails, is rolled back: the
+ * previous configuration is current and running again, and the update rejects with the reason. So the
+ * file on disk and the running state are always the acknowledged ones (a kill mid-change leaves the file
+ * as it was), an answer describes what runs, and a change is applied once, by the store.
  */
 export class ConfigStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -48,10 +53,18 @@ export class ConfigStore {
       }
       const problem = crossCheck(parsed.data);
       if (problem) throw new DomainError(problem.code, problem.code, problem.message, bodyField(problem.path));
-      if (this.file) await saveAtomically(this.file, serializeConfig(parsed.data, this.file));
       const prev = this.cfg;
-      this.cfg = parsed.data;
-      await this.applier(this.cfg, prev);
+      const next = parsed.data;
+      this.cfg = next;
+      try {
+        await this.applier(next, prev);
+        if (this.file) await saveAtomically(this.file, serializeConfig(next, this.file));
+      } catch (e) {
+        this.cfg = prev;
+        // The previous configuration ran before; what it cannot run again the runtime logs and shows per stream.
+        await this.applier(prev, next).catch(() => undefined);
+        throw e;
+      }
       return result;
     });
     this.queue = run.catch(() => undefined);

@@ -5,8 +5,6 @@ import type { StripSettings } from './channel-strip.js';
 import type { InputSpec } from './inputs.js';
 import type { LiveInputStats } from '../audio/input.js';
 
-/** Channels per program: the most mono streams of one rate/ptime group. */
-export const PROGRAM_CHANNELS = 64;
 
 export interface ProgramSpec {
   /** The engine source id. */

@@ -10,7 +10,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { FeedHub } from './feed-hub.js';
 import { FeedLink } from './feed-link.js';
 import { Mixer } from './mixer.js';
-import { MeterBoard, PROGRAM_CHANNELS } from './dsp-protocol.js';
+import { MeterBoard } from './dsp-protocol.js';
+import { PROGRAM_CHANNELS } from '../streams/formats.js';
 import { BUS_CHANNELS } from '../audio/input.js';
 import { SampleRing } from '../rtp/ring.js';
 

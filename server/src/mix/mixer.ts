@@ -2,7 +2,8 @@ import { RoutingMatrix } from '../dsp/index.js';
 import { SampleRing } from '../rtp/ring.js';
 import { BUS_CHANNELS, type InputBus, type InputInfo, type LiveInputStats } from '../audio/input.js';
 import { ChannelStrip, type StripSettings } from './channel-strip.js';
-import { MeterBoard, PROGRAM_CHANNELS, type ProgramSpec } from './dsp-protocol.js';
+import { MeterBoard, type ProgramSpec } from './dsp-protocol.js';
+import { PROGRAM_CHANNELS } from '../streams/formats.js';
 import { inputKey, type InputSpec } from './inputs.js';
 
 const BLOCK_MS = 5;

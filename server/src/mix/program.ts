@@ -1,10 +1,10 @@
 import type { EngineSource, RtpEngine } from '../rtp/engine.js';
 import type { StripSettings } from './channel-strip.js';
 import type { DspHost } from './dsp-host.js';
-import { MeterBoard, PROGRAM_CHANNELS, type MeterValue } from './dsp-protocol.js';
+import { PROGRAM_CHANNELS } from '../streams/formats.js';
+import { MeterBoard, type MeterValue } from './dsp-protocol.js';
 import type { InputRequest } from './inputs.js';
 
-export { PROGRAM_CHANNELS } from './dsp-protocol.js';
 
 /**
  * Engine ring capacity (rounded up to a power of two: 341 ms at 48 kHz) and the pacer's prefill. The

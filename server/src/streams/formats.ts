@@ -16,6 +16,11 @@ export const ENCODINGS = ['L16', 'L24'] as const;
 export const MAX_CHANNELS = 8;
 /** AES67 keeps a packet inside a 1500-byte MTU: 1440 bytes of audio after the IP, UDP and RTP headers. */
 export const MAX_PAYLOAD_BYTES = 1440;
+/**
+ * Channels one mixer program carries, summed over the streams that share its sample rate and packet time
+ * (the DSP worker mixes each such group into one ring the pacer reads): the runtime's limit, not AES67's.
+ */
+export const PROGRAM_CHANNELS = 64;
 
 export type SampleRate = (typeof SAMPLE_RATES)[number];
 export type PacketTimeUs = (typeof PACKET_TIMES_US)[number];

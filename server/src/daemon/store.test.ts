@@ -1,0 +1,75 @@
+/**
+ * The store's contract with the runtime: a change resolves after it was applied and saved, and a change
+ * the runtime cannot run (or a save that fails) is undone: the previous configuration is current, running
+ * again and on disk, the update rejects with the reason, and the next change applies. The applier here is
+ * a FAKE standing in for the daemon's (which needs an engine, a DSP worker and sockets; test/daemon-*
+ * run the real one): it records what it was asked to run and refuses what it is told to.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigStore } from './store.js';
+import { defaultConfig } from '../config/defaults.js';
+import { loadConfigFile } from '../config/load.js';
+import { serializeConfig } from '../config/save.js';
+import { DomainError } from '../errors.js';
+import type { Config } from '../config/schema.js';
+
+function storeOnDisk(): { store: ConfigStore; file: string; applied: string[]; refuse: Set<string> } {
+  const file = join(mkdtempSync(join(tmpdir(), 'a67-store-')), 'config.yaml');
+  const cfg = defaultConfig();
+  writeFileSync(file, serializeConfig(cfg, file));
+  const store = new ConfigStore(cfg, file);
+  const applied: string[] = [];
+  const refuse = new Set<string>();
+  store.applyWith(async (next: Config) => {
+    applied.push(next.streams[0].name);
+    if (refuse.has(next.streams[0].name)) throw new DomainError('conflict', 'not_applied', `cannot run '${next.streams[0].name}'`);
+  });
+  return { store, file, applied, refuse };
+}
+
+const rename = (name: string) => (cfg: Config) => void (cfg.streams[0].name = name);
+
+describe('ConfigStore', () => {
+  it('resolves after the change was applied and saved', async () => {
+    const { store, file, applied } = storeOnDisk();
+    await store.update(rename('kitchen'));
+    expect(applied).toEqual(['kitchen']);
+    expect(store.current.streams[0].name).toBe('kitchen');
+    expect(loadConfigFile(file).streams[0].name).toBe('kitchen');
+  });
+
+  it('undoes a change the runtime refuses: previous config current, re-applied and on disk; the next change applies', async () => {
+    const { store, file, applied, refuse } = storeOnDisk();
+    const before = store.current.streams[0].name;
+    const onDisk = readFileSync(file, 'utf8');
+    refuse.add('broken');
+    await expect(store.update(rename('broken'))).rejects.toMatchObject({ kind: 'conflict', code: 'not_applied', message: "cannot run 'broken'" });
+    expect(applied).toEqual(['broken', before]);
+    expect(store.current.streams[0].name).toBe(before);
+    expect(readFileSync(file, 'utf8')).toBe(onDisk);
+    await store.update(rename('next'));
+    expect(store.current.streams[0].name).toBe('next');
+    expect(loadConfigFile(file).streams[0].name).toBe('next');
+  });
+
+  it('undoes a change whose save fails, and runs the previous config again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'a67-store-'));
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    const store = new ConfigStore(defaultConfig(), join(dir, 'not-a-dir', 'config.yaml'));
+    const applied: string[] = [];
+    store.applyWith(async (next) => void applied.push(next.streams[0].name));
+    const before = store.current.streams[0].name;
+    await expect(store.update(rename('unsaved'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+    expect(applied).toEqual(['unsaved', before]);
+    expect(store.current.streams[0].name).toBe(before);
+  });
+
+  it('refuses an invalid change before anything runs', async () => {
+    const { store, applied } = storeOnDisk();
+    await expect(store.update(rename('a\nb'))).rejects.toMatchObject({ kind: 'invalid', field: 'name' });
+    expect(applied).toEqual([]);
+  });
+});
