@@ -53,10 +53,12 @@ export interface SkewStats {
 /**
  * The buffer level to show people, in input frames: while playing, the low-passed level the controller
  * holds (the raw level is a sawtooth of the producer's writes, and a late read makes it jump); while
- * priming, how far it has filled.
+ * priming, how far it has filled. Never below zero: once the producer has ended, the estimate (the level at
+ * its last write less what was taken since) keeps falling while the buffer plays out, to -119 ms after
+ * half a second piped in at once; an empty buffer is shown as empty.
  */
 export function shownLevel(s: Pick<SkewStats, 'running' | 'level' | 'filteredLevel'>): number {
-  return s.running && !Number.isNaN(s.filteredLevel) ? s.filteredLevel : s.level;
+  return Math.max(0, s.running && !Number.isNaN(s.filteredLevel) ? s.filteredLevel : s.level);
 }
 
 /** Indices into SkewBuffer.st. */

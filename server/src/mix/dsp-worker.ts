@@ -26,6 +26,8 @@ const mixers = new Map<number, Mixer>();
 const feeds = new Map<number, FeedHub>();
 let muteAll = false;
 let nextStats = 0;
+/** Each program's live input as last reported: open, running, problem. */
+const lastPhase = new Map<number, string>();
 
 function post(m: FromDsp): void {
   port.postMessage(m);
@@ -43,6 +45,7 @@ function handle(m: ToDsp): void {
     case 'removeProgram':
       mixers.get(m.id)?.dropInput();
       mixers.delete(m.id);
+      lastPhase.delete(m.id);
       break;
     case 'setStrip':
       mixer(m.id)?.setStrip(m.channel, m.settings);
@@ -87,12 +90,17 @@ function round(): void {
     x.serveMeters();
   }
   const now = Date.now();
-  if (now >= nextStats) {
-    nextStats = now + STATS_MS;
-    for (const [id, x] of mixers) {
-      const live = x.liveStats();
-      if (live) post({ type: 'inputStats', id, input: live.spec, stats: live.stats });
-    }
+  const due = now >= nextStats;
+  if (due) nextStats = now + STATS_MS;
+  for (const [id, x] of mixers) {
+    const live = x.liveStats();
+    if (!live) continue;
+    // A live input that opens, starts, stops or fails is reported at once, so a short one (aes67 play
+    // --live of a quarter second) still ends with its last state, not the one before it.
+    const phase = `${live.stats.open}/${live.stats.running}/${live.stats.problem}`;
+    if (!due && lastPhase.get(id) === phase) continue;
+    lastPhase.set(id, phase);
+    post({ type: 'inputStats', id, input: live.spec, stats: live.stats });
   }
   setTimeout(round, REFILL_MS);
 }
