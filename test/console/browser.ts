@@ -1,5 +1,5 @@
 /** Playwright helpers for the console e2e: page visits, screenshots at two widths, and axe-core runs. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -20,7 +20,9 @@ export interface AxeViolation {
 
 /** Serious and critical axe-core violations on the current page. */
 export async function axeSerious(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE });
+  // Evaluated through the DevTools protocol: the console's Content-Security-Policy (script-src 'self')
+  // refuses an inline <script>, which is what addScriptTag would add.
+  await page.evaluate(readFileSync(AXE, 'utf8'));
   const violations = await page.evaluate(async () => {
     // Runs in the page; the test tsconfig has no DOM types, so the page globals are typed here.
     const g = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, o: object) => Promise<{ violations: AxeViolation[] }> } };

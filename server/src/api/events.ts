@@ -2,37 +2,97 @@ import type { Server, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Daemon } from '../daemon/daemon.js';
+import type { StreamStats } from '../daemon/stream-view.js';
+import type { SliceEvent } from '../daemon/events.js';
 import type { Auth } from './auth.js';
 import type { ServerEvent, Snapshot } from './contract.js';
+import { crossSiteRefusal, type OriginPolicy } from './origin.js';
+
+/**
+ * Largest message a client may send (the client sends nothing the daemon needs; this only bounds what a
+ * hostile one can make it buffer). A longer one closes that client with 1009.
+ */
+export const WS_MAX_PAYLOAD_BYTES = 4096;
+/**
+ * Bytes a client may have waiting to be sent to it (what `ws` and the socket hold beyond what the kernel
+ * took), counted with the message about to be sent. A client past it does not read and is dropped, so a
+ * client that never reads holds at most this much. A message is sent to a client with nothing queued
+ * whatever its size, so a snapshot bigger than the limit still reaches a client that reads.
+ */
+export const WS_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/** Event-stream clients at once; one more is answered 503. */
+export const WS_MAX_CLIENTS = 64;
+
+export interface EventStats {
+  clients(): number;
+  /** Clients dropped because they did not read. */
+  dropped(): number;
+}
+
+const refuse = (socket: Duplex, status: string) => {
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+};
 
 /**
  * GET /api/v1/events: a snapshot first, then every change as the full new value, and counters and
  * meters about 4 times a second, so a client never polls. Live inputs (`liveInputs`) change all the
  * time too: they come with every stats tick while there is one, and once more, empty, when it goes.
+ *
+ * No client input reaches the process: every socket and WebSocket has an error handler, and a bad
+ * frame (too long, unmasked, reserved bits or opcodes, invalid UTF-8, a bad close code, a lone
+ * continuation, an oversized control frame) closes that client with `ws`'s close code (1002, 1007, 1009).
  */
-export function attachEvents(server: Server, d: Daemon, auth: Auth, snapshot: () => Snapshot): () => Promise<void> {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  const send = (ws: WebSocket, msg: ServerEvent) => {
-    if (ws.readyState === ws.OPEN && ws.bufferedAmount < 1 << 20) ws.send(JSON.stringify(msg));
-  };
-  const broadcast = (msg: ServerEvent) => {
-    const text = JSON.stringify(msg);
-    for (const ws of wss.clients) if (ws.readyState === ws.OPEN && ws.bufferedAmount < 1 << 20) ws.send(text);
-  };
-  d.on('event', broadcast);
-  d.on('stats', (data) => broadcast({ type: 'stats', data }));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/api/v1/events') return socket.destroy();
-    if (!auth.authenticated(req.headers, url.searchParams.get('token'))) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+export function attachEvents(server: Server, d: Daemon, auth: Auth, origins: OriginPolicy, snapshot: () => Snapshot): { close: () => Promise<void>; stats: EventStats } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: true });
+  wss.on('error', (err) => d.log.warn({ err: err.message }, 'event stream server error'));
+  let dropped = 0;
+  /** One encoded message, shared by every client it goes to (ws queues the Buffer itself, not a copy). */
+  const send = (ws: WebSocket, data: Buffer) => {
+    if (ws.readyState !== ws.OPEN) return;
+    const queued = ws.bufferedAmount;
+    if (queued > 0 && queued + data.length > WS_MAX_QUEUED_BYTES) {
+      dropped++;
+      d.log.warn({ queued, message: data.length }, 'event stream client does not read; dropped');
+      ws.terminate();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => send(ws, { type: 'snapshot', data: snapshot() }));
-  });
-  return () =>
-    new Promise<void>((resolve) => {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close(() => resolve());
+    ws.send(data, { binary: false });
+  };
+  const encode = (msg: ServerEvent) => Buffer.from(JSON.stringify(msg));
+  const broadcast = (msg: ServerEvent) => {
+    if (wss.clients.size === 0) return;
+    const data = encode(msg);
+    for (const ws of wss.clients) send(ws, data);
+  };
+  const onEvent = (msg: SliceEvent) => broadcast(msg);
+  const onStats = (data: StreamStats) => broadcast({ type: 'stats', data });
+  d.on('event', onEvent);
+  d.on('stats', onStats);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Until ws takes the socket (and after, alongside ws's own), a reset or a write error must not be unhandled.
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/api/v1/events') return socket.destroy();
+    const why = crossSiteRefusal(req.headers, origins);
+    if (why) {
+      d.log.warn({ why }, 'event stream refused');
+      return refuse(socket, '403 Forbidden');
+    }
+    if (!auth.authenticated(req.headers, url.searchParams.get('token'))) return refuse(socket, '401 Unauthorized');
+    if (wss.clients.size >= WS_MAX_CLIENTS) return refuse(socket, '503 Service Unavailable');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', (err) => d.log.debug({ err: err.message }, 'event stream client closed on a bad frame'));
+      send(ws, encode({ type: 'snapshot', data: snapshot() }));
     });
+  });
+  return {
+    stats: { clients: () => wss.clients.size, dropped: () => dropped },
+    close: () =>
+      new Promise<void>((resolve) => {
+        d.off('event', onEvent);
+        d.off('stats', onStats);
+        for (const ws of wss.clients) ws.terminate();
+        wss.close(() => resolve());
+      }),
+  };
 }

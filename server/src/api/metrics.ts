@@ -1,11 +1,12 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Daemon } from '../daemon/daemon.js';
 import type { LiveInputView } from '../daemon/live-view.js';
+import type { EventStats } from './events.js';
 
 const PTP_STATES = ['disabled', 'starting', 'listening', 'locking', 'locked', 'holdover', 'unlocked'];
 
-/** Prometheus metrics read from the daemon at scrape time. */
-export function createMetrics(d: Daemon): Registry {
+/** Prometheus metrics read from the daemon at scrape time; `events` is the WebSocket event stream's counts. */
+export function createMetrics(d: Daemon, events: () => EventStats): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'aes67_' });
   /** A labelled counter or gauge whose series are read from the daemon at scrape time. */
@@ -84,5 +85,7 @@ export function createMetrics(d: Daemon): Registry {
       this.inc(d.discovery.received);
     },
   });
+  series('aes67_events_clients', 'WebSocket event-stream clients connected', 'gauge', [], () => [[{}, events().clients()]]);
+  series('aes67_events_dropped_total', 'WebSocket event-stream clients dropped because they did not read (WS_MAX_QUEUED_BYTES)', 'counter', [], () => [[{}, events().dropped()]]);
   return registry;
 }

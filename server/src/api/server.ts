@@ -20,7 +20,13 @@ import { playerRoutes, type PlayerDeps } from './routes/player.js';
 import { inputRoutes } from './routes/inputs.js';
 import { openApi } from './openapi.js';
 import { createMetrics } from './metrics.js';
-import { attachEvents } from './events.js';
+import { attachEvents, type EventStats } from './events.js';
+import { contentSecurityPolicy, crossSiteRefusal, type OriginPolicy } from './origin.js';
+
+/** Methods that change nothing; every other method is a mutation and must come from an allowed origin. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const hasBody = (ctx: Koa.Context) => Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
+const isJson = (ctx: Koa.Context) => ctx.get('content-type').split(';')[0].trim().toLowerCase() === 'application/json';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2' };
 
@@ -52,7 +58,15 @@ export function createApiServer(opts: ApiOptions): ApiServer {
   ];
   const app = new Koa({ proxy: false });
   const router = new Router({ prefix: '/api/v1' });
-  const metrics = createMetrics(d);
+  let events: EventStats = { clients: () => 0, dropped: () => 0 };
+  const metrics = createMetrics(d, () => events);
+  const origins: OriginPolicy = {
+    listen: () => {
+      const a = server.address();
+      return { host: d.store.current.http.host, port: typeof a === 'object' && a ? a.port : d.store.current.http.port };
+    },
+    extra: () => d.store.current.http.allowedOrigins ?? [],
+  };
 
   app.use(async (ctx, next) => {
     try {
@@ -63,6 +77,21 @@ export function createApiServer(opts: ApiOptions): ApiServer {
       ctx.status = err?.status ?? 500;
       ctx.body = { error: { code: err?.code ?? 'internal', message: err?.message ?? 'internal error (see the daemon log)', ...(err?.field ? { field: err.field } : {}) } };
     }
+  });
+
+  // Every response: no type sniffing, and the console's Content-Security-Policy. Every mutation: from an
+  // allowed origin (a cross-site page cannot change anything, auth on or off), with a JSON body if any
+  // (a cross-site form or text/plain fetch cannot send one without a preflight).
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Content-Security-Policy', contentSecurityPolicy(ctx.get('host') || undefined));
+    ctx.set('Referrer-Policy', 'no-referrer');
+    if (!SAFE_METHODS.has(ctx.method)) {
+      const why = crossSiteRefusal(ctx.headers, origins);
+      if (why) throw new ApiError(403, 'cross_site', `${why}: refused`);
+      if (hasBody(ctx) && !isJson(ctx)) throw new ApiError(415, 'unsupported_media_type', 'a request body must be sent as Content-Type: application/json');
+    }
+    await next();
   });
 
   for (const r of routes) {
@@ -101,7 +130,7 @@ export function createApiServer(opts: ApiOptions): ApiServer {
 
   const server = createServer(app.callback());
   server.requestTimeout = 30_000;
-  const closeEvents = attachEvents(server, d, auth, () => ({
+  const attached = attachEvents(server, d, auth, origins, () => ({
     streams: d.streams(),
     speakers: d.store.current.speakers,
     routing: d.store.current.routing,
@@ -110,12 +139,13 @@ export function createApiServer(opts: ApiOptions): ApiServer {
     remoteStreams: d.discovery.remote.list(),
     liveInputs: d.liveInputs(),
   }));
+  events = attached.stats;
   return {
     server,
     routes,
     router,
     close: async () => {
-      await closeEvents();
+      await attached.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -179,13 +179,32 @@ export type RtpSettingsPatchBody = z.input<typeof RtpSettingsPatch>;
 export const DEFAULT_RTP_SETTINGS: RtpSettings = { ...RTP_DEFAULTS };
 
 const Host = z.string().refine((h) => isIPv4(h) || h === 'localhost' || h === '::' || h === '::1', 'an IPv4 address, ::, ::1 or localhost');
+/** A browser origin: http(s)://host[:port], nothing after it. */
+const AllowedOrigin = z.string().max(256).refine((o) => {
+  try {
+    const u = new URL(o);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === o;
+  } catch {
+    return false;
+  }
+}, 'an origin such as https://console.example or http://10.0.0.5:8067 (scheme, host and port, no path or trailing slash)');
 
 export const ConfigSchema = z
   .object({
     version: z.literal(1),
     /** Network interface name or one of its IPv4 addresses. */
     interface: z.string().min(1).max(64),
-    http: z.object({ host: Host, port: z.number().int().min(0).max(65535) }).strict(),
+    http: z
+      .object({
+        host: Host,
+        port: z.number().int().min(0).max(65535),
+        /**
+         * Origins besides the console's own (the Host it was reached at, and host:port above) whose pages
+         * may call the API and open the event stream, e.g. https://console.example behind a TLS proxy.
+         */
+        allowedOrigins: z.array(AllowedOrigin).max(32).optional(),
+      })
+      .strict(),
     auth: z
       .object({
         /** scrypt$<N>$<salt b64>$<hash b64>, from `aes67 hash-password`. */

@@ -6,6 +6,7 @@ import { readTrackInfo, readCover } from '../../player/metadata.js';
 import { openAudioFile } from '../../audio/open.js';
 import { PlayerSchema, ScanStatusSchema, TrackSchema } from '../../player/view.js';
 import { ApiError } from '../errors.js';
+import { sniffImage } from '../image-type.js';
 import { route, type RouteDef } from '../route.js';
 
 export interface PlayerDeps {
@@ -79,14 +80,17 @@ export function playerRoutes({ player, library, root }: PlayerDeps): RouteDef[] 
     route({
       method: 'get',
       path: '/library/cover/:trackId',
-      summary: 'Embedded cover art of a library or queued track (404 when it has none)',
+      summary: 'Embedded cover art of a library or queued track, as the PNG, JPEG, GIF or WebP its bytes show (404 when it has none, 415 when it is none of those)',
       handler: async (ctx) => {
         const id = ctx.params.trackId;
         const track = library.get(id) ?? player.view().queue.find((t) => t.id === id);
         if (!track) throw new ApiError(404, 'not_found', `no track '${id}'`);
         const cover = track.hasCover ? await readCover(await resolveLibraryPath(root(), track.path)) : null;
         if (!cover) throw new ApiError(404, 'no_cover', `track '${id}' has no cover art`);
-        ctx.type = cover.format;
+        // Served only as the image type its bytes show, never as the type the file declares.
+        const type = sniffImage(cover.data);
+        if (!type) throw new ApiError(415, 'unsupported_cover', `track '${id}' has cover art that is not PNG, JPEG, GIF or WebP`);
+        ctx.type = type;
         return Buffer.from(cover.data);
       },
     }),
