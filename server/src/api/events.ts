@@ -59,7 +59,13 @@ export function attachEvents(server: Server, d: Daemon, auth: Auth, origins: Ori
     ws.send(data, { binary: false });
   };
   const encode = (msg: ServerEvent) => Buffer.from(JSON.stringify(msg));
+  /**
+   * The encoded snapshot, shared by the clients that connect before the next event (which makes it
+   * stale), so clients arriving together cost one copy however big the remote-stream list is.
+   */
+  let snapshotBytes: Buffer | null = null;
   const broadcast = (msg: ServerEvent) => {
+    snapshotBytes = null;
     if (wss.clients.size === 0) return;
     const data = encode(msg);
     for (const ws of wss.clients) send(ws, data);
@@ -82,7 +88,8 @@ export function attachEvents(server: Server, d: Daemon, auth: Auth, origins: Ori
     if (wss.clients.size >= WS_MAX_CLIENTS) return refuse(socket, '503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', (err) => d.log.debug({ err: err.message }, 'event stream client closed on a bad frame'));
-      send(ws, encode({ type: 'snapshot', data: snapshot() }));
+      snapshotBytes ??= encode({ type: 'snapshot', data: snapshot() });
+      send(ws, snapshotBytes);
     });
   });
   return {
