@@ -12,8 +12,11 @@ export class UserError extends Error {
   }
 }
 
-/** How a request the domain refuses went wrong; api/ alone maps each kind to an HTTP status. */
-export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict';
+/**
+ * How a request the domain refuses went wrong; api/ alone maps each kind to an HTTP status. `unavailable`
+ * is the host's fault, not the request's (the configuration could not be saved: a full disk, say).
+ */
+export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'unavailable';
 
 /**
  * A request the domain refuses (a bad value, something that does not exist, a state that forbids it).

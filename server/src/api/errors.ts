@@ -13,7 +13,7 @@ export class ApiError extends Error {
   }
 }
 
-const STATUS: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409 };
+const STATUS: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409, unavailable: 503 };
 
 /** The HTTP answer for an error a request met; null for anything else, which is a bug (500). */
 export function asApiError(e: unknown): ApiError | null {

@@ -15,14 +15,15 @@ export async function saveAtomically(file: string, text: string): Promise<void> 
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${seq++}.tmp`);
   const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, file);
   } catch (e) {
+    // A full disk fails the write: nothing half-written may stay beside the file.
     await unlink(tmp).catch(() => undefined);
     throw e;
   }

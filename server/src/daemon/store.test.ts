@@ -62,7 +62,7 @@ describe('ConfigStore', () => {
     const applied: string[] = [];
     store.applyWith(async (next) => void applied.push(next.streams[0].name));
     const before = store.current.streams[0].name;
-    await expect(store.update(rename('unsaved'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+    await expect(store.update(rename('unsaved'))).rejects.toMatchObject({ kind: 'unavailable', code: 'not_saved', message: expect.stringContaining('ENOTDIR: its directory no longer exists') });
     expect(applied).toEqual(['unsaved', before]);
     expect(store.current.streams[0].name).toBe(before);
   });

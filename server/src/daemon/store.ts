@@ -10,6 +10,20 @@ import { DomainError } from '../errors.js';
  */
 const bodyField = (path: PropertyKey[]): string => path.slice(typeof path[1] === 'number' ? 2 : 1).map(String).join('.');
 
+/** What a failed save means to the person who has to fix it. */
+function storageProblem(e: NodeJS.ErrnoException): string {
+  const why: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EROFS: 'the file system is read-only',
+    EACCES: 'no permission to write there',
+    EPERM: 'no permission to write there',
+    ENOENT: 'its directory no longer exists',
+    ENOTDIR: 'its directory no longer exists',
+  };
+  return `${e.code ? `${e.code}: ` : ''}${(e.code && why[e.code]) ?? e.message}`;
+}
+
 /**
  * Makes the running state follow a new configuration (the daemon's runtime, PTP and engine); rejects
  * when the runtime could not run it (a DomainError saying why).
@@ -58,7 +72,9 @@ export class ConfigStore {
       this.cfg = next;
       try {
         await this.applier(next, prev);
-        if (this.file) await saveAtomically(this.file, serializeConfig(next, this.file));
+        if (this.file) await saveAtomically(this.file, serializeConfig(next, this.file)).catch((e: NodeJS.ErrnoException) => {
+          throw new DomainError('unavailable', 'not_saved', `the change was undone: ${this.file} could not be saved (${storageProblem(e)})`);
+        });
       } catch (e) {
         this.cfg = prev;
         // The previous configuration ran before; what it cannot run again the runtime logs and shows per stream.
