@@ -5,7 +5,8 @@
  *     [--loads 8x1000,32x1000] [--senders engine,gstreamer,floor] [--nice=0] [--rt 40] [--json out.json]
  * For each load and repeat every sender runs once, in an order that rotates with the repeat; departures
  * are captured with tcpdump on the sender's veth inside a namespace pair this script creates and deletes.
- * A sender `engine@DIR` runs the engine built in DIR/server/dist instead (A/B of two builds in one run).
+ * A sender `engine@DIR` runs the engine built in DIR/server/dist instead (A/B of two builds in one run);
+ * `play@DIR` runs DIR's `aes67 play` on a 44.1 kHz FLAC with one channel per stream (at most 8).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const USAGE = `usage: node bench/pacing/run.mjs [--seconds 6] [--repeats 3] [--loads 1x1000,8x1000,32x1000,64x1000,8x125]
     [--senders engine,gstreamer,floor] [--nice=0] [--rt 40] [--json out.json] [--keep-captures]
   loads: STREAMSxPTIME_US (packet times 125, 250, 333, 1000, 4000)
-  senders: engine, engine@DIR (the build in DIR/server/dist), gstreamer, gstreamer-rt, floor
+  senders: engine, engine@DIR (the build in DIR/server/dist), play@DIR (DIR's aes67 play, 1-8 streams),
+    gstreamer, gstreamer-rt, floor
   Run as root, after npm run build, under flock -x /tmp/quiet.lock; see bench/pacing/README.md.`;
 const values = benchArgs(USAGE, {
   seconds: { type: 'string', default: '6' },
@@ -48,11 +50,19 @@ const LOADS = values.loads.split(',').map((l) => {
   return { streams: Number(m[1]), ptimeUs: Number(m[2]) };
 });
 const SENDERS = values.senders.split(',');
+/** The build a sender `engine@DIR` or `play@DIR` runs, and the file it needs there. */
+const BUILT = { engine: 'server/dist/rtp/engine.js', play: 'server/dist/cli.js' };
 for (const kind of SENDERS) {
-  const dir = kind.startsWith('engine@') ? kind.slice('engine@'.length) : null;
-  if (dir !== null ? !existsSync(join(dir, 'server/dist/rtp/engine.js')) : !['engine', 'gstreamer', 'gstreamer-rt', 'floor'].includes(kind)) {
-    usageError(`--senders ${kind}: ${dir !== null ? `no build in ${dir}/server/dist (npm run build there)` : 'not a sender'}`, USAGE);
+  const [family, at] = kind.split('@');
+  if (at !== undefined ? !BUILT[family] || !existsSync(join(at, BUILT[family])) : !['engine', 'gstreamer', 'gstreamer-rt', 'floor'].includes(kind)) {
+    usageError(`--senders ${kind}: ${at !== undefined && BUILT[family] ? `no build in ${at}/server/dist (npm run build there)` : 'not a sender'}`, USAGE);
   }
+}
+// aes67 play sends one mono stream per input channel, and takes at most 8 (a FLAC holds at most 8, too).
+const PLAY_MAX_STREAMS = 8;
+const tooWide = LOADS.find((l) => l.streams > PLAY_MAX_STREAMS);
+if (tooWide && SENDERS.some((k) => k.startsWith('play@'))) {
+  usageError(`--loads ${tooWide.streams}x${tooWide.ptimeUs} with play@DIR: aes67 play sends one stream per input channel, at most ${PLAY_MAX_STREAMS}`, USAGE);
 }
 const NS = `a67b-${process.pid}`;
 const SND = `${NS}-snd`;
@@ -93,6 +103,11 @@ function senderCommand(kind, { streams, ptimeUs }) {
     const at = kind.split('@')[1];
     return at ? ['env', [`AES67_ENGINE=${resolve(at, 'server/dist/rtp/engine.js')}`, ...node]] : [node[0], node.slice(1)];
   }
+  if (kind.startsWith('play@')) {
+    // As a user runs it; its pacer thread takes play's --pacer-priority and the process --nice.
+    const aes67 = resolve(kind.slice('play@'.length), 'server/bin/aes67.js');
+    return scheduled(false, ['node', aes67, 'play', flacOf(streams), '--interface', 'v-snd', '--address', GROUP(0), '--ptime', String(ptimeUs), '--pacer-priority', String(RT), '--no-loopback', '--api-port', '0']);
+  }
   if (kind === 'floor') return scheduled(true, [join(dir, 'floor'), SRC_IP, GROUP(0), String(streams), String(ptimeUs), String(SECONDS)]);
   if (kind !== 'gstreamer' && kind !== 'gstreamer-rt') throw new Error(`unknown sender ${kind}`);
   const frames = (48000 * ptimeUs) / 1e6;
@@ -102,6 +117,14 @@ function senderCommand(kind, { streams, ptimeUs }) {
       '!', 'rtpL24pay', `min-ptime=${ptimeUs * 1000}`, `max-ptime=${ptimeUs * 1000}`, '!', 'udpsink', `host=${GROUP(i)}`, 'port=5004', 'multicast-iface=v-snd', 'ttl-mc=16', 'qos-dscp=34', 'sync=true', 'async=false');
   }
   return scheduled(kind === 'gstreamer-rt', ['gst-launch-1.0', ...args]);
+}
+
+/** The 44.1 kHz 24-bit FLAC of pink noise with one channel per stream, SECONDS long, that play@DIR plays. */
+const flacOf = (streams) => join(dir, `pink-${streams}ch.flac`);
+function makeFlacs() {
+  for (const streams of new Set(LOADS.map((l) => l.streams))) {
+    sh('sox', ['-n', '-r', '44100', '-b', '24', '-c', String(streams), flacOf(streams), 'synth', String(SECONDS), 'pinknoise', 'gain', '-10']);
+  }
 }
 
 /** `command` at --nice, and under SCHED_FIFO at --rt when `realtime` (chrt and nice exec in place). */
@@ -149,10 +172,14 @@ async function runOne(kind, load, tag) {
   const load1 = loadavg()[0];
   const [cmd, args] = senderCommand(kind, load);
   const isEngine = kind.startsWith('engine');
-  const child = track(spawn('ip', ['netns', 'exec', SND, cmd, ...args], { stdio: ['ignore', isEngine ? 'pipe' : 'ignore', 'inherit'] }));
+  const isPlay = kind.startsWith('play@');
+  const child = track(spawn('ip', ['netns', 'exec', SND, cmd, ...args], { stdio: ['ignore', isEngine || isPlay ? 'pipe' : 'ignore', 'inherit'] }));
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   const exited = new Promise((r) => child.once('exit', r));
+  // play starts the daemon's runtime (or its own pipeline) before it sends: its CPU is counted from
+  // WARMUP_S after it printed its last stream line, so its start-up is left out as the others' is.
+  while (isPlay && (out.match(/^stream \d+:/gm) ?? []).length < load.streams && child.exitCode === null) await wait(20);
   await wait(WARMUP_S * 1000);
   let c0 = 0;
   let c1 = 0;
@@ -193,15 +220,25 @@ function pooledIdt(runsIdt) {
   return { p99: pct(all, 99), p999: pct(all, 99.9) };
 }
 
+/** Our senders (the engine and aes67 play, of any build): their rows get ratios to GStreamer and C. */
+const ours = (kind) => kind.startsWith('engine') || kind.startsWith('play@');
+const family = (kind) => kind.split('@')[0];
+/** A/B pairs: each sender X@DIR after the first of its family, with that first one (e.g. play@A, play@B). */
+const AB = SENDERS.flatMap((k, i) => {
+  const first = SENDERS.find((j) => family(j) === family(k));
+  return k.includes('@') && SENDERS.indexOf(first) < i ? [[first, k]] : [];
+});
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const FIELDS = ['p50', 'p99', 'p999', 'max', 'gridP99', 'gridMax', 'cpu'];
 
 async function main() {
   execFileSync('gcc', ['-O2', '-o', join(dir, 'floor'), join(HERE, 'floor.c')]);
+  if (SENDERS.some((k) => k.startsWith('play@'))) makeFlacs();
   down();
   up();
   const all = [];
   const pooled = [];
+  const medians = [];
   try {
     console.log(`pacing bench: ${SECONDS} s per run, ${REPEATS} repeats (sender order rotating), every sender at nice ${NICE}, ${RT > 0 ? `the engine's pacer and the C floor under SCHED_FIFO ${RT}` : 'no real-time scheduling'}, medians over repeats; times in us, CPU in % of one core`);
     console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -216,9 +253,10 @@ async function main() {
       all.push(...Object.values(runs).flat().map(({ idt: _idt, ...r }) => r));
       pooled.push(...SENDERS.map((kind) => ({ load, kind, ...pooledIdt(runs[kind].map((r) => r.idt)) })));
       const med = Object.fromEntries(Object.entries(runs).map(([k, rs]) => [k, Object.fromEntries(FIELDS.map((f) => [f, median(rs.map((x) => x[f]))]))]));
+      medians.push({ load, med });
       for (const kind of SENDERS) {
         const m = med[kind];
-        const ratio = (f, ref) => (kind.startsWith('engine') && med[ref] ? (m[f] / med[ref][f]).toFixed(2) : '');
+        const ratio = (f, ref) => (ours(kind) && med[ref] ? (m[f] / med[ref][f]).toFixed(2) : '');
         console.log(`| ${load.streams} x ${load.ptimeUs} us | ${kind} | ${FIELDS.map((f) => m[f].toFixed(f === 'cpu' ? 1 : 0)).join(' | ')} | ${ratio('p99', 'gstreamer')} | ${ratio('p999', 'gstreamer')} | ${ratio('p99', 'floor')} | ${ratio('p999', 'floor')} |`);
       }
     }
@@ -227,8 +265,20 @@ async function main() {
     console.log(`|---|---|---|---|---|---|---|---|`);
     for (const p of pooled) {
       const ref = (k) => pooled.find((q) => q.load === p.load && q.kind === k);
-      const ratio = (f, k) => (p.kind.startsWith('engine') && ref(k) ? (p[f] / ref(k)[f]).toFixed(2) : '');
+      const ratio = (f, k) => (ours(p.kind) && ref(k) ? (p[f] / ref(k)[f]).toFixed(2) : '');
       console.log(`| ${p.load.streams} x ${p.load.ptimeUs} us | ${p.kind} | ${p.p99.toFixed(0)} | ${p.p999.toFixed(0)} | ${ratio('p99', 'gstreamer')} | ${ratio('p999', 'gstreamer')} | ${ratio('p99', 'floor')} | ${ratio('p999', 'floor')} |`);
+    }
+    if (AB.length) {
+      console.log(`\nA/B: the second build's figures over the first's (medians; pooled p99.9 from the table above):`);
+      console.log(`| load | B / A | IDT p50 | p99 | p99.9 | pooled p99.9 | grid p99 | CPU % |`);
+      console.log(`|---|---|---|---|---|---|---|---|`);
+      for (const { load, med } of medians) {
+        for (const [a, b] of AB) {
+          const pool = (k) => pooled.find((q) => q.load === load && q.kind === k).p999;
+          const r = (f) => (med[b][f] / med[a][f]).toFixed(2);
+          console.log(`| ${load.streams} x ${load.ptimeUs} us | ${b} / ${a} | ${r('p50')} | ${r('p99')} | ${r('p999')} | ${(pool(b) / pool(a)).toFixed(2)} | ${r('gridP99')} | ${r('cpu')} |`);
+        }
+      }
     }
     const missing = all.filter((r) => r.missing > 0 || r.dropped > 0 || r.exit !== 0);
     console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
