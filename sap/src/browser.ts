@@ -8,6 +8,22 @@ import type { StreamDescription } from './sdp-model.js';
 export const MIN_TIMEOUT_MS = 5 * 60_000;
 export const MAX_TIMEOUT_MS = 60 * 60_000;
 export const DEFAULT_MAX_SESSIONS = 1000;
+/**
+ * Largest SDP a session may carry, in bytes (decoded, after inflating). AES67 SDPs are under 1 KB (the
+ * examples in sap/fixtures are under 500 B) and RFC 2974 asks for announcements under 1 KB; 8 KiB leaves room
+ * for 64 channel labels. Larger ones are refused with an `invalid` event (reason `SDP too large: ...`), so the
+ * list holds at most maxSessions x 8 KiB of SDP (8 MiB at the defaults).
+ */
+export const DEFAULT_MAX_SDP_BYTES = 8 * 1024;
+/**
+ * Changes (a new session or a changed SDP) one sender address may make: a bucket of DEFAULT_ORIGIN_BURST
+ * refilled at DEFAULT_ORIGIN_RATE a second. Refreshes of an unchanged SDP cost nothing, so a device with
+ * a hundred streams that announces them all at boot passes; a flood of new or flapping sessions from one host
+ * is dropped (counters.rateLimited) past it. Keyed on the datagram's source address, not the SAP
+ * originating-source field, which costs nothing to vary.
+ */
+export const DEFAULT_ORIGIN_BURST = 200;
+export const DEFAULT_ORIGIN_RATE = 20;
 /** Gaps shorter than this are the same announcement heard twice (both groups, two interfaces), not an interval. */
 const MIN_MEASURED_INTERVAL_MS = 1000;
 /** How long after an announcement a lower version counts as reordered rather than as a restarted sender. */
@@ -21,6 +37,12 @@ export interface SapBrowserOptions {
   /** Address to bind; 0.0.0.0 hears every joined group. */
   bindAddress?: string;
   maxSessions?: number;
+  /** Default DEFAULT_MAX_SDP_BYTES. */
+  maxSdpBytes?: number;
+  /** Changes a sender address may make at once; default DEFAULT_ORIGIN_BURST. */
+  originBurst?: number;
+  /** Changes a second a sender address gets back; default DEFAULT_ORIGIN_RATE. Infinity turns the limit off. */
+  originRatePerSecond?: number;
   minTimeoutMs?: number;
   maxTimeoutMs?: number;
   sweepIntervalMs?: number;
@@ -54,6 +76,8 @@ export interface SapBrowserCounters {
   invalid: number;
   announcements: number;
   deletions: number;
+  /** Announcements dropped because their sender address was over its change rate. */
+  rateLimited: number;
 }
 
 export interface SapBrowserEvents {
@@ -78,11 +102,13 @@ function sessionKey(username: string, sessionId: string, address: string): strin
 
 /** Listens for SAP announcements and keeps a bounded, expiring cache of remote sessions. */
 export class SapBrowser extends EventEmitter<SapBrowserEvents> {
-  readonly counters: SapBrowserCounters = { datagrams: 0, invalid: 0, announcements: 0, deletions: 0 };
+  readonly counters: SapBrowserCounters = { datagrams: 0, invalid: 0, announcements: 0, deletions: 0, rateLimited: 0 };
   private readonly opts: Required<Omit<SapBrowserOptions, 'isOwn'>> & Pick<SapBrowserOptions, 'isOwn'>;
   /** Insertion order is least recently seen first, so eviction takes the first entry. */
   private readonly byKey = new Map<string, SapSession>();
   private readonly byHash = new Map<string, string>();
+  /** Change tokens per sender address; bounded like the sessions, the least recently used dropped first. */
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private socket?: Socket;
   private timer?: NodeJS.Timeout;
 
@@ -93,6 +119,9 @@ export class SapBrowser extends EventEmitter<SapBrowserEvents> {
       port: SAP_PORT,
       bindAddress: '0.0.0.0',
       maxSessions: DEFAULT_MAX_SESSIONS,
+      maxSdpBytes: DEFAULT_MAX_SDP_BYTES,
+      originBurst: DEFAULT_ORIGIN_BURST,
+      originRatePerSecond: DEFAULT_ORIGIN_RATE,
       minTimeoutMs: MIN_TIMEOUT_MS,
       maxTimeoutMs: MAX_TIMEOUT_MS,
       sweepIntervalMs: 1000,
@@ -143,6 +172,11 @@ export class SapBrowser extends EventEmitter<SapBrowserEvents> {
     return this.byKey.size;
   }
 
+  /** One session by key (o= username, session id, address), without building the list. */
+  get(key: string): SapSession | undefined {
+    return this.byKey.get(key);
+  }
+
   /** Drops sessions not refreshed within their timeout. Runs on a timer; public for tests and callers with their own clock. */
   sweep(now = this.opts.now()): void {
     for (const s of [...this.byKey.values()]) if (s.expiresAt <= now) this.drop(s, 'expired');
@@ -153,6 +187,7 @@ export class SapBrowser extends EventEmitter<SapBrowserEvents> {
     this.counters.datagrams++;
     try {
       const packet = decodeSap(msg);
+      if (Buffer.byteLength(packet.sdp) > this.opts.maxSdpBytes) throw new Error(`SDP too large: ${Buffer.byteLength(packet.sdp)} bytes, over ${this.opts.maxSdpBytes}`);
       if (packet.type === 'delete') this.onDelete(packet);
       else this.onAnnounce(packet, rinfo.address);
     } catch (e) {
@@ -162,15 +197,23 @@ export class SapBrowser extends EventEmitter<SapBrowserEvents> {
   }
 
   private onAnnounce(packet: SapPacket, sender: string): void {
-    const description = parseSdp(packet.sdp);
+    // The same SDP again (the common case: a refresh) is not parsed again.
+    const knownKey = this.byHash.get(`${packet.origin}/${packet.hash}`);
+    const known = knownKey === undefined ? undefined : this.byKey.get(knownKey);
+    const same = known !== undefined && known.sdp === packet.sdp;
+    const description = same ? known.description : parseSdp(packet.sdp);
     const o = description.origin;
-    const key = sessionKey(o.username, o.sessionId, o.address);
+    const key = same ? known.key : sessionKey(o.username, o.sessionId, o.address);
     const now = this.opts.now();
-    const prev = this.byKey.get(key);
+    const prev = same ? known : this.byKey.get(key);
     this.counters.announcements++;
     // A lower version just after a higher one is a reordered, stale packet. Long after, it is a device that
     // restarted and counts from its initial version again: take it, or the stream would vanish until expiry.
     if (prev && BigInt(o.version) < BigInt(prev.description.origin.version) && now - prev.lastSeen < STALE_WINDOW_MS) return;
+    if ((!prev || prev.sdp !== packet.sdp) && !this.takeToken(sender, now)) {
+      this.counters.rateLimited++;
+      return;
+    }
     const gap = prev ? now - prev.lastSeen : 0;
     let intervalMs = prev?.intervalMs;
     if (prev && gap >= MIN_MEASURED_INTERVAL_MS) intervalMs = intervalMs === undefined ? gap : Math.round(0.75 * intervalMs + 0.25 * gap);
@@ -198,6 +241,25 @@ export class SapBrowser extends EventEmitter<SapBrowserEvents> {
     this.byHash.set(`${session.origin}/${session.hash}`, key);
     if (!prev) this.emit('added', session);
     else if (prev.sdp !== session.sdp) this.emit('updated', session, prev);
+  }
+
+  /** One change token from `sender`'s bucket, or false when it is empty. */
+  private takeToken(sender: string, now: number): boolean {
+    const { originBurst: burst, originRatePerSecond: rate } = this.opts;
+    if (rate === Infinity) return true;
+    let b = this.buckets.get(sender);
+    if (b) {
+      this.buckets.delete(sender);
+      b.tokens = Math.min(burst, b.tokens + (Math.max(0, now - b.at) / 1000) * rate);
+      b.at = now;
+    } else {
+      if (this.buckets.size >= this.opts.maxSessions) this.buckets.delete(this.buckets.keys().next().value!);
+      b = { tokens: burst, at: now };
+    }
+    this.buckets.set(sender, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
   }
 
   private onDelete(packet: SapPacket): void {

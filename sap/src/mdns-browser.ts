@@ -20,6 +20,21 @@ export interface RavennaSession {
   expiresAt: number;
 }
 
+/**
+ * Longest record TTL we keep, in seconds: a record claiming longer (up to 2^32-1) is kept this long. RFC 6762
+ * suggests 120 s for host records (A, SRV) and 75 min for others (PTR); we re-ask for the PTR every
+ * `queryIntervalMs` (30 s) and responders answer every query, so a live session is refreshed long before
+ * 5 min, while a record from a host that vanished without a goodbye (or from one that lied) goes within 5 min
+ * instead of holding a slot for 68 years. Keep it several query intervals long.
+ */
+export const MDNS_MAX_TTL_S = 300;
+/** Sessions (PTR targets) followed at once; a new one evicts the least recently refreshed. */
+export const MDNS_MAX_SESSIONS = 256;
+/** A records kept at once; only names an SRV we follow points at are kept at all, the oldest evicted first. */
+export const MDNS_MAX_HOSTS = 256;
+/** Largest SDP taken from a RAVENNA DESCRIBE or ANNOUNCE; AES67 SDPs are well under 2 KB. */
+export const MDNS_MAX_SDP_BYTES = 8 * 1024;
+
 export type RavennaRemovalReason = 'goodbye' | 'expired' | 'evicted';
 
 export interface RavennaBrowserEvents {
@@ -33,7 +48,14 @@ export interface RavennaBrowserOptions {
   mdns?: MdnsTransportOptions;
   queryIntervalMs?: number;
   describeTimeoutMs?: number;
+  /** Default MDNS_MAX_SESSIONS. */
   maxSessions?: number;
+  /** Default MDNS_MAX_HOSTS. */
+  maxHosts?: number;
+  /** Default MDNS_MAX_TTL_S. */
+  maxTtlS?: number;
+  /** Default MDNS_MAX_SDP_BYTES. */
+  maxSdpBytes?: number;
   /** Marks our own sessions, e.g. by RTSP address and port. */
   isOwn?: (s: { address: string; rtspPort: number; name: string }) => boolean;
 }
@@ -51,6 +73,8 @@ interface Target {
  * keeping the connection open so that the server's ANNOUNCE pushes update the session.
  */
 export class RavennaBrowser extends EventEmitter<RavennaBrowserEvents> {
+  /** mDNS responses and the records in them handled so far. */
+  readonly counters = { responses: 0, records: 0 };
   private readonly targets = new Map<string, Target>();
   private readonly hosts = new Map<string, { address: string; expiresAt: number }>();
   private readonly byKey = new Map<string, RavennaSession>();
@@ -89,13 +113,23 @@ export class RavennaBrowser extends EventEmitter<RavennaBrowserEvents> {
     return [...this.byKey.values()];
   }
 
+  /** One session by its key (the lower-case instance name), without building the list. */
+  get(key: string): RavennaSession | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Entries in each cache, all bounded: followed instances, A records, sessions with an SDP. */
+  get cacheSizes(): { targets: number; hosts: number; sessions: number } {
+    return { targets: this.targets.size, hosts: this.hosts.size, sessions: this.byKey.size };
+  }
+
   private onRecords(records: Answer[]): void {
+    this.counters.responses++;
+    this.counters.records += records.length;
     const now = Date.now();
-    const ttlMs = (r: Answer) => ('ttl' in r && r.ttl !== undefined ? r.ttl : 120) * 1000;
+    const maxTtlS = this.opts.maxTtlS ?? MDNS_MAX_TTL_S;
+    const ttlMs = (r: Answer) => Math.min(maxTtlS, Math.max(0, 'ttl' in r && r.ttl !== undefined ? r.ttl : 120)) * 1000;
     const touched = new Set<Target>();
-    for (const r of records) {
-      if (r.type === 'A') this.hosts.set(r.name.toLowerCase(), { address: r.data, expiresAt: now + ttlMs(r) });
-    }
     for (const r of records) {
       if (r.type === 'PTR' && r.name.toLowerCase() === RAVENNA_SESSION) {
         const key = r.data.toLowerCase();
@@ -105,8 +139,15 @@ export class RavennaBrowser extends EventEmitter<RavennaBrowserEvents> {
           continue;
         }
         let t = this.targets.get(key);
-        if (!t) {
-          if (this.targets.size >= (this.opts.maxSessions ?? 256)) continue;
+        if (t) {
+          // Least recently refreshed first, so that eviction takes the first entry.
+          this.targets.delete(key);
+          this.targets.set(key, t);
+        } else {
+          if (this.targets.size >= (this.opts.maxSessions ?? MDNS_MAX_SESSIONS)) {
+            const oldest = this.targets.keys().next().value;
+            if (oldest !== undefined) this.forget(oldest, 'evicted');
+          }
           this.targets.set(key, (t = { instance: r.data, expiresAt: 0 }));
         }
         t.expiresAt = now + ttlMs(r);
@@ -119,6 +160,20 @@ export class RavennaBrowser extends EventEmitter<RavennaBrowserEvents> {
         t.srv = { host: r.data.target.toLowerCase(), port: r.data.port };
         touched.add(t);
       }
+    }
+    // Only hosts a followed SRV points at: an A record for anything else is nobody's business here.
+    let wanted: Set<string> | undefined;
+    for (const r of records) {
+      if (r.type !== 'A') continue;
+      wanted ??= new Set([...this.targets.values()].flatMap((t) => (t.srv ? [t.srv.host] : [])));
+      const name = r.name.toLowerCase();
+      if (!wanted.has(name)) continue;
+      this.hosts.delete(name);
+      if (this.hosts.size >= (this.opts.maxHosts ?? MDNS_MAX_HOSTS)) {
+        const oldest = this.hosts.keys().next().value;
+        if (oldest !== undefined) this.hosts.delete(oldest);
+      }
+      this.hosts.set(name, { address: r.data, expiresAt: now + ttlMs(r) });
     }
     for (const t of touched) this.resolve(t);
   }
@@ -165,6 +220,11 @@ export class RavennaBrowser extends EventEmitter<RavennaBrowserEvents> {
   private store(t: Target, name: string, address: string, rtspPort: number, sdp: string): void {
     const key = t.instance.toLowerCase();
     if (this.targets.get(key) !== t) return;
+    const maxSdpBytes = this.opts.maxSdpBytes ?? MDNS_MAX_SDP_BYTES;
+    if (Buffer.byteLength(sdp) > maxSdpBytes) {
+      this.emit('warning', `RAVENNA session '${name}': SDP of ${Buffer.byteLength(sdp)} bytes, over ${maxSdpBytes}`);
+      return;
+    }
     let description: StreamDescription;
     try {
       description = parseSdp(sdp);

@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { formatRtsp, RtspFramer, type RtspMessage } from './rtsp-message.js';
+import { formatRtsp, RtspFramer, VALID_CSEQ, type RtspMessage } from './rtsp-message.js';
+
+/** A server that pushes more than this which we could not send our answers to is dropped. */
+const MAX_QUEUED_BYTES = 256 * 1024;
 
 export interface RtspResponse {
   status: number;
@@ -98,6 +101,9 @@ export class RtspConnection extends EventEmitter<RtspConnectionEvents> {
       done?.({ status: m.status, reason: m.reason ?? '', headers: m.headers, body: m.body });
       return;
     }
+    // Only a numeric CSeq is echoed (a hostile server could otherwise put headers into our answer).
+    if (!VALID_CSEQ.test(cseq)) throw new Error(`RTSP ${m.method ?? 'request'} from the server with CSeq ${JSON.stringify(cseq)}`);
+    if (this.socket.writableLength > MAX_QUEUED_BYTES) throw new Error('RTSP server does not read our answers');
     if (m.method === 'ANNOUNCE' && m.body.startsWith('v=0')) {
       this.socket.write(formatRtsp('RTSP/1.0 200 OK', { CSeq: cseq }));
       this.emit('announce', { url: m.url ?? '', sdp: m.body });
