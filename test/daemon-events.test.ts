@@ -1,8 +1,15 @@
-/** WebSocket events: the snapshot first, then a REST-created stream, then counters that move. */
+/**
+ * WebSocket events: the snapshot first, then a REST-created stream, then counters that move; remote
+ * streams arrive one change at a time (a SAP announcement, its update and its deletion on loopback),
+ * never as the whole list.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { createSocket } from 'node:dgram';
+import { encodeSap } from '../sap/dist/index.js';
 import { startTestDaemon } from './daemon/start.js';
 import { until } from './harness/wait.js';
+import { danteSdp } from './sap/fixtures.js';
 
 describe('daemon events', () => {
   let d: Awaited<ReturnType<typeof startTestDaemon>>;
@@ -25,6 +32,37 @@ describe('daemon events', () => {
     await until('three stats events', () => packets().length >= 3);
     await until(() => `stream 1's packet counter to rise: ${packets().join(', ')}`, () => packets().at(-1)! > packets()[0]);
     ws.close();
+  });
+
+  it('sends remote streams as deltas: added, updated, removed, each carrying one stream', async () => {
+    const ws = new WebSocket(`${d.url.replace('http', 'ws')}/api/v1/events`);
+    const msgs: { type: string; data: { op?: string; id?: string; stream?: { id: string; name: string; sdp: string } } }[] = [];
+    ws.on('message', (m: Buffer) => msgs.push(JSON.parse(m.toString()) as (typeof msgs)[number]));
+    await until('the snapshot', () => msgs.length > 0);
+    const sap = createSocket('udp4');
+    await new Promise<void>((r) => sap.bind(0, '127.0.0.1', r));
+    sap.setMulticastInterface('127.0.0.1');
+    const announce = (type: 'announce' | 'delete', sdp: string) =>
+      new Promise((r) => sap.send(encodeSap({ type, hash: 4711, origin: '10.69.0.2', sdp }), 9875, '239.255.255.255', r));
+    const deltas = () => msgs.filter((m) => m.type === 'remoteStream');
+    try {
+      const first = danteSdp('10.69.0.2');
+      await announce('announce', first);
+      const added = await until('an added delta', () => deltas().find((m) => m.data.op === 'added'));
+      expect(added.data.stream?.name).toMatch(/^AOIP44/);
+      const id = added.data.stream!.id;
+      const second = first.replace(/^o=(\S+) (\S+) (\S+)/m, (_l, u: string, sid: string, v: string) => `o=${u} ${sid} ${Number(v) + 1}`).replace(/^s=.*$/m, 's=AOIP44 renamed');
+      await announce('announce', second);
+      const updated = await until('an updated delta', () => deltas().find((m) => m.data.op === 'updated'));
+      expect([updated.data.stream?.id, updated.data.stream?.name]).toEqual([id, 'AOIP44 renamed']);
+      await announce('delete', second);
+      const removed = await until('a removed delta', () => deltas().find((m) => m.data.op === 'removed'));
+      expect(removed.data).toEqual({ op: 'removed', id });
+      expect(msgs.filter((m) => m.type === 'remoteStreams')).toEqual([]);
+    } finally {
+      sap.close();
+      ws.close();
+    }
   });
 
   it('refuses the socket without credentials when auth is on', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffMs } from './socket.js';
 import { initialState, parseEvent, reducer, type State } from './store.js';
-import type { PtpStatus, Snapshot, StatsMap } from './types.js';
+import type { PtpStatus, RemoteStream, ServerEvent, Snapshot, StatsMap } from './types.js';
 
 const ptp = (over: Partial<PtpStatus> = {}): PtpStatus => ({
   state: 'locked', reason: 'SLAVE', gmIdentity: 'aa', gmIdentitySdp: 'AA', domain: 0, offsetNs: 120, pathDelayNs: 18000,
@@ -18,6 +18,22 @@ describe('event reducer', () => {
     expect(s.ptpStates).toEqual([{ t: 1000, state: 'locked', reason: 'SLAVE' }]);
     expect(s.ptpSamples).toEqual([{ t: 5000, offsetNs: 120, pathDelayNs: 18000 }]);
     expect(s.playerAt).toBe(5000);
+  });
+
+  it('remote-stream deltas add, replace and remove one stream, keeping the order by name then id', () => {
+    const r = (id: string, name: string): RemoteStream => ({
+      id, source: 'sap', name, origin: '192.0.2.7', address: '239.69.1.1', port: 5004, encoding: 'L24', sampleRate: 48000, channels: 2, ptimeMs: 1, ptp: { kind: 'traceable' }, lastSeen: 0, own: false, sdp: 'v=0',
+    });
+    const ev = (data: Extract<ServerEvent, { type: 'remoteStream' }>['data']) => ({ type: 'event' as const, event: { type: 'remoteStream' as const, data }, at: 0 });
+    let s = reducer(initialState, { type: 'event', event: { type: 'snapshot', data: { ...snapshot, remoteStreams: [r('sap:b', 'Desk')] } }, at: 0 });
+    s = reducer(s, ev({ op: 'added', stream: r('sap:a', 'Booth') }));
+    s = reducer(s, ev({ op: 'added', stream: r('sap:c', 'Desk') }));
+    expect(s.remoteStreams?.map((x) => x.id)).toEqual(['sap:a', 'sap:b', 'sap:c']);
+    s = reducer(s, ev({ op: 'updated', stream: r('sap:a', 'Studio') }));
+    expect(s.remoteStreams?.map((x) => `${x.id} ${x.name}`)).toEqual(['sap:b Desk', 'sap:c Desk', 'sap:a Studio']);
+    s = reducer(s, ev({ op: 'removed', id: 'sap:b' }));
+    s = reducer(s, ev({ op: 'removed', id: 'sap:gone' }));
+    expect(s.remoteStreams?.map((x) => x.id)).toEqual(['sap:c', 'sap:a']);
   });
 
   it('PTP updates add samples, and a history row only when the state changes', () => {

@@ -2,7 +2,7 @@
  * The console's live state: a pure reducer over WebSocket events plus local optimistic changes.
  * Everything live comes from the event stream; REST answers only confirm or roll back a change.
  */
-import type { PtpSample, PtpState, PtpStatus, ServerEvent, Snapshot, StatsMap } from './types.js';
+import type { PtpSample, PtpState, PtpStatus, RemoteStream, RemoteStreamDelta, ServerEvent, Snapshot, StatsMap } from './types.js';
 
 /** About 2 minutes of offset samples at the rate the daemon pushes PTP updates. */
 export const PTP_SAMPLES = 600;
@@ -64,6 +64,14 @@ function withStats(state: State, stats: StatsMap, at: number): State {
   return { ...state, stats, rates, prevStats: { at, packets } };
 }
 
+/** Applies one remote-stream change, keeping the daemon's order (name, then id). */
+export function withRemoteDelta(list: RemoteStream[], d: RemoteStreamDelta): RemoteStream[] {
+  const id = d.op === 'removed' ? d.id : d.stream.id;
+  const rest = list.filter((s) => s.id !== id);
+  if (d.op === 'removed') return rest;
+  return [...rest, d.stream].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
 export function reducer(state: State, action: Action): State {
   switch (action.type) {
     case 'connection':
@@ -95,8 +103,8 @@ export function reducer(state: State, action: Action): State {
           return { ...state, routing: event.data };
         case 'player':
           return { ...state, player: event.data, playerAt: at };
-        case 'remoteStreams':
-          return { ...state, remoteStreams: event.data };
+        case 'remoteStream':
+          return { ...state, remoteStreams: withRemoteDelta(state.remoteStreams ?? [], event.data) };
         case 'liveInputs':
           return { ...state, liveInputs: event.data };
       }
@@ -107,7 +115,7 @@ export function reducer(state: State, action: Action): State {
 
 /** Every message type the daemon sends; a type added to its ServerEvent fails to compile here until listed. */
 const KNOWN: Record<ServerEvent['type'], true> = {
-  snapshot: true, streams: true, speakers: true, routing: true, player: true, ptp: true, remoteStreams: true, liveInputs: true, stats: true,
+  snapshot: true, streams: true, speakers: true, routing: true, player: true, ptp: true, remoteStream: true, liveInputs: true, stats: true,
 };
 
 /** Parses one WebSocket message; unknown or malformed messages give null rather than corrupting state. */

@@ -18,7 +18,9 @@ const remote = (id: string, ptp: RemoteStream['ptp']): RemoteStream => ({
 
 function Seed({ streams }: { streams: RemoteStream[] }) {
   const { dispatch } = useStore();
-  useEffect(() => dispatch({ type: 'event', event: { type: 'remoteStreams', data: streams }, at: 0 }), [dispatch, streams]);
+  useEffect(() => {
+    for (const stream of streams) dispatch({ type: 'event', event: { type: 'remoteStream', data: { op: 'added', stream } }, at: 0 });
+  }, [dispatch, streams]);
   return null;
 }
 

@@ -1,7 +1,7 @@
 import type { StreamStats } from '../daemon/stream-view.js';
-import type { SliceEvent, Slices } from '../daemon/events.js';
+import type { DaemonEvent, RemoteStreamDelta, SliceEvent, Slices } from '../daemon/events.js';
 
-export type { SliceEvent, Slices };
+export type { DaemonEvent, RemoteStreamDelta, SliceEvent, Slices };
 
 /**
  * The daemon's REST and WebSocket contract as types (docs/api-contract.md): the shapes the routes answer
@@ -33,4 +33,4 @@ export interface AuthStatus {
 export type Snapshot = Slices;
 
 /** One message on GET /api/v1/events. */
-export type ServerEvent = { type: 'snapshot'; data: Snapshot } | SliceEvent | { type: 'stats'; data: StreamStats };
+export type ServerEvent = { type: 'snapshot'; data: Snapshot } | DaemonEvent | { type: 'stats'; data: StreamStats };

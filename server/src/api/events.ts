@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Daemon } from '../daemon/daemon.js';
 import type { StreamStats } from '../daemon/stream-view.js';
-import type { SliceEvent } from '../daemon/events.js';
+import type { DaemonEvent } from '../daemon/events.js';
 import type { Auth } from './auth.js';
 import type { ServerEvent, Snapshot } from './contract.js';
 import { crossSiteRefusal, type OriginPolicy } from './origin.js';
@@ -70,7 +70,7 @@ export function attachEvents(server: Server, d: Daemon, auth: Auth, origins: Ori
     const data = encode(msg);
     for (const ws of wss.clients) send(ws, data);
   };
-  const onEvent = (msg: SliceEvent) => broadcast(msg);
+  const onEvent = (msg: DaemonEvent) => broadcast(msg);
   const onStats = (data: StreamStats) => broadcast({ type: 'stats', data });
   d.on('event', onEvent);
   d.on('stats', onStats);

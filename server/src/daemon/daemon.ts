@@ -13,7 +13,7 @@ import { DspHost } from '../mix/dsp-host.js';
 import type { FeedSource } from '../mix/feed-protocol.js';
 import { liveInputView, type LiveInputView } from './live-view.js';
 import type { StreamStats, StreamView } from './stream-view.js';
-import type { SliceEvent } from './events.js';
+import type { DaemonEvent } from './events.js';
 
 /**
  * A DSP worker that keeps failing, or a failed pacer, is a bug restarts will not fix in place: exit with
@@ -42,7 +42,7 @@ export interface DaemonOptions {
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
 
 /** The running sender: configuration store, RTP engine, discovery and PTP, with views for the API. */
-export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamStats] }> {
+export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamStats] }> {
   readonly engine: RtpEngine;
   readonly dsp: DspHost;
   readonly discovery: Discovery;
@@ -108,7 +108,10 @@ export class Daemon extends EventEmitter<{ event: [SliceEvent]; stats: [StreamSt
     await this.discovery.start();
     // A stream the host cannot run (its interface lost multicast, say) shows its error; the others start.
     await this.runtime.apply(this.store.current);
-    this.discovery.remote.on('changed', () => this.emit('event', { type: 'remoteStreams', data: this.discovery.remote.list() }));
+    const remote = this.discovery.remote;
+    remote.on('added', (stream) => this.emit('event', { type: 'remoteStream', data: { op: 'added', stream } }));
+    remote.on('updated', (stream) => this.emit('event', { type: 'remoteStream', data: { op: 'updated', stream } }));
+    remote.on('removed', (stream) => this.emit('event', { type: 'remoteStream', data: { op: 'removed', id: stream.id } }));
     this.statsTimer = setInterval(() => {
       this.emit('stats', this.stats());
       const live = this.liveInputs();

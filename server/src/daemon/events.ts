@@ -16,5 +16,17 @@ export interface Slices {
   liveInputs: LiveInputView[];
 }
 
+/** The slices sent whole on every change; the remote-stream list, which can hold thousands of SDPs, is not. */
+type WholeSlice = Exclude<keyof Slices, 'remoteStreams'>;
+
 /** One slice's new value, as the daemon emits it (the API's event stream sends it on unchanged). */
-export type SliceEvent = { [K in keyof Slices]: { type: K; data: Slices[K] } }[keyof Slices];
+export type SliceEvent = { [K in WholeSlice]: { type: K; data: Slices[K] } }[WholeSlice];
+
+/** One change to the remote-stream list: the stream that came or changed, or the id of one that went. */
+export type RemoteStreamDelta = { op: 'added' | 'updated'; stream: RemoteStream } | { op: 'removed'; id: string };
+
+/**
+ * What the daemon emits: a whole slice, or a remote-stream delta. A SAP or mDNS change costs one
+ * stream's encoding, not the whole list's (a busy network re-announces many times a second).
+ */
+export type DaemonEvent = SliceEvent | { type: 'remoteStream'; data: RemoteStreamDelta };
