@@ -4,6 +4,7 @@ import { serveCommand } from './cli/serve.js';
 import { clientCommand } from './cli/client.js';
 import { hashPasswordCommand } from './cli/hash-password.js';
 import { moduleCommand } from './cli/module.js';
+import { listenCommand } from './cli/listen.js';
 import { UserError } from './errors.js';
 import { AudioError } from './audio/types.js';
 
@@ -20,6 +21,8 @@ Commands:
                       producer on its own clock), or test signals (signal:sine:1000:-20, ...) as one
                       mono AES67 stream per channel
   demo                the embedded default: a stereo test signal on loopback
+  listen <stream>     receive a stream (ours by id, a remote one by name, an SDP file or URL): record
+                      it to WAV or print its statistics
 
 Run 'aes67 <command> --help' for a command's options.`;
 
@@ -38,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return clientCommand(cmd, rest);
     case 'module':
       return moduleCommand(rest);
+    case 'listen':
+      return listenCommand(rest);
     case 'hash-password':
       return hashPasswordCommand(rest);
     case undefined:

@@ -29,7 +29,7 @@ const options = {
   rate: { type: 'string' },
 } as const;
 
-function target(config: string | undefined, url: string | undefined): { url: string; token: string | null } {
+export function target(config: string | undefined, url: string | undefined): { url: string; token: string | null } {
   const cfg = config ? loadConfigFile(config) : existsSync('/etc/aes67-sender/config.yaml') ? loadConfigFile('/etc/aes67-sender/config.yaml') : null;
   const host = cfg && !['0.0.0.0', '::'].includes(cfg.http.host) ? cfg.http.host : '127.0.0.1';
   const base = url ?? process.env.AES67_URL ?? (cfg ? `http://${host}:${cfg.http.port}` : 'http://127.0.0.1:8067');
