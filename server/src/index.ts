@@ -3,7 +3,7 @@
  * as the console. Type-only: the daemon runs from cli.ts, and a client bundles none of it. The one module
  * a client may bundle is the stream formats, a pure file exported on its own as `@aes67/server/formats`.
  */
-export type { AuthStatus, RemoteStreamDelta, ServerEvent, SliceEvent, Slices, Snapshot, SystemInfo } from './api/contract.js';
+export type { AuthStatus, InterfaceView, RemoteStreamDelta, ServerEvent, SliceEvent, Slices, Snapshot, SystemInfo } from './api/contract.js';
 export type {
   Encoding,
   Preset,

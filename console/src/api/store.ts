@@ -107,6 +107,8 @@ export function reducer(state: State, action: Action): State {
           return { ...state, remoteStreams: withRemoteDelta(state.remoteStreams ?? [], event.data) };
         case 'liveInputs':
           return { ...state, liveInputs: event.data };
+        case 'interface':
+          return { ...state, interface: event.data };
       }
     }
   }
@@ -115,7 +117,7 @@ export function reducer(state: State, action: Action): State {
 
 /** Every message type the daemon sends; a type added to its ServerEvent fails to compile here until listed. */
 const KNOWN: Record<ServerEvent['type'], true> = {
-  snapshot: true, streams: true, speakers: true, routing: true, player: true, ptp: true, remoteStream: true, liveInputs: true, stats: true,
+  snapshot: true, streams: true, speakers: true, routing: true, player: true, ptp: true, remoteStream: true, liveInputs: true, interface: true, stats: true,
 };
 
 /** Parses one WebSocket message; unknown or malformed messages give null rather than corrupting state. */

@@ -1,7 +1,8 @@
 import type { StreamStats } from '../daemon/stream-view.js';
 import type { DaemonEvent, RemoteStreamDelta, SliceEvent, Slices } from '../daemon/events.js';
+import type { InterfaceView } from '../daemon/interface-follower.js';
 
-export type { DaemonEvent, RemoteStreamDelta, SliceEvent, Slices };
+export type { DaemonEvent, InterfaceView, RemoteStreamDelta, SliceEvent, Slices };
 
 /**
  * The daemon's REST and WebSocket contract as types (docs/api-contract.md): the shapes the routes answer
@@ -13,7 +14,8 @@ export type { DaemonEvent, RemoteStreamDelta, SliceEvent, Slices };
 /** GET /system. */
 export interface SystemInfo {
   version: string;
-  interface: { name: string; address: string; up: boolean };
+  /** The media interface: its address now (null while it has none), whether packets can leave, and why not. */
+  interface: InterfaceView;
   /** The tail of the daemon's log. */
   logs: string[];
   /**

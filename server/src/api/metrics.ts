@@ -66,6 +66,9 @@ export function createMetrics(d: Daemon, events: () => EventStats): Registry {
   perLive('aes67_live_input_open', 'Whether the live input FIFO is open (1) or not (0)', (v) => (v.open ? 1 : 0), 'gauge');
   perLive('aes67_live_input_underruns_total', 'Times the live input buffer ran dry (silence, then re-priming)', (v) => v.underruns, 'counter');
   perLive('aes67_live_input_overruns_total', 'Times the live input buffer overflowed (oldest audio dropped)', (v) => v.overruns, 'counter');
+  series('aes67_interface_up', 'Whether the media interface is present, link up and addressed (1) or not (0)', 'gauge', [], () => [[{}, d.interfaceState().up ? 1 : 0]]);
+  series('aes67_interface_changes_total', 'Changes of the media interface seen (address, link state, re-creation)', 'counter', [], () => [[{}, d.interfaceState().changes]]);
+  series('aes67_interface_rebinds_total', 'Times the streams and discovery moved to a new address or a re-created interface', 'counter', [], () => [[{}, d.interfaceState().rebinds]]);
   series('aes67_dsp_worker_restarts_total', 'DSP worker restarts after a failure', 'counter', [], () => [[{}, d.dsp.restarts]]);
   new Counter({
     name: 'aes67_sap_announcements_sent_total',
@@ -73,7 +76,7 @@ export function createMetrics(d: Daemon, events: () => EventStats): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      this.inc(d.discovery.announcer.counters.announcements);
+      this.inc(d.discovery.sapCounters().announcements);
     },
   });
   new Counter({

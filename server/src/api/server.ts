@@ -48,7 +48,7 @@ export interface ApiServer {
 export function createApiServer(opts: ApiOptions): ApiServer {
   const d = opts.daemon;
   const auth = new Auth(() => d.store.current.auth);
-  const system = { clock: d.clock, settings: settingsService(d.store), remoteStreams: () => d.discovery.remote.list(), pacer: d.engine, iface: d.iface };
+  const system = { clock: d.clock, settings: settingsService(d.store), remoteStreams: () => d.discovery.remote.list(), pacer: d.engine, iface: () => d.interfaceState() };
   const routes = [
     ...streamRoutes(streamService(d.store, d)),
     ...speakerRoutes(speakerService(d.store, (id, ch, s) => d.runtime.identify(id, ch, s))),
@@ -138,6 +138,7 @@ export function createApiServer(opts: ApiOptions): ApiServer {
     ptp: d.clock.status(),
     remoteStreams: d.discovery.remote.list(),
     liveInputs: d.liveInputs(),
+    interface: d.interfaceState(),
   }));
   events = attached.stats;
   return {

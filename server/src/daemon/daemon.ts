@@ -14,6 +14,11 @@ import type { FeedSource } from '../mix/feed-protocol.js';
 import { liveInputView, type LiveInputView } from './live-view.js';
 import type { StreamStats, StreamView } from './stream-view.js';
 import type { DaemonEvent } from './events.js';
+import { InterfaceWatcher } from '../net/watch.js';
+import { InterfaceFollower, type InterfaceView } from './interface-follower.js';
+
+/** A stream's error is logged at most once per this long; the ones in between are counted in the next line. */
+const STREAM_ERROR_LOG_MS = 10_000;
 
 /**
  * A DSP worker that keeps failing, or a failed pacer, is a bug restarts will not fix in place: exit with
@@ -48,6 +53,9 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
   readonly discovery: Discovery;
   readonly runtime: Runtime;
   readonly clock: ClockReference;
+  private readonly watcher: InterfaceWatcher;
+  private readonly follower: InterfaceFollower;
+  private readonly errorLog = new Map<number, { at: number; suppressed: number }>();
   /** TAI-UTC the engine currently uses; the engine starts at 37 s. */
   private utcOffset = 37;
   /** The configuration the running state follows. */
@@ -75,7 +83,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     this.dsp = new DspHost(log, onFatal);
     const node = { address: iface.address, loopback: opts.loopback ?? true };
     this.runtime = new Runtime(this.engine, this.dsp, this.discovery, node, () => this.clock.refClock(), { input: playerInput }, log, opts.gated);
-    this.engine.on('streamError', (id: number, message: string) => log.error({ engineStream: id, err: message }, 'stream error'));
+    this.engine.on('streamError', (id: number, message: string) => this.logStreamError(id, message));
     this.engine.on('warning', (message: string) => log.warn(message));
     this.engine.on('error', (e: Error) => {
       log.fatal({ err: e.message }, 'RTP pacer failed: exiting for a restart');
@@ -85,6 +93,9 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     this.engine.on('sendingSet', () => this.emit('event', { type: 'streams', data: this.streams() }));
     this.engine.on('clockStep', (stepMs: number, cause: string) => log.warn({ stepMs, cause }, 'clock step: streams re-anchored'));
     store.applyWith((next) => this.onChanged(next));
+    this.watcher = new InterfaceWatcher(iface.name, iface.address);
+    this.follower = new InterfaceFollower(this.watcher, iface.address, { engine: this.engine, discovery: this.discovery, runtime: this.runtime, bumpVersions: () => this.bumpVersions(), log });
+    this.follower.on('change', (view) => this.emit('event', { type: 'interface', data: view }));
     this.clock.on('status', (st) => {
       this.emit('event', { type: 'ptp', data: st });
       // RTP timestamps count TAI: follow the grandmaster's currentUtcOffset (a leap second re-anchors).
@@ -104,7 +115,28 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     return st.policy === 'mute' && st.state !== 'disabled' && st.state !== 'locked';
   }
 
+  /** The media interface as the daemon follows it (GET /system, the `interface` event). */
+  interfaceState(): InterfaceView {
+    return this.follower.view();
+  }
+
+  /**
+   * A failing stream (its interface lost its address, say) logs one line per STREAM_ERROR_LOG_MS, not
+   * one per cause change; its sendErrors counter counts every packet.
+   */
+  private logStreamError(id: number, message: string): void {
+    const now = Date.now();
+    const last = this.errorLog.get(id);
+    if (last && now - last.at < STREAM_ERROR_LOG_MS) {
+      last.suppressed++;
+      return;
+    }
+    this.log.error({ engineStream: id, err: message, interface: this.follower.view().reason || undefined, ...(last?.suppressed ? { suppressed: last.suppressed } : {}) }, 'stream error');
+    this.errorLog.set(id, { at: now, suppressed: 0 });
+  }
+
   async start(): Promise<void> {
+    this.watcher.start();
     await this.discovery.start();
     // A stream the host cannot run (its interface lost multicast, say) shows its error; the others start.
     await this.runtime.apply(this.store.current);
@@ -144,7 +176,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
   private async bumpVersions(): Promise<void> {
     await this.store
       .update(bumpAllVersions)
-      .catch((e: Error) => this.log.error({ err: e.message }, 'could not re-announce after a clock change'));
+      .catch((e: Error) => this.log.error({ err: e.message }, 'could not bump the SDP versions to re-announce the streams'));
   }
 
   private view(live: LiveStream): StreamView {
@@ -201,6 +233,8 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
   /** Graceful stop: queued config writes finish, SAP deletions go out, ptp children stop. */
   async stop(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
+    this.watcher.stop();
+    await this.follower.settled();
     await this.store.flush();
     await this.discovery.stop();
     await this.runtime.stop();

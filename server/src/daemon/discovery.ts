@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { RavennaAdvertiser, RavennaBrowser, RemoteStreams, RtspServer, SapAnnouncer, SapBrowser } from '@aes67/sap';
+import { RavennaAdvertiser, RavennaBrowser, RemoteStreams, RtspServer, SapAnnouncer, SapBrowser, type SapAnnouncerCounters } from '@aes67/sap';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 
@@ -8,7 +8,11 @@ import type { Config } from '../config/schema.js';
  * browser, and (when enabled) the RAVENNA RTSP server and mDNS advertiser/browser.
  */
 export class Discovery {
-  readonly announcer: SapAnnouncer;
+  private sap: SapAnnouncer;
+  /** What announcers replaced by a rebind had counted, so the metrics never go backwards. */
+  private readonly retired: SapAnnouncerCounters = { announcements: 0, deletions: 0, sendErrors: 0 };
+  private rtspPort = 0;
+  private readonly sapWarned = new Map<string, { at: number; suppressed: number }>();
   readonly browser: SapBrowser;
   private rtsp: RtspServer | null = null;
   private advertiser: RavennaAdvertiser | null = null;
@@ -17,28 +21,93 @@ export class Discovery {
   received = 0;
 
   constructor(
-    private readonly address: string,
+    private address: string,
     private readonly cfg: Config,
     private readonly log: Logger,
-    sapTtl = 32,
+    private readonly sapTtl = 32,
   ) {
-    this.announcer = new SapAnnouncer({ interfaceAddress: address, intervalMs: cfg.sap.intervalS * 1000, ttl: sapTtl });
-    this.announcer.on('warning', (w) => log.warn({ sap: w }, 'SAP warning'));
-    this.browser = new SapBrowser({ interfaceAddress: address, isOwn: (p) => this.announcer.isOwn(p.origin, p.hash) });
+    this.sap = this.newAnnouncer();
+    this.browser = new SapBrowser({ interfaceAddress: address, isOwn: (p) => this.sap.isOwn(p.origin, p.hash) });
     this.browser.on('added', () => this.received++);
     this.browser.on('updated', () => this.received++);
     this.remote = new RemoteStreams({ sap: this.browser });
   }
 
+  get announcer(): SapAnnouncer {
+    return this.sap;
+  }
+
+  /** The SAP announcer's counters since start, across rebinds. */
+  sapCounters(): SapAnnouncerCounters {
+    const c = this.sap.counters;
+    return { announcements: this.retired.announcements + c.announcements, deletions: this.retired.deletions + c.deletions, sendErrors: this.retired.sendErrors + c.sendErrors };
+  }
+
+  /**
+   * The same SAP warning (an announcement failing while the interface has no address, say) is logged
+   * at most once a minute, with how many were left out; the announcer's sendErrors counts every one.
+   */
+  private warnSap(w: string): void {
+    const now = Date.now();
+    const last = this.sapWarned.get(w);
+    if (last && now - last.at < 60_000) {
+      last.suppressed++;
+      return;
+    }
+    if (this.sapWarned.size > 100) this.sapWarned.clear();
+    this.log.warn({ sap: w, ...(last?.suppressed ? { suppressed: last.suppressed } : {}) }, 'SAP warning');
+    this.sapWarned.set(w, { at: now, suppressed: 0 });
+  }
+
+  private newAnnouncer(): SapAnnouncer {
+    const a = new SapAnnouncer({ interfaceAddress: this.address, intervalMs: this.cfg.sap.intervalS * 1000, ttl: this.sapTtl });
+    a.on('warning', (w) => this.warnSap(w));
+    return a;
+  }
+
+  /**
+   * The interface has a new address: the SAP announcer, the RTSP server (same port) and the mDNS
+   * advertiser start again bound to it, empty; the caller re-publishes every stream with its new SDP.
+   * The old ones are stopped first (their deletions and goodbyes go out if the old address still
+   * works, and fail quietly if it is gone). The browsers keep running: they listen on 0.0.0.0 and their
+   * group memberships belong to the interface, not to its address.
+   */
+  async rebind(address: string): Promise<void> {
+    const old = this.sap;
+    this.address = address;
+    this.sap = this.newAnnouncer();
+    await old.stop().catch(() => undefined);
+    for (const k of ['announcements', 'deletions', 'sendErrors'] as const) this.retired[k] += old.counters[k];
+    await this.sap.start();
+    if (!this.rtsp) return;
+    await this.advertiser?.stop().catch(() => undefined);
+    await this.rtsp.close().catch(() => undefined);
+    this.rtsp = null;
+    this.advertiser = null;
+    try {
+      this.rtsp = new RtspServer({ host: address, port: this.rtspPort });
+      await this.rtsp.listen();
+      this.advertiser = this.newAdvertiser();
+      await this.advertiser.start();
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message, address }, 'RAVENNA RTSP/mDNS not restarted on the new address');
+    }
+  }
+
+  private newAdvertiser(): RavennaAdvertiser {
+    const name = `aes67-sender-${hostname()}`;
+    return new RavennaAdvertiser({ nodeName: name, hostname: hostname(), address: this.address, rtspPort: this.rtspPort, mdns: { interface: this.address, bind: '0.0.0.0' } });
+  }
+
   async start(): Promise<void> {
-    await this.announcer.start();
+    await this.sap.start();
     await this.browser.start().catch((e: Error) => this.log.warn({ err: e.message }, 'SAP browser not started'));
     if (!this.cfg.ravenna.enabled) return;
     try {
       this.rtsp = new RtspServer({ host: this.address, port: this.cfg.ravenna.rtspPort });
       const rtspPort = await this.rtsp.listen();
-      const name = `aes67-sender-${hostname()}`;
-      this.advertiser = new RavennaAdvertiser({ nodeName: name, hostname: hostname(), address: this.address, rtspPort, mdns: { interface: this.address, bind: '0.0.0.0' } });
+      this.rtspPort = rtspPort;
+      this.advertiser = this.newAdvertiser();
       await this.advertiser.start();
       this.ravennaBrowser = new RavennaBrowser({ mdns: { interface: this.address, bind: '0.0.0.0' }, isOwn: (s) => s.address === this.address && s.rtspPort === rtspPort });
       this.remote.close();
@@ -51,13 +120,13 @@ export class Discovery {
   }
 
   publish(key: string, sdp: string, name: string): void {
-    this.announcer.set(key, sdp);
+    this.sap.set(key, sdp);
     this.rtsp?.set(key, sdp);
     this.advertiser?.setStream(key, name);
   }
 
   withdraw(key: string): void {
-    this.announcer.remove(key);
+    this.sap.remove(key);
     this.rtsp?.remove(key);
     this.advertiser?.removeStream(key);
   }
@@ -65,7 +134,7 @@ export class Discovery {
   /** Sends SAP deletions and mDNS goodbyes. */
   async stop(): Promise<void> {
     this.remote.close();
-    await this.announcer.stop().catch(() => undefined);
+    await this.sap.stop().catch(() => undefined);
     await this.browser.stop().catch(() => undefined);
     await this.advertiser?.stop().catch(() => undefined);
     await this.ravennaBrowser?.stop().catch(() => undefined);

@@ -4,6 +4,7 @@ import type { PtpView } from '../clock/reference.js';
 import type { LiveInputView } from './live-view.js';
 import type { StreamView } from './stream-view.js';
 import type { PlayerView } from '../player/view.js';
+import type { InterfaceView } from './interface-follower.js';
 
 /** The parts of the daemon's state its events carry; each is sent whole whenever it changes. */
 export interface Slices {
@@ -14,6 +15,8 @@ export interface Slices {
   ptp: PtpView;
   remoteStreams: RemoteStream[];
   liveInputs: LiveInputView[];
+  /** The media interface: address, link state, and why it is unusable (sent on every change). */
+  interface: InterfaceView;
 }
 
 /** The slices sent whole on every change; the remote-stream list, which can hold thousands of SDPs, is not. */

@@ -156,6 +156,20 @@ export class Runtime {
     this.announceOrFail(live, failures);
   }
 
+  /** The media interface's new address: streams started from now bind to it, and every SDP names it. */
+  setAddress(address: string): void {
+    this.node.address = address;
+  }
+
+  /** Publishes every running stream's SDP again, derived anew, in turn with the changes being applied. */
+  reannounce(): Promise<void> {
+    const run = this.chain.then(() => {
+      for (const live of this.streams.values()) this.announceOrFail(live, []);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
   /** (Re)publishes the SDP; the clock reference comes from the live PTP state. */
   private announce(live: LiveStream): void {
     if (live.engineId === null) return;

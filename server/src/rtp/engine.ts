@@ -13,6 +13,12 @@ import { PACER_FIELDS, PacerStat, STAT_FIELDS, Stat, type FromPacer, type PacerI
 
 export type { EngineOptions, SourceOptions, StreamOptions, StreamCounters, PacerCounters, EngineSource, EngineStream } from './engine-types.js';
 
+/** What a rebind did: the engine stream ids now sending from the new address, and those that could not. */
+export interface RebindResult {
+  rebound: number[];
+  failed: { id: number; message: string }[];
+}
+
 /**
  * V8's memory reducer takes a heap that allocates almost nothing, as the pacer's does, for an idle one
  * and about 8 s after start runs full mark-compacts to shrink it: 2-3.3 ms pauses of every stream, the
@@ -39,6 +45,8 @@ export class RtpEngine extends EventEmitter {
   private readonly slots = new Map<number, number>();
   private readonly sourceFormats = new Map<number, { sampleRate: number; ptimeUs: number }>();
   private readonly pendingReady = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly pendingRebinds = new Map<number, (r: RebindResult) => void>();
+  private rebindSeq = 0;
   private readonly dscpStates = new Map<number, DscpState>();
   private readonly warned = new Set<string>();
   private defaultDscp: number;
@@ -79,6 +87,8 @@ export class RtpEngine extends EventEmitter {
     this.worker.on('error', (e) => this.fail(e.message));
     this.worker.on('exit', (code) => {
       this.exited = true;
+      for (const resolve of this.pendingRebinds.values()) resolve({ rebound: [], failed: [] });
+      this.pendingRebinds.clear();
       if (!this.stopped) this.fail(`the thread exited with code ${code}`);
     });
   }
@@ -112,6 +122,12 @@ export class RtpEngine extends EventEmitter {
           pending.reject(new Error(m.message));
           this.pendingReady.delete(m.id);
         } else this.emit('streamError', m.id, m.message);
+        break;
+      }
+      case 'rebound': {
+        for (const { id, dscp } of m.streams) if (this.slots.has(id)) this.noteDscp(id, dscp);
+        this.pendingRebinds.get(m.seq)?.({ rebound: m.streams.map((x) => x.id), failed: m.failed });
+        this.pendingRebinds.delete(m.seq);
         break;
       }
       case 'sourceStarted':
@@ -236,6 +252,20 @@ export class RtpEngine extends EventEmitter {
     this.defaultDscp = dscp;
     this.sendOffsetMs = sendOffsetMs;
     this.send({ type: 'setSending', dscp, dscpStreams: [...this.defaultDscpStreams], sendOffsetMs });
+  }
+
+  /**
+   * Moves every stream to a new interface address (the interface was renumbered or re-created): each
+   * gets a new socket bound to it, its RTP seq, ssrc, timestamps and counters running on. Streams added
+   * later should be given the new address too. Resolves once every stream has its new socket, or failed
+   * to get one (it keeps sending on the old).
+   */
+  rebind(interfaceAddress: string): Promise<RebindResult> {
+    if (this.failed || this.exited) return Promise.resolve({ rebound: [], failed: [] });
+    const seq = ++this.rebindSeq;
+    const done = new Promise<RebindResult>((resolve) => this.pendingRebinds.set(seq, resolve));
+    this.send({ type: 'rebind', seq, interfaceAddress });
+    return done;
   }
 
   setUtcOffset(seconds: number): void {

@@ -29,6 +29,13 @@ export interface StreamState {
   reportedErrno: number;
   /** Counted in eventLoopStreams: its socket is being set up, or it sends through dgram. */
   needsEventLoop: boolean;
+  /** Rebinds asked for; a new socket that a later rebind superseded is closed when it connects. */
+  generation: number;
+}
+
+export interface RebindOutcome {
+  rebound: { id: number; dscp: DscpState }[];
+  failed: { id: number; message: string }[];
 }
 
 export interface PacerStreamEvents {
@@ -66,7 +73,7 @@ export class PacerStreams {
         this.on.ready(state, dscp);
       },
     });
-    const state: StreamState = { spec, socket, ready: false, buffers, next: 0, seq: spec.initialSeq, packetBytes, stat: spec.slot * STAT_FIELDS, fd: -1, reportedErrno: 0, needsEventLoop: true };
+    const state: StreamState = { spec, socket, ready: false, buffers, next: 0, seq: spec.initialSeq, packetBytes, stat: spec.slot * STAT_FIELDS, fd: -1, reportedErrno: 0, needsEventLoop: true, generation: 0 };
     this.eventLoopStreams++;
     this.stats.fill(0, state.stat, state.stat + STAT_FIELDS);
     this.byId.set(spec.id, state);
@@ -91,6 +98,66 @@ export class PacerStreams {
     if (!st) return null;
     st.spec.dscp = dscp;
     return st.ready ? markSocket(st.socket, dscp) : null;
+  }
+
+  /**
+   * Gives every ready stream a new socket bound to `interfaceAddress` (the interface was renumbered or
+   * re-created). The old socket keeps sending until the new one is connected (its packets fail while its
+   * address is gone and count in sendErrors), so seq, ssrc, timestamps and counters run on unbroken.
+   * A stream whose new socket fails keeps the old one; `done` gets each stream's outcome.
+   */
+  rebind(interfaceAddress: string, done: (outcome: RebindOutcome) => void): void {
+    const all = [...this.byId.values()].filter((st) => st.ready);
+    const outcome: RebindOutcome = { rebound: [], failed: [] };
+    let left = all.length;
+    if (left === 0) return done(outcome);
+    const finish = () => {
+      if (--left === 0) done(outcome);
+    };
+    for (const st of all) {
+      const generation = ++st.generation;
+      st.spec.interfaceAddress = interfaceAddress;
+      // The new socket's bind and connect need event-loop turns.
+      this.eventLoopStreams++;
+      let settled = false;
+      const settle = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        this.eventLoopStreams--;
+        return true;
+      };
+      const socket = openStreamSocket(st.spec, {
+        error: (message) => {
+          if (!settle()) {
+            if (st.socket === socket) this.on.error(st.spec.id, message);
+            return;
+          }
+          socket.close();
+          outcome.failed.push({ id: st.spec.id, message });
+          finish();
+        },
+        ready: (fd, dscp) => {
+          if (!settle()) return;
+          if (generation !== st.generation || this.byId.get(st.spec.id) !== st) {
+            socket.close();
+            return finish();
+          }
+          const old = st.socket;
+          st.socket = socket;
+          st.fd = typeof this.native !== 'string' ? (fd ?? -1) : -1;
+          if (st.fd >= 0) this.releaseEventLoop(st);
+          else if (!st.needsEventLoop) {
+            st.needsEventLoop = true;
+            this.eventLoopStreams++;
+          }
+          // A failure of the new socket is a new cause: report it once again.
+          st.reportedErrno = 0;
+          old.close();
+          outcome.rebound.push({ id: st.spec.id, dscp });
+          finish();
+        },
+      });
+    }
   }
 
   /** Whether every stream added for the source has its socket ready. */

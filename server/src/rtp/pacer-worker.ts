@@ -273,6 +273,11 @@ port.on('message', (m: ToPacer) => {
     case 'setSending':
       setSending(m.dscp, m.dscpStreams, m.sendOffsetMs);
       break;
+    case 'rebind': {
+      const seq = m.seq;
+      streams.rebind(m.interfaceAddress, ({ rebound, failed }) => post({ type: 'rebound', seq, streams: rebound, failed }));
+      break;
+    }
     case 'stop':
       stopping = true;
       for (const id of streams.ids()) removeStream(id);

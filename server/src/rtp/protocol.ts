@@ -64,6 +64,8 @@ export type ToPacer =
   | { type: 'setUtcOffset'; seconds: number }
   /** New marking for the streams that follow the engine's DSCP, and a new send offset for every source. */
   | { type: 'setSending'; dscp: number; dscpStreams: number[]; sendOffsetMs: number }
+  /** The interface's address changed: every stream gets a new socket bound to it (seq, ssrc and counters kept). */
+  | { type: 'rebind'; seq: number; interfaceAddress: string }
   | { type: 'stop' };
 
 export type FromPacer =
@@ -71,6 +73,8 @@ export type FromPacer =
   /** setSending applied: each re-marked stream's marking. */
   | { type: 'sendingSet'; streams: { id: number; dscp: DscpState }[] }
   | { type: 'streamError'; id: number; message: string }
+  /** rebind done: the streams now sending from the new address, and those whose new socket failed (they keep the old one). */
+  | { type: 'rebound'; seq: number; streams: { id: number; dscp: DscpState }[]; failed: { id: number; message: string }[] }
   | { type: 'sourceStarted'; id: number; firstSample: number }
   | { type: 'sourceEnded'; id: number }
   | { type: 'clockStep'; stepMs: number; cause: 'system' | 'utcOffset' | 'stall' }

@@ -5,7 +5,7 @@ import { PtpSettingsPatch, PtpSettingsSchema, RtpSettingsPatch, RtpSettingsSchem
 import type { RemoteStream } from '@aes67/sap';
 import type { ClockReference } from '../../clock/reference.js';
 import type { RtpEngine } from '../../rtp/engine.js';
-import type { ResolvedInterface } from '../../net/interface.js';
+import type { InterfaceView } from '../../daemon/interface-follower.js';
 import type { SettingsService } from '../../services/settings.js';
 import type { Auth } from '../auth.js';
 import type { AuthStatus, SystemInfo } from '../contract.js';
@@ -29,7 +29,8 @@ export interface SystemDeps {
   settings: SettingsService;
   remoteStreams: () => RemoteStream[];
   pacer: Pick<RtpEngine, 'pacerThread' | 'pacerCounters'>;
-  iface: Pick<ResolvedInterface, 'name' | 'address'>;
+  /** The media interface as the daemon follows it now. */
+  iface: () => InterfaceView;
   module: ModuleManager;
   auth: Auth;
   logs: () => string[];
@@ -77,7 +78,7 @@ export function systemRoutes({ clock, settings, remoteStreams, pacer, iface, mod
         const gc = pacer.pacerCounters();
         return {
           version: VERSION,
-          interface: { name: iface.name, address: iface.address, up: true },
+          interface: iface(),
           logs: logs(),
           pacer: { realtimePriority: thread?.realtime.priority ?? 0, reason: thread ? thread.realtime.reason : 'the pacer thread has not started yet', nice: thread?.nice ?? null, gcPauses: gc.gcPauses, gcPauseMaxMs: gc.gcPauseMaxMs },
         };
