@@ -210,7 +210,7 @@ describe('hostile WebSocket input (finding 1)', () => {
     expect((await handshake(d.port, { Origin: EVIL })).status).toBe(403);
     expect((await handshake(d.port, { Origin: 'null' })).status).toBe(403);
     expect((await handshake(d.port, { 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
-    for (const headers of [{}, { Origin: d.url }, { Origin: ALLOWED }, { Origin: `http://127.0.0.1:${d.port}` }]) {
+    for (const headers of [{}, { Origin: d.url }, { Origin: ALLOWED }, { Origin: `http://127.0.0.1:${d.port}` }] as Record<string, string>[]) {
       const { status, socket } = await handshake(d.port, headers);
       expect(status, JSON.stringify(headers)).toBe(101);
       socket.destroy();
@@ -323,7 +323,7 @@ describe('cross-site requests (finding 4)', () => {
 
   it('refuses a mutation from a foreign Origin, or marked cross-site, with 403', async () => {
     const before = await streamCount();
-    for (const headers of [{ origin: EVIL }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]) {
+    for (const headers of [{ origin: EVIL }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }] as Record<string, string>[]) {
       for (const [method, path, json] of [['POST', '/streams', { name: 'csrf' }], ['PATCH', '/streams/1', { name: 'csrf' }], ['DELETE', '/streams/2', undefined], ['POST', '/player/pause', undefined]] as const) {
         const res = await d.api(path, { method, headers, ...(json ? { json } : {}) });
         expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(403);
@@ -336,7 +336,7 @@ describe('cross-site requests (finding 4)', () => {
   });
 
   it('takes the console\'s own origin, the allowed list, no Origin, and an empty-body POST as the console and CLI send them', async () => {
-    for (const headers of [{ origin: d.url }, { origin: ALLOWED }, { 'sec-fetch-site': 'same-origin' }, {}]) {
+    for (const headers of [{ origin: d.url }, { origin: ALLOWED }, { 'sec-fetch-site': 'same-origin' }, {}] as Record<string, string>[]) {
       const res = await d.api('/streams/1', { method: 'PATCH', headers, json: { name: 'ok' } });
       expect(res.status, JSON.stringify(headers)).toBe(200);
     }
