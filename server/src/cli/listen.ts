@@ -61,7 +61,7 @@ export async function resolveSdp(spec: string, daemon: { url: string; token: str
   try {
     res = await fetch(`${api}/streams/${encodeURIComponent(spec)}/sdp`, { headers: auth(daemon.token) });
   } catch (e) {
-    throw new UserError(`'${spec}' is no SDP file or URL, and the daemon at ${daemon.url} cannot be reached to look it up (${(e as Error).message})`);
+    throw new UserError(`'${spec}' is no SDP file or URL, and the daemon at ${daemon.url} cannot be reached to look it up (${why(e)})`);
   }
   if (res.ok) return { sdp: await res.text(), from: `stream ${spec}` };
   if (res.status !== 404) throw new UserError(`GET ${api}/streams/${spec}/sdp: ${res.status} ${await res.text()}`);
@@ -70,6 +70,12 @@ export async function resolveSdp(spec: string, daemon: { url: string; token: str
   if (hits.length === 1) return { sdp: hits[0].sdp, from: `remote stream '${hits[0].name}' (${hits[0].origin})` };
   if (hits.length > 1) throw new UserError(`${hits.length} remote streams are named '${spec}' (${hits.map((h) => h.id).join(', ')}); give its id`);
   throw new UserError(`no stream '${spec}': not an SDP file or URL, not a stream id of the daemon at ${daemon.url}, and no remote stream of that name`);
+}
+
+/** fetch's own message is "fetch failed"; the cause says what (ECONNREFUSED, ENOTFOUND). */
+function why(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (e as Error).message;
 }
 
 function auth(token: string | null): Record<string, string> {
@@ -81,7 +87,7 @@ async function getText(url: string, token: string | null, what: string): Promise
   try {
     res = await fetch(url, { headers: auth(token) });
   } catch (e) {
-    throw new UserError(`cannot fetch ${what} (${(e as Error).message})`);
+    throw new UserError(`cannot fetch ${what} (${why(e)})`);
   }
   if (!res.ok) throw new UserError(`cannot fetch ${what}: HTTP ${res.status}`);
   return res.text();
