@@ -26,8 +26,6 @@ const mixers = new Map<number, Mixer>();
 const feeds = new Map<number, FeedHub>();
 let muteAll = false;
 let nextStats = 0;
-/** Each program's live input as last reported: open, running, problem. */
-const lastPhase = new Map<number, string>();
 
 function post(m: FromDsp): void {
   port.postMessage(m);
@@ -45,7 +43,6 @@ function handle(m: ToDsp): void {
     case 'removeProgram':
       mixers.get(m.id)?.dropInput();
       mixers.delete(m.id);
-      lastPhase.delete(m.id);
       break;
     case 'setStrip':
       mixer(m.id)?.setStrip(m.channel, m.settings);
@@ -76,10 +73,19 @@ function handle(m: ToDsp): void {
   }
 }
 
+function postLive(id: number, x: Mixer): void {
+  const live = x.liveStats();
+  if (live) post({ type: 'inputStats', id, input: live.spec, stats: live.stats });
+}
+
 function round(): void {
   for (const [id, x] of mixers) {
+    const wasFinished = x.finished;
     try {
       x.fill(muteAll);
+      // A gated program's input just ended: report its last state now, not at the next tick, so a short
+      // live input (aes67 play --live of a quarter second) still ends with its own final report.
+      if (x.finished && !wasFinished) postLive(id, x);
     } catch (e) {
       // An input that throws is dropped so the other programs and this one's strips carry on; a throw
       // without an input to blame is a bug in the mixer itself and ends the worker.
@@ -90,17 +96,9 @@ function round(): void {
     x.serveMeters();
   }
   const now = Date.now();
-  const due = now >= nextStats;
-  if (due) nextStats = now + STATS_MS;
-  for (const [id, x] of mixers) {
-    const live = x.liveStats();
-    if (!live) continue;
-    // A live input that opens, starts, stops or fails is reported at once, so a short one (aes67 play
-    // --live of a quarter second) still ends with its last state, not the one before it.
-    const phase = `${live.stats.open}/${live.stats.running}/${live.stats.problem}`;
-    if (!due && lastPhase.get(id) === phase) continue;
-    lastPhase.set(id, phase);
-    post({ type: 'inputStats', id, input: live.spec, stats: live.stats });
+  if (now >= nextStats) {
+    nextStats = now + STATS_MS;
+    for (const [id, x] of mixers) postLive(id, x);
   }
   setTimeout(round, REFILL_MS);
 }

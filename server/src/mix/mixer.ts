@@ -36,7 +36,7 @@ export class Mixer {
   private readonly planes: Int32Array[];
   /** Gated programs: whether the input's audio has begun, and whether the ring is finished. */
   private begun = false;
-  private finished = false;
+  private ended = false;
 
   constructor(readonly spec: ProgramSpec) {
     this.ring = new SampleRing(spec.ring);
@@ -76,6 +76,11 @@ export class Mixer {
     this.key = key;
   }
 
+  /** A gated program whose input ended and whose ring is finished. */
+  get finished(): boolean {
+    return this.ended;
+  }
+
   get hasInput(): boolean {
     return this.input !== null;
   }
@@ -101,19 +106,19 @@ export class Mixer {
    * so the pacer sends it out and ends the source ('sourceEnded'). A pause in between mixes silence.
    */
   fill(muteAll: boolean): void {
-    while (!this.finished && this.ring.fill() < this.lead) {
+    while (!this.ended && this.ring.fill() < this.lead) {
       const info = this.mix(muteAll);
       let frames = this.block;
       if (this.spec.gated) {
         const carried = info.carried ?? this.block;
         if (info.ended) {
           frames = carried;
-          this.finished = true;
+          this.ended = true;
         } else if (!this.begun && carried === 0) return;
         this.begun = true;
       }
       this.ring.write(this.planes, 0, frames);
-      if (this.finished) this.ring.finish();
+      if (this.ended) this.ring.finish();
     }
   }
 
