@@ -81,11 +81,17 @@ const rssAfter = rss();
 // Still applies a valid change: a new stream answers 201 and sends.
 const created = await api('/streams', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'after the fuzz' }) });
 const id = created.status === 201 ? (await created.json()).id : null;
-let sends = false;
-for (let i = 0; id && i < 300 && !sends; i++) {
-  sends = (await (await api(`/streams/${id}`)).json()).counters.packets > 0;
-  if (!sends) await new Promise((resolve) => setTimeout(resolve, 100));
-}
+// The daemon's own stats event says when the new stream's first packets went out (30 s liveness limit).
+const sends = id !== null && (await new Promise((resolve) => {
+  const limit = setTimeout(() => done(false), 30_000);
+  const onStats = (stats) => stats[id]?.counters.packets > 0 && done(true);
+  function done(ok) {
+    clearTimeout(limit);
+    running.daemon.off('stats', onStats);
+    resolve(ok);
+  }
+  running.daemon.on('stats', onStats);
+}));
 await tick();
 await running.stop();
 console.log(JSON.stringify({ seed: SEED, seconds: SECONDS, ...rest, failures: rest.failures.slice(0, 20), failureCount: rest.failures.length, wire, counters, rssBefore, rssAfter, rssAfterPhase, afterCreate: created.status, afterSends: sends }));

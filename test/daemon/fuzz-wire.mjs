@@ -39,6 +39,19 @@ const KINDS = [
   (r) => r.bytes(1 + r.int(300)),
 ];
 
+/** Ends our side and resolves when the server closed the connection (30 s liveness limit, then destroyed). */
+function closed(socket) {
+  return new Promise((resolve) => {
+    if (socket.destroyed) return resolve();
+    const limit = setTimeout(() => socket.destroy(), 30_000);
+    socket.once('close', () => {
+      clearTimeout(limit);
+      resolve();
+    });
+    socket.end();
+  });
+}
+
 function upgrade(port) {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
@@ -66,10 +79,8 @@ export async function fuzzWebSocket(port, r, until) {
       socket.write(r.pick(KINDS)(r));
       out.frames++;
     }
-    await new Promise((resolve) => {
-      socket.once('close', resolve);
-      setTimeout(() => socket.destroy(), 200);
-    });
+    // Our FIN after the frames: the server closes at once on a bad frame, or on the FIN otherwise.
+    await closed(socket);
   }
   return out;
 }
@@ -101,8 +112,8 @@ export async function fuzzRtsp(port, r, until) {
       });
       s.once('connect', () => {
         for (let i = 1 + r.int(3); i > 0; i--, out.requests++) s.write(r.pick(RTSP_LINES)(r));
-        setTimeout(() => s.end(), 100);
-        setTimeout(() => s.destroy(), 400);
+        // Half-close: the server answers what it read, then closes.
+        void closed(s);
       });
     });
   }
