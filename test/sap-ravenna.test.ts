@@ -1,4 +1,3 @@
-import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from './harness/wait.js';
 import {
@@ -17,6 +16,7 @@ import {
   type RavennaSession,
 } from '@aes67/sap';
 import { TYPICAL, danteRemote, danteSdp } from './sap/fixtures.js';
+import { freeUdpPort } from './harness/udp-port.js';
 
 const sdp = (name: string, version: number, sessionId = '1') =>
   buildSdp({ ...TYPICAL, name, origin: { ...TYPICAL.origin, sessionId, version: String(version) } });
@@ -27,18 +27,10 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** A UDP port nobody else uses, so that loopback mDNS here never meets a real responder on 5353. */
-async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 
 async function rig() {
-  const mdns = { interface: '127.0.0.1', port: await freePort() };
+  const mdns = { interface: '127.0.0.1', port: await freeUdpPort() };
   const rtsp = new RtspServer({ host: '127.0.0.1', port: 0 });
   const rtspPort = await rtsp.listen();
   cleanup.push(() => rtsp.close());

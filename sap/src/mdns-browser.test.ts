@@ -3,7 +3,6 @@
  * browser's caches without bound, and a record's TTL is clamped. Real multicast-dns sockets on loopback,
  * on a port of our own so that no real responder on 5353 is involved.
  */
-import { createSocket } from 'node:dgram';
 import type { Answer } from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../test/harness/wait.js';
@@ -11,6 +10,7 @@ import { RavennaAdvertiser } from './mdns-advertiser.js';
 import { MDNS_MAX_HOSTS, MDNS_MAX_SESSIONS, MDNS_MAX_TTL_S, RavennaBrowser } from './mdns-browser.js';
 import { createMdns, RAVENNA_SESSION, RTSP_SERVICE, waitReady } from './mdns.js';
 import { RtspServer } from './rtsp-server.js';
+import { freeUdpPort } from '../../test/harness/udp-port.js';
 
 /** Distinct records sent in the flood; the issue's was 1.6 M. */
 const FLOOD_RECORDS = Number(process.env.MDNS_FLOOD_RECORDS ?? 200_000);
@@ -25,17 +25,10 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('RavennaBrowser caches under a flood (issue 21, finding 5)', () => {
   it(`keeps its caches bounded through ${FLOOD_RECORDS} distinct A records and thousands of sessions with TTL 2^31, clamps TTLs, and still discovers a real session`, async () => {
-    const mdns = { interface: '127.0.0.1', port: await freePort() };
+    const mdns = { interface: '127.0.0.1', port: await freeUdpPort() };
     const browser = new RavennaBrowser({ mdns, queryIntervalMs: 200, describeTimeoutMs: 1000 });
     const warnings: string[] = [];
     browser.on('warning', (w) => warnings.push(w));
@@ -99,7 +92,7 @@ describe('RavennaBrowser caches under a flood (issue 21, finding 5)', () => {
   });
 
   it('evicts the least recently refreshed session for a new one when full', async () => {
-    const mdns = { interface: '127.0.0.1', port: await freePort() };
+    const mdns = { interface: '127.0.0.1', port: await freeUdpPort() };
     const browser = new RavennaBrowser({ mdns, queryIntervalMs: 60_000, maxSessions: 3 });
     const removed: string[] = [];
     browser.on('removed', (s, why) => removed.push(`${s.name}:${why}`));
