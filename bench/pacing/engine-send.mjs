@@ -32,12 +32,15 @@ async function main() {
   const print = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
   const engine = new RtpEngine({ dscp: plan.dscp, spinUs: plan.spinUs, pacerNice: plan.pacerNice, pacerRealtimePriority: plan.pacerRealtimePriority, sendOffsetMs: plan.sendOffsetMs, nativeSend: plan.nativeSend });
   engine.on('warning', (message) => print({ event: 'warning', message }));
-  engine.on('clockStep', (stepMs, cause) => print({ event: 'clockStep', stepMs, cause }));
   const streams = [];
+  // A stall names its source; the groups it feeds say which capture it shows in.
+  const groupsOf = new Map();
+  engine.on('clockStep', (step) => print({ event: 'clockStep', ...step, ...(step.cause === 'stall' && { addresses: groupsOf.get(step.sourceId) }) }));
   const sources = [];
   for (const s of plan.sources) {
     const channels = s.streams.length;
     const engineSource = engine.addSource({ channels, sampleRate: s.sampleRate, ptimeUs: s.ptimeUs });
+    groupsOf.set(engineSource.id, s.streams.map((st) => st.address));
     for (const [c, st] of s.streams.entries()) {
       const added = await engine.addStream(
         { sourceId: engineSource.id, firstChannel: c, channels: 1, encoding: s.encoding, payloadType: 96, address: st.address, port: st.port, ttl: st.ttl ?? 16, interface: plan.interface, loopback: st.loopback ?? false },

@@ -32,3 +32,13 @@ export async function interrupt(child: ChildProcess, timeoutMs = 30_000): Promis
 export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
   await until(what, predicate, { timeoutMs });
 }
+
+/** Holds every thread of `child` off the CPU for `ms` (SIGSTOP, then SIGCONT), as a starved VM does. */
+export async function freeze(child: ChildProcess, ms: number): Promise<void> {
+  child.kill('SIGSTOP');
+  try {
+    await new Promise((r) => setTimeout(r, ms));
+  } finally {
+    child.kill('SIGCONT');
+  }
+}

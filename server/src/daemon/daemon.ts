@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { RtpEngine } from '../rtp/engine.js';
+import { RtpEngine, type ClockStep } from '../rtp/engine.js';
 import type { Config } from '../config/schema.js';
 import type { ResolvedInterface } from '../net/interface.js';
 import { ConfigStore } from './store.js';
@@ -91,7 +91,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     });
     // The streams' views carry their marking: show the new one once the pacer has applied it.
     this.engine.on('sendingSet', () => this.emit('event', { type: 'streams', data: this.streams() }));
-    this.engine.on('clockStep', (stepMs: number, cause: string) => log.warn({ stepMs, cause }, 'clock step: streams re-anchored'));
+    this.engine.on('clockStep', (step: ClockStep) => log.warn(step, 'clock step: streams re-anchored'));
     store.applyWith((next) => this.onChanged(next));
     this.watcher = new InterfaceWatcher(iface.name, iface.address);
     this.follower = new InterfaceFollower(this.watcher, iface.address, { engine: this.engine, discovery: this.discovery, runtime: this.runtime, bumpVersions: () => this.bumpVersions(), log });

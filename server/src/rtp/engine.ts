@@ -12,6 +12,7 @@ import type { EngineOptions, EngineSource, EngineStream, PacerCounters, SourceOp
 import { PACER_FIELDS, PacerStat, STAT_FIELDS, Stat, type FromPacer, type PacerInfo, type PacerInit, type ToPacer } from './protocol.js';
 
 export type { EngineOptions, SourceOptions, StreamOptions, StreamCounters, PacerCounters, EngineSource, EngineStream } from './engine-types.js';
+export type { ClockStep } from './protocol.js';
 
 /** What a rebind did: the engine stream ids now sending from the new address, and those that could not. */
 export interface RebindResult {
@@ -32,7 +33,7 @@ function disableMemoryReducer(): void {
 
 /**
  * Main-thread handle on the pacer worker. Sources are sample rings the caller fills; streams are
- * RTP flows cut from a source's channels. Events: 'sourceStarted', 'sourceEnded', 'clockStep',
+ * RTP flows cut from a source's channels. Events: 'sourceStarted', 'sourceEnded', 'clockStep' (a ClockStep),
  * 'streamError', 'sendingSet' (setSending applied: counters() show the new marking), 'warning' (a message,
  * once per distinct cause, e.g. packets left unmarked), and 'error' once if the pacer fails.
  */
@@ -137,7 +138,7 @@ export class RtpEngine extends EventEmitter {
         this.emit('sourceEnded', m.id);
         break;
       case 'clockStep':
-        this.emit('clockStep', m.stepMs, m.cause);
+        this.emit('clockStep', m);
         break;
       case 'pacerThread':
         this.thread = m.info;

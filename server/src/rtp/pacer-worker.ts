@@ -83,10 +83,13 @@ function setDue(src: SourceState): void {
   src.dueMono = src.pos.dueTaiMs - hot[TAI0];
 }
 
-function anchor(src: SourceState, nowMono: number): void {
+/** Puts the source's next packet at the packet boundary due at `nowMono`; returns how far its media time moved. */
+function anchor(src: SourceState, nowMono: number): number {
   const { sampleRate, framesPerPacket } = src.spec;
+  const before = src.pos.mediaSample;
   src.pos.mediaSample = alignedSampleAt(clock.taiMsAt(nowMono), sampleRate, framesPerPacket);
   setDue(src);
+  return src.pos.mediaSample - before;
 }
 
 function removeStream(id: number): void {
@@ -210,8 +213,8 @@ function sendDue(): void {
     if (!src.started) continue;
     if (t - src.dueMono > STALL_MS) {
       const late = t - src.dueMono;
-      anchor(src, t);
-      post({ type: 'clockStep', stepMs: late, cause: 'stall' });
+      const skippedFrames = anchor(src, t);
+      post({ type: 'clockStep', stepMs: late, cause: 'stall', sourceId: src.spec.id, skippedFrames });
     }
     if (src.dueMono <= t && src.earliestMono <= t) tick(src);
   }

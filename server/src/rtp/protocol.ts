@@ -77,9 +77,18 @@ export type FromPacer =
   | { type: 'rebound'; seq: number; streams: { id: number; dscp: DscpState }[]; failed: { id: number; message: string }[] }
   | { type: 'sourceStarted'; id: number; firstSample: number }
   | { type: 'sourceEnded'; id: number }
-  | { type: 'clockStep'; stepMs: number; cause: 'system' | 'utcOffset' | 'stall' }
+  | ({ type: 'clockStep' } & ClockStep)
   | { type: 'pacerThread'; info: PacerInfo }
   | { type: 'stopped' };
+
+/**
+ * Every source's schedule moved: the system clock or the UTC offset stepped (all sources shift by stepMs),
+ * or the pacer could not serve one source for over STALL_MS and re-anchored it to now, so its timestamps
+ * jump ahead by skippedFrames (a multiple of its packet's frames) and its audio resumes where it stopped.
+ */
+export type ClockStep =
+  | { stepMs: number; cause: 'system' | 'utcOffset' }
+  | { stepMs: number; cause: 'stall'; sourceId: number; skippedFrames: number };
 
 export interface PacerInfo extends PacerThreadInfo {
   /** Whether packets leave through the native addon's allocation-free send, or dgram and why. */
