@@ -88,8 +88,32 @@ describe.runIf(enabled)('player to real receivers (issue 6)', () => {
     return lan.spawn(host, 'chrt', ['-f', '10', 'ffmpeg', '-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdp, '-c:a', 'pcm_s24le', out]);
   }
 
-  /** Makes `paths` the whole queue, plays it to the end while both speakers record, and returns what they got. */
+  /** Packets both streams have sent short of audio: the pacer found the ring dry (a starved worker). */
+  async function underruns(): Promise<number> {
+    let n = 0;
+    for (const s of STREAMS) n += (await d.api<{ counters: { underruns: number } }>('GET', `/streams/${s.id}`)).body.counters.underruns;
+    return n;
+  }
+
+  /**
+   * playOnce, again when the daemon counted underruns during it: a host that starves the DSP worker past its
+   * 100 ms lead (a loaded CI VM) puts silence in the stream and says so. That is a timing outcome, not the
+   * player's; what these tests judge needs a run the daemon reports clean.
+   */
   async function playRecorded(name: string, paths: string[], capture = false): Promise<Received> {
+    const counts: number[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const before = await underruns();
+      const got = await playOnce(`${name}-${attempt}`, paths, capture);
+      counts.push((await underruns()) - before);
+      if (counts.at(-1) === 0) return got;
+      console.warn(`${name}: attempt ${attempt}: the daemon counted ${counts.at(-1)} underrun packets; playing again`);
+    }
+    throw new Error(`${name}: underruns in every attempt (${counts.join(', ')} packets): the DSP worker cannot keep its lead on this host`);
+  }
+
+  /** Makes `paths` the whole queue, plays it to the end while both speakers record, and returns what they got. */
+  async function playOnce(name: string, paths: string[], capture: boolean): Promise<Received> {
     for (const t of (await d.api<PlayerView>('GET', '/player')).body.queue) expect((await d.api('DELETE', `/player/queue/${t.id}`)).status).toBe(204);
     for (const path of paths) expect((await d.api('POST', '/player/queue', { path })).status).toBe(201);
     const cap = capture ? await captureRtp(lan, 'spk1', join(work, `${name}.pcap`)) : null;

@@ -1,5 +1,5 @@
 import { Passthrough } from './passthrough.js';
-import { PolyphaseResampler } from './polyphase-resampler.js';
+import { PolyphaseResampler, polyphaseDesign } from './polyphase-resampler.js';
 import type { Resampler } from './resampler.js';
 
 export interface ResamplerOptions {
@@ -21,4 +21,12 @@ export function createResampler(opts: ResamplerOptions): Resampler {
   if (!(Number.isInteger(channels) && channels > 0)) throw new RangeError(`bad channel count ${channels}`);
   if (inRate === outRate) return new Passthrough(inRate, channels);
   return new PolyphaseResampler({ inRate, outRate, channels });
+}
+
+/**
+ * Designs up to `budget` prototype samples of the filter createResampler(opts) will need; true once it
+ * needs none, so creating it costs no design (see PolyphaseDesign).
+ */
+export function prepareResampler(opts: Pick<ResamplerOptions, 'inRate' | 'outRate'>, budget: number): boolean {
+  return opts.inRate === opts.outRate || polyphaseDesign(opts.inRate, opts.outRate).advance(budget);
 }

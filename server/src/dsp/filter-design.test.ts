@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fft } from '../../../test/harness/analysis.js';
-import { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase } from './filter-design.js';
+import { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase, startDesign } from './filter-design.js';
 import { besselI0 } from './kaiser.js';
 
 /** Magnitude response (dB, bins 0..n/2) of the prototype rebuilt from a polyphase table. */
@@ -38,4 +38,20 @@ describe('filter design', () => {
     expect(stopMax).toBeLessThan(-170);
   });
 
+  it('a design in slices: ready only after its last slice, shared by key, and the table a whole design makes', () => {
+    // 88.2 -> 48 kHz at 160 dB: a spec no other test designs, so the cache starts without it.
+    const spec = { inRate: 88200, outRate: 48000, attenuationDb: 160, ...defaultBand(88200, 48000) };
+    const sliced = startDesign(spec, 80);
+    expect(startDesign(spec, 80), 'the design under way, by key').toBe(sliced);
+    // taps/2 · phases + 1 prototype samples: 1000 per slice.
+    const slices: boolean[] = [];
+    while (slices.length < 1000 && !slices.at(-1)) slices.push(sliced.advance(1000));
+    const taps = sliced.table!.taps;
+    expect(slices.length).toBe(Math.ceil(((taps / 2) * 80 + 1) / 1000));
+    expect(slices.slice(0, -1).every((done) => !done)).toBe(true);
+    expect(designPolyphase(spec, 80), 'the finished table, from the cache').toBe(sliced.table);
+    // The same spec designed whole (a different phase count keys a fresh design) matches row for row.
+    const whole = designPolyphase(spec, 80, 81);
+    expect(Array.from(whole.coeffs.subarray(0, 80 * taps))).toEqual(Array.from(sliced.table!.coeffs));
+  });
 });

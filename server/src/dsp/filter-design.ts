@@ -54,38 +54,92 @@ function prototype(t: number, fc: number, halfWidth: number, beta: number, i0Bet
  * interpolation between adjacent rows never has to wrap (variable-ratio mode).
  */
 export function designPolyphase(spec: FilterSpec, phases: number, rows = phases): PolyphaseTable {
-  // Tables are read-only once built, so instances with the same design share
-  // one (the variable-ratio table is several MB).
-  const key = `${spec.inRate}/${spec.outRate}/${spec.attenuationDb}/${spec.passHz}/${spec.stopHz}/${phases}/${rows}`;
-  let table = cache.get(key);
-  if (!table) {
-    table = design(spec, phases, rows);
-    cache.set(key, table);
+  const design = startDesign(spec, phases, rows);
+  design.advance(Infinity);
+  return design.table!;
+}
+
+/**
+ * A design computed a slice at a time, so a thread that must also keep audio flowing (the DSP worker,
+ * where a new rate pair can arrive mid-queue) never stops for all of it: the first design of a table
+ * runs in V8's interpreter, 25-60 ms on this VM for 44.1 -> 48 kHz, more than a busy host leaves it.
+ */
+export class PolyphaseDesign {
+  table: PolyphaseTable | null = null;
+  private readonly fc: number;
+  private readonly taps: number;
+  private readonly beta: number;
+  private readonly i0Beta: number;
+  /** The even prototype at k/phases input samples from its centre, k = 0..half·phases (allocated on the first slice). */
+  private samples: Float64Array | null = null;
+  private done = 0;
+
+  constructor(
+    private readonly key: string,
+    private readonly spec: FilterSpec,
+    private readonly phases: number,
+    private readonly rows: number,
+  ) {
+    this.fc = (spec.passHz + spec.stopHz) / 2 / spec.inRate;
+    const length = kaiserLength(spec.attenuationDb, (spec.stopHz - spec.passHz) / spec.inRate);
+    // A multiple of 4 so the unrolled dot products need no remainder loop.
+    this.taps = 4 * Math.ceil(length / 4);
+    this.beta = kaiserBeta(spec.attenuationDb);
+    this.i0Beta = besselI0(this.beta);
   }
-  return table;
+
+  /** Computes up to `budget` more prototype samples (each one Bessel series); true once the table is ready. */
+  advance(budget: number): boolean {
+    if (this.table) return true;
+    const { phases, fc, beta, i0Beta } = this;
+    const half = this.taps / 2;
+    const samples = (this.samples ??= new Float64Array(half * phases + 1));
+    const end = Math.min(samples.length, this.done + budget);
+    for (let j = this.done; j < end; j++) samples[j] = prototype(j / phases, fc, half, beta, i0Beta);
+    this.done = end;
+    if (end < samples.length) return false;
+    this.table = this.build(samples);
+    this.samples = null;
+    cache.set(this.key, this.table);
+    pending.delete(this.key);
+    return true;
+  }
+
+  /** Every coefficient is one prototype sample: row p, tap m sits (half - 1 - m)·phases + p steps from the centre. */
+  private build(samples: Float64Array): PolyphaseTable {
+    const { taps, phases, rows } = this;
+    const half = taps / 2;
+    const coeffs = new Float64Array(rows * taps);
+    for (let p = 0; p < rows; p++) {
+      for (let m = 0; m < taps; m++) coeffs[p * taps + m] = samples[Math.abs((half - 1 - m) * phases + p)];
+    }
+    // Unity DC gain averaged over all phases of one input period.
+    let sum = 0;
+    for (let k = 0; k < phases * taps; k++) sum += coeffs[k];
+    const scale = phases / sum;
+    for (let k = 0; k < coeffs.length; k++) coeffs[k] *= scale;
+    return { taps, phases, rows, coeffs, cutoffHz: this.fc * this.spec.inRate };
+  }
+}
+
+/**
+ * The design of a table, shared: tables are read-only once built, so instances with the same design
+ * share one (the variable-ratio table is several MB), and a design begun a slice at a time is the one a
+ * later designPolyphase finishes.
+ */
+export function startDesign(spec: FilterSpec, phases: number, rows = phases): PolyphaseDesign {
+  const key = `${spec.inRate}/${spec.outRate}/${spec.attenuationDb}/${spec.passHz}/${spec.stopHz}/${phases}/${rows}`;
+  const found = pending.get(key);
+  if (found) return found;
+  const design = new PolyphaseDesign(key, spec, phases, rows);
+  const table = cache.get(key);
+  if (table) design.table = table;
+  else pending.set(key, design);
+  return design;
 }
 
 const cache = new Map<string, PolyphaseTable>();
-
-function design(spec: FilterSpec, phases: number, rows: number): PolyphaseTable {
-  const fc = (spec.passHz + spec.stopHz) / 2 / spec.inRate;
-  const length = kaiserLength(spec.attenuationDb, (spec.stopHz - spec.passHz) / spec.inRate);
-  // A multiple of 4 so the unrolled dot products need no remainder loop.
-  const taps = 4 * Math.ceil(length / 4);
-  const beta = kaiserBeta(spec.attenuationDb);
-  const i0Beta = besselI0(beta);
-  const half = taps / 2;
-  const coeffs = new Float64Array(rows * taps);
-  for (let p = 0; p < rows; p++) {
-    for (let m = 0; m < taps; m++) coeffs[p * taps + m] = prototype(half - 1 - m + p / phases, fc, half, beta, i0Beta);
-  }
-  // Unity DC gain averaged over all phases of one input period.
-  let sum = 0;
-  for (let k = 0; k < phases * taps; k++) sum += coeffs[k];
-  const scale = phases / sum;
-  for (let k = 0; k < coeffs.length; k++) coeffs[k] *= scale;
-  return { taps, phases, rows, coeffs, cutoffHz: fc * spec.inRate };
-}
+const pending = new Map<string, PolyphaseDesign>();
 
 /** Greatest common divisor of two positive integers. */
 export function gcd(a: number, b: number): number {

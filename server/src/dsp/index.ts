@@ -1,4 +1,4 @@
-export { createResampler, type ResamplerOptions } from './create-resampler.js';
+export { createResampler, prepareResampler, type ResamplerOptions } from './create-resampler.js';
 export { TpdfDither } from './dither.js';
 export { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase, type FilterSpec, type PolyphaseTable } from './filter-design.js';
 export { Gain, MAX_GAIN_DB, type GainOptions } from './gain.js';

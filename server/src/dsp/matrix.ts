@@ -90,6 +90,29 @@ export class RoutingMatrix {
     }
     return frames;
   }
+
+  /**
+   * Output `o` alone, planar: `out[f]` for `frames` frames of interleaved `input`. A program mixes only
+   * the outputs it sends (two of its 64, say), so it costs what is routed, not the matrix's size.
+   */
+  processOutput(o: number, input: Float64Array | Float32Array, out: Float64Array, frames: number): void {
+    const ni = this.inputs;
+    if (!(o >= 0 && o < this.outputs)) throw new RangeError(`no output ${o}`);
+    if (input.length < frames * ni || out.length < frames) throw new RangeError('buffer too small');
+    const count = this.termCount[o];
+    const base = o * ni;
+    if (count === 1) {
+      const i = this.termInput[base];
+      const g = this.termGain[base];
+      for (let f = 0; f < frames; f++) out[f] = 0 + input[f * ni + i] * g;
+      return;
+    }
+    for (let f = 0; f < frames; f++) {
+      let acc = 0;
+      for (let t = 0; t < count; t++) acc += input[f * ni + this.termInput[base + t]] * this.termGain[base + t];
+      out[f] = acc;
+    }
+  }
 }
 
 /** L -> out 1, R -> out 2. */

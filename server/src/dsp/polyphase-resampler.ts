@@ -1,4 +1,4 @@
-import { DEFAULT_ATTENUATION_DB, defaultBand, designPolyphase, gcd, type PolyphaseTable } from './filter-design.js';
+import { DEFAULT_ATTENUATION_DB, defaultBand, gcd, startDesign, type PolyphaseDesign, type PolyphaseTable } from './filter-design.js';
 import { FirBatch } from './fir-batch.js';
 import type { FrameHistory } from './history.js';
 import { checkOutput, inputFrames, type Resampler } from './resampler.js';
@@ -9,6 +9,11 @@ export interface PolyphaseOptions {
   channels: number;
   /** Kaiser stopband attenuation (default DEFAULT_ATTENUATION_DB). */
   attenuationDb?: number;
+}
+
+/** The design of the table a resampler for these rates uses (advance it to design ahead, a slice at a time). */
+export function polyphaseDesign(inRate: number, outRate: number, attenuationDb = DEFAULT_ATTENUATION_DB): PolyphaseDesign {
+  return startDesign({ inRate, outRate, attenuationDb, ...defaultBand(inRate, outRate) }, outRate / gcd(inRate, outRate));
 }
 
 /** Input frames appended per inner pass; bounds the history buffer size. */
@@ -43,8 +48,9 @@ export class PolyphaseResampler implements Resampler {
     const g = gcd(opts.inRate, opts.outRate);
     this.up = opts.outRate / g;
     this.down = opts.inRate / g;
-    const attenuationDb = opts.attenuationDb ?? DEFAULT_ATTENUATION_DB;
-    this.table = designPolyphase({ inRate: opts.inRate, outRate: opts.outRate, attenuationDb, ...defaultBand(opts.inRate, opts.outRate) }, this.up);
+    const design = polyphaseDesign(opts.inRate, opts.outRate, opts.attenuationDb);
+    design.advance(Infinity);
+    this.table = design.table!;
     this.latencyFrames = this.table.taps / 2;
     const { taps, coeffs } = this.table;
     this.batch = new FirBatch(coeffs, null, taps, opts.channels, taps + Math.max(CHUNK, taps), 0);

@@ -79,6 +79,7 @@ function postLive(id: number, x: Mixer): void {
 }
 
 function round(): void {
+  for (const f of feeds.values()) f.newRound();
   for (const [id, x] of mixers) {
     const wasFinished = x.finished;
     try {

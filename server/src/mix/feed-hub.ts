@@ -5,6 +5,14 @@ import { PlayerBus, type BusListener } from './player-bus.js';
 
 /** Source frames moved onto the buses at a time, so a long decoder block never needs a whole bus free. */
 const CHUNK = 1024;
+/**
+ * What the buses take (and resample) per worker round: the bus holds half a second, and filling that in
+ * one go (as after a play or a seek) held the worker past its rings' lead, cold, on a loaded host. Rounds
+ * come every 5 ms, so this (170 ms at 48 kHz) still fills the bus at 30 times real time.
+ */
+const PUMP_FRAMES = 8 * CHUNK;
+/** Filter samples designed per round when a track needs a new resampler (see PolyphaseDesign): a few ms cold. */
+const DESIGN_SLICE = 2000;
 /** The main thread hears of the position this often (and at once when the entry changes). */
 const PROGRESS_MS = 50;
 
@@ -33,6 +41,9 @@ export class FeedHub implements BusListener {
   /** The track being fed and how many of its frames are on the buses, so a bus made mid-track joins in. */
   private current: { entryId: string; startS: number; format: FeedFormat; fed: number } | null = null;
   private reported: { entryId: string | null | undefined; at: number } = { entryId: undefined, at: 0 };
+  /** What is left of this round's PUMP_FRAMES and DESIGN_SLICE (newRound). */
+  private pumpLeft = PUMP_FRAMES;
+  private designLeft = DESIGN_SLICE;
 
   /** `now` is Date.now unless a test holds the clock still, so how many reports go out does not depend on its speed. */
   constructor(
@@ -40,6 +51,12 @@ export class FeedHub implements BusListener {
     private readonly now: () => number = Date.now,
   ) {
     port.on('message', (m: ToFeed) => this.onMessage(m));
+  }
+
+  /** A worker round begins: the buses may take PUMP_FRAMES and design DESIGN_SLICE again, over all its reads. */
+  newRound(): void {
+    this.pumpLeft = PUMP_FRAMES;
+    this.designLeft = DESIGN_SLICE;
   }
 
   /** The feed at a program's rate, as that program's input. */
@@ -80,20 +97,22 @@ export class FeedHub implements BusListener {
         break;
       case 'data':
         this.items.push({ ...m, done: 0 });
-        this.pump();
         break;
       default:
         this.items.push(m);
-        this.pump();
     }
   }
 
-  /** Moves queued items onto the buses, in order, as far as the buses being read have room. */
+  /**
+   * Moves queued items onto the buses, in order, as far as the buses being read have room and the round's
+   * budget goes; a track that needs a new filter waits while it is designed a slice per round. Only mixer
+   * reads pump, so the work is spread over the worker's rounds whatever bursts the main thread posts.
+   */
   private pump(): void {
-    while (this.items.length > 0) {
+    while (this.items.length > 0 && this.pumpLeft > 0) {
       const it = this.items[0];
       if (it.type === 'data') {
-        const n = Math.min(CHUNK, it.samples.length / it.channels - it.done);
+        const n = Math.min(CHUNK, this.pumpLeft, it.samples.length / it.channels - it.done);
         const c = this.current;
         if (c && !this.room(n, c.format.sampleRate)) return;
         if (c) {
@@ -101,10 +120,16 @@ export class FeedHub implements BusListener {
           c.fed += n;
         }
         it.done += n;
+        this.pumpLeft -= n;
         this.taken = (this.taken + n) >>> 0;
         Atomics.store(this.status, Status.Taken, this.taken | 0);
         if (it.done * it.channels < it.samples.length) continue;
       } else if (it.type === 'track') {
+        for (const b of this.buses.values()) {
+          if (b.prepare(it.format, this.designLeft)) continue;
+          this.designLeft = 0;
+          return;
+        }
         for (const b of this.buses.values()) b.startTrack(it.entryId, it.startS, it.format);
         this.current = { ...it, fed: 0 };
       } else {

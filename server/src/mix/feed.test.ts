@@ -43,6 +43,17 @@ function pair(now: () => number = () => 0): { link: FeedLink; hub: FeedHub; repo
   return { link, hub, reports, settle };
 }
 
+/** A bus read as the worker reads it when its ring wants one block a round: a new round before each read. */
+function roundInput(hub: FeedHub, rate: number): { read(out: Float64Array, frames: number): unknown } {
+  const bus = hub.input(rate);
+  return {
+    read: (out, frames) => {
+      hub.newRound();
+      return bus.read(out, frames);
+    },
+  };
+}
+
 /** Stereo planes whose left channel counts up from `from` (24-bit-scaled integers), right = -left. */
 function planes(from: number, frames: number): Int32Array[] {
   const l = Int32Array.from({ length: frames }, (_, i) => from + i);
@@ -63,7 +74,7 @@ function readLeft(bus: { read(out: Float64Array, frames: number): unknown }, blo
 describe('player feed', () => {
   it('drops exactly what was posted before a clear, though the hub had not taken it yet', async () => {
     const { link, hub, reports, settle } = pair();
-    const bus = hub.input(RATE);
+    const bus = roundInput(hub, RATE);
     link.playing(true);
     link.clear(1, true);
     link.track('a', 0, FMT);
@@ -82,7 +93,7 @@ describe('player feed', () => {
 
   it('moves to the next entry exactly at its first frame, and past the end reports null and stops', async () => {
     const { link, hub, reports, settle } = pair();
-    const bus = hub.input(RATE);
+    const bus = roundInput(hub, RATE);
     readLeft(bus, 1);
     link.playing(true);
     link.clear(1, true);
@@ -104,7 +115,7 @@ describe('player feed', () => {
   it('plays again after the queue ended, though the mixer read the end between the play and its clear', async () => {
     let clock = 0;
     const { link, hub, reports, settle } = pair(() => clock);
-    const bus = hub.input(RATE);
+    const bus = roundInput(hub, RATE);
     readLeft(bus, 1);
     link.playing(true);
     link.clear(1, true);
@@ -142,14 +153,15 @@ describe('player feed', () => {
     expect(posted).toBe(RATE / 2);
     await settle();
     expect(link.room(4800)).toBe(false);
-    const first = hub.input(RATE);
+    const first = roundInput(hub, RATE);
     link.playing(true);
     await settle();
     readLeft(first, 1);
-    expect(readLeft(first, 2)).toEqual(Array.from({ length: 480 }, (_, i) => i));
-    // The bus (0.5 s) took the whole queue on that read, so the decoder may post again.
+    // A round moves at most 8192 frames onto the buses (feed-hub.ts), so three take the whole queue (0.5 s)
+    // and the decoder may post again.
+    expect(readLeft(first, 3)).toEqual(Array.from({ length: 720 }, (_, i) => i));
     expect(link.room(4800)).toBe(true);
-    const second = hub.input(96000);
+    const second = roundInput(hub, 96000);
     link.data(planes(posted, 4800), 0, 4800);
     await settle();
     readLeft(second, 1);

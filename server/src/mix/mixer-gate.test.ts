@@ -42,6 +42,11 @@ function program(gated: boolean) {
   mixer.setStrip(0, { bits: 24, gainDb: 0, mute: false, delayMs: 0, identityRoute: true });
   const gains = Array.from({ length: PROGRAM_CHANNELS }, (_, o) => Array.from({ length: BUS_CHANNELS }, (_, i) => (o === 0 && i === 0 ? 1 : 0)));
   mixer.setRouting(gains, { kind: 'player', feed: 1 }, () => hub.input(RATE));
+  /** One worker round: the feed's budget renews, the mixer tops its ring up. */
+  const round = () => {
+    hub.newRound();
+    mixer.fill(false);
+  };
   /** Takes everything in the ring, as the pacer would: channel 0's samples. */
   const drain = (): number[] => {
     const out: number[] = [];
@@ -51,7 +56,7 @@ function program(gated: boolean) {
     }
     return out;
   };
-  return { link, mixer, ring, settle, drain };
+  return { link, mixer, ring, settle, drain, round };
 }
 
 /** Stereo planes whose left channel counts up from `from` (24-bit-scaled integers). */
@@ -62,13 +67,13 @@ function planes(from: number, frames: number): Int32Array[] {
 
 describe('a gated program', () => {
   it('writes nothing before the audio, then the queue exactly, then finishes the ring', async () => {
-    const { link, mixer, ring, settle, drain } = program(true);
+    const { link, ring, settle, drain, round } = program(true);
     // Nothing queued yet, then playing but still priming: the ring stays empty.
-    mixer.fill(false);
+    round();
     link.playing(true);
     link.clear(1, true);
     await settle();
-    mixer.fill(false);
+    round();
     expect(ring.fill()).toBe(0);
     link.track('a', 0, FMT);
     link.data(planes(1, 3000), 0, 3000);
@@ -78,32 +83,32 @@ describe('a gated program', () => {
     await settle();
     const heard: number[] = [];
     for (let i = 0; i < 100 && !ring.eof; i++) {
-      mixer.fill(false);
+      round();
       heard.push(...drain());
     }
     heard.push(...drain());
     expect(ring.eof).toBe(true);
     expect(heard).toEqual([...Array.from({ length: 3000 }, (_, i) => 1 + i), ...Array.from({ length: 2017 }, (_, i) => 200_001 + i)]);
     // Finished: nothing more is written.
-    mixer.fill(false);
+    round();
     expect(ring.fill()).toBe(0);
   });
 
   it('a queue whose every input failed finishes the ring without writing', async () => {
-    const { link, mixer, ring, settle } = program(true);
-    mixer.fill(false);
+    const { link, ring, settle, round } = program(true);
+    round();
     link.playing(true);
     link.clear(1, true);
     link.end();
     await settle();
-    mixer.fill(false);
+    round();
     expect(ring.fill()).toBe(0);
     expect(ring.eof).toBe(true);
   });
 
   it('the daemon\'s programs are not gated: silence from the start, and on past the end', async () => {
-    const { link, mixer, ring, settle, drain } = program(false);
-    mixer.fill(false);
+    const { link, ring, settle, drain, round } = program(false);
+    round();
     expect(ring.fill()).toBeGreaterThan(0);
     expect(drain().every((x) => x === 0)).toBe(true);
     link.playing(true);
@@ -113,11 +118,11 @@ describe('a gated program', () => {
     link.end();
     await settle();
     for (let i = 0; i < 20; i++) {
-      mixer.fill(false);
+      round();
       drain();
     }
     expect(ring.eof).toBe(false);
-    mixer.fill(false);
+    round();
     expect(ring.fill()).toBeGreaterThan(0);
   });
 });

@@ -31,9 +31,18 @@ export class Mixer {
   private readonly block: number;
   private readonly lead: number;
   private readonly bus: Float64Array;
-  private readonly mixed: Float64Array;
   private readonly mono: Float64Array;
   private readonly planes: Int32Array[];
+  /**
+   * Channels the ring is written on: those with a strip, and those still being zeroed. The others hold
+   * zeros in every slot, so a program of PROGRAM_CHANNELS that sends two costs two (mixing and writing
+   * all 64 was most of the worker's time). A channel freed, and every channel of a new mixer (a restarted
+   * worker takes over a ring with audio in it), is written as zeros for one pass of the ring first.
+   */
+  private readonly written = new Int32Array(PROGRAM_CHANNELS);
+  private writtenCount = 0;
+  /** Channel -> frames of zeros still to write before it may be left alone. */
+  private readonly zeroing = new Map<number, number>();
   /** Gated programs: whether the input's audio has begun, and whether the ring is finished. */
   private begun = false;
   private ended = false;
@@ -44,20 +53,46 @@ export class Mixer {
     this.block = Math.round((spec.sampleRate * BLOCK_MS) / 1000);
     this.lead = Math.min(this.ring.frames - this.block, Math.round((spec.sampleRate * LEAD_MS) / 1000));
     this.bus = new Float64Array(this.block * BUS_CHANNELS);
-    this.mixed = new Float64Array(this.block * PROGRAM_CHANNELS);
     this.mono = new Float64Array(this.block);
     this.planes = Array.from({ length: PROGRAM_CHANNELS }, () => new Int32Array(this.block));
+    for (let c = 0; c < PROGRAM_CHANNELS; c++) this.zeroing.set(c, this.ring.frames);
+    this.listWritten();
   }
 
   setStrip(channel: number, settings: StripSettings): void {
     const strip = this.strips.get(channel);
     if (strip) strip.configure(settings);
-    else this.strips.set(channel, new ChannelStrip(this.spec.sampleRate, settings));
+    else {
+      this.strips.set(channel, new ChannelStrip(this.spec.sampleRate, settings));
+      this.listWritten();
+    }
   }
 
   freeChannel(channel: number): void {
-    this.strips.delete(channel);
+    if (!this.strips.delete(channel)) return;
     this.planes[channel].fill(0);
+    this.zeroing.set(channel, this.ring.frames);
+    this.listWritten();
+  }
+
+  private listWritten(): void {
+    let n = 0;
+    for (let c = 0; c < PROGRAM_CHANNELS; c++) if (this.strips.has(c) || this.zeroing.has(c)) this.written[n++] = c;
+    this.writtenCount = n;
+  }
+
+  /** Counts `frames` of zeros written off the channels being zeroed; those done are left alone from now on. */
+  private zeroed(frames: number): void {
+    if (this.zeroing.size === 0) return;
+    let done = false;
+    for (const [c, left] of this.zeroing) {
+      if (left > frames) this.zeroing.set(c, left - frames);
+      else {
+        this.zeroing.delete(c);
+        done = true;
+      }
+    }
+    if (done) this.listWritten();
   }
 
   identify(channel: number, seconds: number): void {
@@ -117,7 +152,7 @@ export class Mixer {
         } else if (!this.begun && carried === 0) return;
         this.begun = true;
       }
-      this.ring.write(this.planes, 0, frames);
+      this.zeroed(this.ring.write(this.planes, 0, frames, this.written, this.writtenCount));
       if (this.ended) this.ring.finish();
     }
   }
@@ -126,10 +161,9 @@ export class Mixer {
     const n = this.block;
     const { matrix, input } = this;
     const info = input && matrix ? input.read(this.bus, n) : UNROUTED;
-    if (matrix && input) matrix.process(this.bus, this.mixed, n);
-    else this.mixed.fill(0);
     for (const [c, strip] of this.strips) {
-      for (let i = 0; i < n; i++) this.mono[i] = this.mixed[i * PROGRAM_CHANNELS + c];
+      if (matrix && input) matrix.processOutput(c, this.bus, this.mono, n);
+      else this.mono.fill(0);
       strip.process(this.mono, n, this.planes[c], info, muteAll);
     }
     return info;

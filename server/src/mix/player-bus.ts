@@ -1,5 +1,5 @@
 /** The player's audio at one program rate, in the DSP worker (feed-hub.ts feeds it). */
-import { createResampler, Passthrough, type Resampler } from '../dsp/index.js';
+import { createResampler, Passthrough, prepareResampler, type Resampler } from '../dsp/index.js';
 import { BUS_CHANNELS, type InputBus, type InputInfo } from '../audio/input.js';
 import type { FeedFormat } from './feed-protocol.js';
 import { INT24_TO_FLOAT } from '../audio/types.js';
@@ -84,6 +84,16 @@ export class PlayerBus implements InputBus {
     this.marks = [];
     this.resampler = null;
     this.priming = true;
+  }
+
+  /**
+   * Designs up to `budget` filter samples towards the resampler startTrack(format) needs; true once
+   * startTrack costs no design (the same rates as now, or the table is built).
+   */
+  prepare(format: FeedFormat, budget: number): boolean {
+    const r = this.resampler;
+    if (r && r.inRate === format.sampleRate && r.channels === format.channels) return true;
+    return prepareResampler({ inRate: format.sampleRate, outRate: this.rate }, budget);
   }
 
   /** The next fed frames start `entryId` at `startS` seconds. Keeps the resampler across same-rate tracks: gapless. */

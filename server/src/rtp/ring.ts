@@ -53,19 +53,37 @@ export class SampleRing {
     return Atomics.load(this.ctl, EOF) === 1;
   }
 
-  /** Producer: copies planar channels in; returns frames written (limited by space). */
-  write(planes: Int32Array[], offset: number, frames: number): number {
+  /**
+   * Producer: copies planar channels in; returns frames written (limited by space). With `only` (the
+   * first `count` entries), just those channels are written and the others keep what their slots hold:
+   * a 64-channel program that sends two writes two, provided it zeroed the rest once (see Mixer).
+   * Channels past planes.length are written as zeros.
+   */
+  write(planes: Int32Array[], offset: number, frames: number, only?: ArrayLike<number>, count = only?.length ?? 0): number {
     const n = Math.min(frames, this.space());
-    const ch = this.channels;
-    let slot = (Atomics.load(this.ctl, WRITE) >>> 0) % this.frames;
-    for (let f = 0; f < n; f++) {
-      const base = slot * ch;
-      for (let c = 0; c < ch; c++) this.samples[base + c] = c < planes.length ? planes[c][offset + f] : 0;
-      if (++slot === this.frames) slot = 0;
+    const slot = (Atomics.load(this.ctl, WRITE) >>> 0) % this.frames;
+    // The ring's end splits the frames in two contiguous runs of slots.
+    const first = Math.min(n, this.frames - slot);
+    const channels = only ? count : this.channels;
+    for (let k = 0; k < channels; k++) {
+      const c = only ? only[k] : k;
+      this.copyIn(planes[c], c, offset, slot, first);
+      this.copyIn(planes[c], c, offset + first, 0, n - first);
     }
     Atomics.add(this.ctl, WRITE, n);
     Atomics.notify(this.ctl, WRITE);
     return n;
+  }
+
+  private copyIn(plane: Int32Array | undefined, c: number, from: number, slot: number, frames: number): void {
+    const ch = this.channels;
+    const out = this.samples;
+    let o = slot * ch + c;
+    if (plane === undefined) {
+      for (let f = 0; f < frames; f++, o += ch) out[o] = 0;
+      return;
+    }
+    for (let f = 0; f < frames; f++, o += ch) out[o] = plane[from + f];
   }
 
   finish(): void {
