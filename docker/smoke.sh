@@ -124,7 +124,13 @@ RX_GROUP=$(sed -n 's/^c=IN IP4 \([0-9.]*\).*/\1/p' "$WORK/stream.sdp")
 wait_for "ffmpeg to join $RX_GROUP" 150 joined "$RX_GROUP"
 api -X POST -H 'content-type: application/json' -d '{"path":"smoke.flac"}' "$API/player/queue" >/dev/null || fail "POST /player/queue was refused"
 api -X POST "$API/player/play" >/dev/null || fail "POST /player/play was refused"
-for ((i = 0; i < 150 && $(kill -0 $FF 2>/dev/null && echo 1 || echo 0) == 1; i++)); do sleep 0.2; done
+# ffmpeg stops after its 4 s; one that receives nothing would wait on for 20 s, so it gets 2 s past the
+# end of the 6 s file (the player stopped) and is stopped then.
+state() { api "$API/player" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).state))'; }
+for ((i = 0, over = 0; i < 150 && over < 10 && $(kill -0 $FF 2>/dev/null && echo 1 || echo 0) == 1; i++)); do
+  sleep 0.2
+  [[ $(state) == stopped ]] && over=$((over + 1))
+done
 kill -INT $FF 2>/dev/null; wait $FF 2>/dev/null
 [[ -s $WORK/rec.wav ]] || fail "ffmpeg recorded nothing ($(tr '\n' ' ' <"$WORK/ffmpeg.log"))"
 SMOKE_MIN_SECONDS=2 node "$HERE/smoke-compare.mjs" "$WORK/src.wav" 0 "$WORK/rec.wav" || fail "the received audio is not the source"

@@ -18,7 +18,7 @@ import { testSeed } from './harness/seed.js';
 
 const enabled = requireNetns('daemon API fuzz');
 const NS = `aes67-fuzz-${process.pid}`;
-const SECONDS = 30;
+const SECONDS = 20;
 /**
  * What the wire phases may leave behind: SAP, mDNS and RTSP state at their bounds and V8's heap growth,
  * far below the hundreds of MB the hostile-input findings measured. REST may create up to the config's

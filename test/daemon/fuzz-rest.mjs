@@ -18,7 +18,10 @@ function body(r, op) {
   return JSON.stringify(out);
 }
 
-/** Fires requests until the deadline; `tick` runs every 250 requests (the driver reads the canary there). */
+/**
+ * Fires requests until the deadline, and at least twice at every route whatever the host's speed: the
+ * routes come round in a seeded order. `tick` runs every 250 requests (the driver reads the canary there).
+ */
 export async function fuzzRest(url, r, until, tick) {
   const base = `${url}/api/v1`;
   const doc = await (await fetch(`${base}/openapi.json`)).json();
@@ -26,8 +29,14 @@ export async function fuzzRest(url, r, until, tick) {
   const byStatus = {};
   const hits = Object.fromEntries(ops.map((o) => [`${o.method.toUpperCase()} ${o.path}`, 0]));
   const failures = [];
+  const cycle = ops.filter((o) => o.path !== '/api/v1/openapi.json');
+  for (let i = cycle.length - 1; i > 0; i--) {
+    const j = Math.floor(r.float() * (i + 1));
+    [cycle[i], cycle[j]] = [cycle[j], cycle[i]];
+  }
+  let routed = 0;
   let requests = 0;
-  while (Date.now() < until) {
+  while (Date.now() < until || routed < 2 * cycle.length) {
     let method;
     let target;
     let payload;
@@ -36,9 +45,8 @@ export async function fuzzRest(url, r, until, tick) {
       target = `${base}/${encodeURI(r.sample(fc.string({ maxLength: 30 })))}`;
       payload = method === 'GET' ? undefined : body(r, {});
     } else {
-      const o = r.pick(ops);
+      const o = cycle[routed++ % cycle.length];
       method = o.method.toUpperCase();
-      if (o.path === '/api/v1/openapi.json') continue;
       hits[`${method} ${o.path}`]++;
       target = url + o.path.replace(/\{[A-Za-z]+\}/g, () => encodeURIComponent(r.pick(IDS)));
       if (r.float() < 0.1) target += `?q=${encodeURIComponent(r.sample(fc.string({ maxLength: 20 })))}`;

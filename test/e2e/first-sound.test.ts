@@ -19,9 +19,10 @@ import { findOffset, firstMismatch, readWav } from '../harness/pcm.js';
 import { collect, exited, interrupt, waitFor } from '../harness/process.js';
 import { CLI, SAP_LISTEN } from '../harness/sender.js';
 import { unexplainedJumps } from '../harness/rtp-capture.js';
+import { FFMPEG_SDP_INPUT } from '../harness/api-recorder.js';
 
 const enabled = requireNetns('first-sound namespace tests');
-const SECONDS = 10;
+const SECONDS = 7;
 /** What `aes67 play` prints when the host stalled its pacer (see rtp/pacer-worker.ts); nothing else is expected on stderr. */
 const STALL = /^aes67: clock step of ([\d.]+) ms \(stall\): streams re-anchored$/;
 
@@ -119,7 +120,7 @@ describe.runIf(enabled)('first sound: FLAC in, one mono stream per speaker out',
       const sdpFile = join(dir, `s1-${encoding}.sdp`);
       writeFileSync(sdpFile, sdp);
       const ffOut = join(dir, `ff-${encoding}.wav`);
-      const ff = lan.spawn('spk1', 'ffmpeg', ['-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdpFile, '-c:a', `pcm_s${bits}le`, ffOut]);
+      const ff = lan.spawn('spk1', 'ffmpeg', [...FFMPEG_SDP_INPUT, '-i', sdpFile, '-c:a', `pcm_s${bits}le`, ffOut]);
       const ffLog = collect(ff);
 
       const played = await exited(play, (SECONDS + 30) * 1000);

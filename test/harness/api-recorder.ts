@@ -55,11 +55,18 @@ export function groupOf(sdp: string): string {
   return m[1];
 }
 
+/**
+ * ffmpeg, read from an SDP, ends only when no packet came for `-listen_timeout` (10 s by default): a SIGINT
+ * does not break its wait on the socket. Recorders start once a sender is sending, so 5 s of nothing
+ * means it stopped, and a recording ends 5 s after its sender rather than 10.
+ */
+export const FFMPEG_SDP_INPUT = ['-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-listen_timeout', '5'];
+
 /** ffmpeg in `host` recording one stream from its SDP into `<dir>/<name>.wav` as 24-bit PCM. */
 export function recordSdp(lan: Lan, host: string, dir: string, name: string, sdp: string): { ff: ChildProcess; log: ReturnType<typeof collect>; out: string } {
   const sdpFile = join(dir, `${name}.sdp`);
   writeFileSync(sdpFile, sdp);
   const out = join(dir, `${name}.wav`);
-  const ff = lan.spawn(host, 'ffmpeg', ['-nostdin', '-y', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-i', sdpFile, '-c:a', 'pcm_s24le', out]);
+  const ff = lan.spawn(host, 'ffmpeg', [...FFMPEG_SDP_INPUT, '-i', sdpFile, '-c:a', 'pcm_s24le', out]);
   return { ff, log: collect(ff), out };
 }
