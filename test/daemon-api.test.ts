@@ -147,6 +147,8 @@ describe('daemon API without auth (loopback)', () => {
     expect(metrics).toMatch(/aes67_stream_packets_total\{stream="1",[^}]*\} [1-9]/);
     expect(metrics).toContain('aes67_ptp_state{state="disabled"} 1');
     expect(metrics).toContain('aes67_pacer_realtime_priority 40');
+    // Ten below the pacer: above every ordinary thread, so other work cannot hold it past its lead.
+    expect(metrics).toContain('aes67_dsp_realtime_priority 30');
     expect(metrics).toMatch(/aes67_sap_announcements_sent_total [1-9]/);
     expect(metrics).toContain('aes67_process_cpu_seconds_total');
     expect(metrics).toMatch(/^aes67_stream_send_errors_total\{stream="1",[^}]*\} 0$/m);

@@ -40,9 +40,10 @@ describe('the config file\'s rtp section', () => {
     expect(view.dscp).toEqual({ requested: 46, marked: true });
   });
 
-  it('runs the pacer as an ordinary thread at its nice value', async () => {
+  it('runs the pacer, and so the DSP worker, as ordinary threads at their nice values', async () => {
     const metrics = await (await fetch(`${d.url}/metrics`)).text();
     expect(metrics).toContain('aes67_pacer_realtime_priority 0');
+    expect(metrics).toContain('aes67_dsp_realtime_priority 0');
     expect(d.daemon.engine.pacerThread()).toMatchObject({ nice: -5, realtime: { priority: 0, reason: '' } });
   });
 
@@ -99,7 +100,8 @@ describe('aes67 play --dscp, --send-offset and --pacer-priority', () => {
       expect(wire.earliestDelayMs).toBeLessThan(-2.5);
       // rt_priority is field 40 of /proc/<pid>/task/<tid>/stat: the 38th after the command name.
       const priorities = readdirSync(`/proc/${play.pid}/task`).map((tid) => Number(readFileSync(`/proc/${play.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[37]));
-      expect(priorities.filter((p) => p !== 0)).toEqual([7]);
+      // The pacer at 7, and the DSP worker ten below it but at least 1 (dspRealtimePriority).
+      expect(priorities.filter((p) => p !== 0).sort((a, b) => a - b)).toEqual([1, 7]);
     } finally {
       await interrupt(play);
     }

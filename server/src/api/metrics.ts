@@ -69,6 +69,7 @@ export function createMetrics(d: Daemon, events: () => EventStats): Registry {
   series('aes67_interface_up', 'Whether the media interface is present, link up and addressed (1) or not (0)', 'gauge', [], () => [[{}, d.interfaceState().up ? 1 : 0]]);
   series('aes67_interface_changes_total', 'Changes of the media interface seen (address, link state, re-creation)', 'counter', [], () => [[{}, d.interfaceState().changes]]);
   series('aes67_interface_rebinds_total', 'Times the streams and discovery moved to a new address or a re-created interface', 'counter', [], () => [[{}, d.interfaceState().rebinds]]);
+  series('aes67_dsp_realtime_priority', 'SCHED_FIFO priority of the DSP worker (0: an ordinary thread, which other work on the host can hold past its 100 ms lead)', 'gauge', [], () => [[{}, d.dsp.realtimePriority ?? 0]]);
   series('aes67_dsp_worker_restarts_total', 'DSP worker restarts after a failure', 'counter', [], () => [[{}, d.dsp.restarts]]);
   new Counter({
     name: 'aes67_sap_announcements_sent_total',

@@ -49,7 +49,8 @@ Options:
   --send-offset <ms>       send each packet this long after its media time, -20 to 20 (default 0;
                            a negative one with '=': --send-offset=-2)
   --pacer-priority <n>     SCHED_FIFO priority of the pacer thread, 0-99 (default 40; 0: an ordinary
-                           thread). Needs CAP_SYS_NICE or RLIMIT_RTPRIO, else a warning and nice -10
+                           thread), the DSP worker's ten below. Needs CAP_SYS_NICE or RLIMIT_RTPRIO,
+                           else a warning and nice -10
   --ptp-socket <path>      attach to a running ptp4l's management socket (e.g. /var/run/ptp4l)
   --ptp-interface <name>   run and supervise ptp4l on this interface (follower, AES67 media profile)
   --ptp-domain <n>         PTP domain (default 0)

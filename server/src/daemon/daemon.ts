@@ -10,6 +10,7 @@ import { Discovery } from './discovery.js';
 import { Runtime, type LiveStream } from './runtime.js';
 import { ClockReference } from '../clock/reference.js';
 import { DspHost } from '../mix/dsp-host.js';
+import { dspRealtimePriority } from '../mix/dsp-protocol.js';
 import type { FeedSource } from '../mix/feed-protocol.js';
 import { liveInputView, type LiveInputView } from './live-view.js';
 import type { StreamStats, StreamView } from './stream-view.js';
@@ -80,7 +81,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     this.engine = new RtpEngine(cfg.rtp);
     this.discovery = new Discovery(iface.address, cfg, log, opts.sapTtl);
     this.clock = new ClockReference(cfg.ptp, opts.ptpOffReason);
-    this.dsp = new DspHost(log, onFatal);
+    this.dsp = new DspHost(log, onFatal, { realtimePriority: dspRealtimePriority(cfg.rtp.pacerRealtimePriority) });
     const node = { address: iface.address, loopback: opts.loopback ?? true };
     this.runtime = new Runtime(this.engine, this.dsp, this.discovery, node, () => this.clock.refClock(), { input: playerInput }, log, opts.gated);
     this.engine.on('streamError', (id: number, message: string) => this.logStreamError(id, message));

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { StripSettings } from './channel-strip.js';
-import type { FromDsp, ProgramSpec, ToDsp } from './dsp-protocol.js';
+import type { DspInit, FromDsp, ProgramSpec, ToDsp } from './dsp-protocol.js';
 import type { FeedSource } from './feed-protocol.js';
 import type { InputRequest, InputSpec } from './inputs.js';
 import type { LiveInputStats } from '../audio/input.js';
@@ -50,17 +50,31 @@ export class DspHost {
   private lastError: Error | null = null;
   private stopped: Promise<void> | null = null;
 
+  /** Why the worker runs without the real-time priority it asked for, once warned. */
+  private warnedRealtime = false;
+  /** The current worker's SCHED_FIFO priority as the kernel reports it (0: an ordinary thread), once it started. */
+  realtimePriority: number | null = null;
+
   constructor(
     private readonly log: Logger,
     private readonly onFatal: (e: Error) => void,
+    private readonly init: DspInit = { realtimePriority: 0 },
   ) {
     this.worker = this.spawn();
   }
 
   private spawn(): Worker {
-    const w = new Worker(new URL('./dsp-worker.js', import.meta.url));
+    const w = new Worker(new URL('./dsp-worker.js', import.meta.url), { workerData: this.init });
     w.on('message', (m: FromDsp) => {
       if (w !== this.worker) return;
+      if (m.type === 'thread') {
+        this.realtimePriority = m.realtime.priority ?? 0;
+        if (m.realtime.reason && !this.warnedRealtime) {
+          this.warnedRealtime = true;
+          this.log.warn({ nice: m.nice }, `the DSP worker runs without real-time scheduling, so other work on the host can hold it past its 100 ms lead (silence on the wire): ${m.realtime.reason}`);
+        }
+        return;
+      }
       if (m.type === 'inputFailed') {
         this.live.delete(m.id);
         this.log.error({ program: m.id, err: m.message }, 'program input failed: it plays silence until the routing changes');

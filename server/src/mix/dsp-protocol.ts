@@ -33,7 +33,26 @@ export type FromDsp =
   /** An input that threw is dropped (its program mixes silence) and reported. */
   | { type: 'inputFailed'; id: number; message: string }
   /** A live input's state, every STATS_MS while the program has one. */
-  | { type: 'inputStats'; id: number; input: InputSpec; stats: LiveInputStats };
+  | { type: 'inputStats'; id: number; input: InputSpec; stats: LiveInputStats }
+  /** The worker's scheduling, once at its start: its SCHED_FIFO priority read back and why not the one asked for. */
+  | { type: 'thread'; realtime: { priority: number | null; reason: string }; nice: number | null };
+
+/** What the worker is started with (its workerData). */
+export interface DspInit {
+  /** SCHED_FIFO priority for the worker (1-99), or 0 to stay an ordinary thread at nice -5. */
+  realtimePriority: number;
+}
+
+/**
+ * The DSP worker's SCHED_FIFO priority for a pacer at `pacerPriority`: ten below it, so the pacer still
+ * preempts it, and above every ordinary thread. Ordinary scheduling did not hold: with autogroup (Debian's
+ * default) nice values only rank threads within one session, and a busy loop elsewhere kept the worker
+ * runnable but off the CPU for up to 104 ms while it needed 0.3 ms, past its 100 ms lead (underruns).
+ * A pacer without real-time priority (0) leaves the worker without it too.
+ */
+export function dspRealtimePriority(pacerPriority: number): number {
+  return pacerPriority === 0 ? 0 : Math.max(1, pacerPriority - 10);
+}
 
 /** How often the worker reports live inputs (the daemon's stats period). */
 export const STATS_MS = 250;

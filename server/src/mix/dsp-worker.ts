@@ -4,20 +4,20 @@
  * SAP, decoding, garbage collection) can starve the pacer. Commands arrive as messages (dsp-protocol.ts);
  * a command it does not understand is a bug and ends the worker, which the host restarts.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { Mixer } from './mixer.js';
 import { createInput } from './inputs.js';
 import { FeedHub } from './feed-hub.js';
-import { STATS_MS, type FromDsp, type ToDsp } from './dsp-protocol.js';
+import { STATS_MS, type DspInit, type FromDsp, type ToDsp } from './dsp-protocol.js';
 import { tuneThread } from '../rtp/thread.js';
 
 /** Sleep between rounds; each round tops every ring up to its lead. */
 const REFILL_MS = 5;
 /**
- * The worker's nice value. Its rings hold only LEAD_MS ahead of the pacer (nice -10), so at the default 0 a
- * host busy with ordinary work (every core taken by nice-0 processes) could hold it off the CPU past its lead
- * while the pacer still ran: underruns. Between the two, it still yields to the pacer. Below 0 needs root or
- * CAP_SYS_NICE, as for the pacer; without it the worker keeps its priority (tuneThread never throws).
+ * The worker's nice value, which counts when its real-time request (DspInit, dspRealtimePriority) is refused
+ * or not made. Its rings hold only LEAD_MS ahead of the pacer, so a host busy with ordinary work could hold
+ * it off the CPU past its lead while the pacer still ran: underruns. Below 0 needs root or CAP_SYS_NICE, as
+ * for the pacer; without it the worker keeps its priority (tuneThread never throws).
  */
 const NICE = -5;
 
@@ -105,5 +105,6 @@ function round(): void {
 }
 
 port.on('message', handle);
-tuneThread({ nice: NICE, realtimePriority: 0 });
+const thread = tuneThread({ nice: NICE, realtimePriority: (workerData as DspInit).realtimePriority });
+post({ type: 'thread', realtime: thread.realtime, nice: thread.nice });
 round();
