@@ -75,7 +75,6 @@ export class PolyphaseDesign {
   private done = 0;
 
   constructor(
-    private readonly key: string,
     private readonly spec: FilterSpec,
     private readonly phases: number,
     private readonly rows: number,
@@ -100,8 +99,6 @@ export class PolyphaseDesign {
     if (end < samples.length) return false;
     this.table = this.build(samples);
     this.samples = null;
-    cache.set(this.key, this.table);
-    pending.delete(this.key);
     return true;
   }
 
@@ -129,17 +126,16 @@ export class PolyphaseDesign {
  */
 export function startDesign(spec: FilterSpec, phases: number, rows = phases): PolyphaseDesign {
   const key = `${spec.inRate}/${spec.outRate}/${spec.attenuationDb}/${spec.passHz}/${spec.stopHz}/${phases}/${rows}`;
-  const found = pending.get(key);
-  if (found) return found;
-  const design = new PolyphaseDesign(key, spec, phases, rows);
-  const table = cache.get(key);
-  if (table) design.table = table;
-  else pending.set(key, design);
+  let design = designs.get(key);
+  if (!design) {
+    design = new PolyphaseDesign(spec, phases, rows);
+    designs.set(key, design);
+  }
   return design;
 }
 
-const cache = new Map<string, PolyphaseTable>();
-const pending = new Map<string, PolyphaseDesign>();
+/** Every design begun, finished or not, by its spec. */
+const designs = new Map<string, PolyphaseDesign>();
 
 /** Greatest common divisor of two positive integers. */
 export function gcd(a: number, b: number): number {

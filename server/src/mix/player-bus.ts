@@ -91,15 +91,18 @@ export class PlayerBus implements InputBus {
    * startTrack costs no design (the same rates as now, or the table is built).
    */
   prepare(format: FeedFormat, budget: number): boolean {
+    return this.keepsResampler(format) || prepareResampler({ inRate: format.sampleRate, outRate: this.rate }, budget);
+  }
+
+  /** Whether a track in `format` plays through the current resampler (same rate and channels). */
+  private keepsResampler(format: FeedFormat): boolean {
     const r = this.resampler;
-    if (r && r.inRate === format.sampleRate && r.channels === format.channels) return true;
-    return prepareResampler({ inRate: format.sampleRate, outRate: this.rate }, budget);
+    return r !== null && r.inRate === format.sampleRate && r.channels === format.channels;
   }
 
   /** The next fed frames start `entryId` at `startS` seconds. Keeps the resampler across same-rate tracks: gapless. */
   startTrack(entryId: string, startS: number, format: FeedFormat): void {
-    const r = this.resampler;
-    if (!r || r.inRate !== format.sampleRate || r.channels !== format.channels) {
+    if (!this.keepsResampler(format)) {
       this.flushResampler();
       this.resampler = createResampler({ inRate: format.sampleRate, outRate: this.rate, channels: format.channels });
     }
