@@ -18,7 +18,7 @@ export const TIERS = [
       '{sap,ptp,kernel-module,server,console}/src/**/*.test.{ts,tsx}',
       ...test('rtp-bench-analyse', 'rtp-clock', 'rtp-dscp', 'rtp-packet', 'rtp-ring', 'rtp-schedule', 'rtp-wake'),
       ...test('sap-announcer', 'sap-browser', 'sap-fuzz', 'sap-packet', 'sap-property', 'sap-ravenna', 'sap-rtsp', 'sap-sdp'),
-      ...test('harness/jumps-segments', 'harness/tone-check', 'test-rules', 'cli-module', 'architecture'),
+      ...test('harness/jumps-segments', 'harness/tone-check', 'harness/wire-tally', 'test-rules', 'cli-module', 'architecture'),
     ],
     testTimeoutMs: 120_000,
     budgetS: 600,
@@ -41,7 +41,7 @@ export const TIERS = [
     include: test(
       'daemon-fuzz', 'docker-smoke', 'harness/netns', 'ptp-faults', 'ptp-lock', 'ptp-supervisor', 'rtp-netns', 'sap-netns',
       'e2e/config-storage', 'e2e/daemon-inputs', 'e2e/interface-faults', 'e2e/first-sound', 'e2e/live-fifo', 'e2e/mpd', 'e2e/player-receivers', 'e2e/ptp-daemon',
-      'e2e/play-discovery', 'e2e/ptp-play', 'e2e/readme', 'e2e/remote-streams', 'e2e/sap-ffmpeg', 'e2e/listen',
+      'e2e/play-discovery', 'e2e/ptp-play', 'e2e/readme', 'e2e/remote-streams', 'e2e/sap-ffmpeg', 'e2e/listen', 'e2e/streams-continue',
     ),
     testTimeoutMs: 180_000,
     budgetS: 1200,

@@ -14,3 +14,11 @@ export function playLines(stderr: string): string[] {
 export function serveWarnings(log: string): string[] {
   return log.split('\n').filter((l) => /"level":(40|50|60)/.test(l) && !SERVE_STALL.test(l));
 }
+
+/** A clock step `aes67 serve` logged: a stall re-anchored one source, or the host's clock moved them all. */
+export type ReportedStep = { cause: 'stall'; sourceId: number; skippedFrames: number } | { cause: 'system' | 'utcOffset'; stepMs: number };
+
+/** The clock steps in `aes67 serve`'s log, in order. */
+export function reportedSteps(log: string): ReportedStep[] {
+  return log.split('\n').filter((l) => l.includes('"msg":"clock step: streams re-anchored"')).map((l) => JSON.parse(l) as ReportedStep);
+}

@@ -73,6 +73,18 @@ describe('quantizer', () => {
     expect(out.every((v) => v === 0)).toBe(true);
   });
 
+  it('leaves a block of digital silence undithered, and dithers every sample of a block with any signal', () => {
+    const q = new Quantizer({ bits: 24, dither: true, seed: 3 });
+    const out = new Int32Array(480).fill(7);
+    q.process(new Float64Array(480), out);
+    expect(out.every((v) => v === 0)).toBe(true);
+    // One sample of signal: the zeros around it are dithered too (no noise gating inside a block).
+    const quiet = new Float64Array(480);
+    quiet[240] = 1e-9;
+    q.process(quiet, out);
+    expect(out.filter((v, k) => k !== 240 && v !== 0).length).toBeGreaterThan(60);
+  });
+
   it('counts and clamps clipped samples', () => {
     const q = new Quantizer({ bits: 24, dither: false });
     const out = new Int32Array(5);

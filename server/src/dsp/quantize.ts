@@ -58,9 +58,14 @@ export class Quantizer {
   process(input: Float64Array | Float32Array, output: Int32Array, count = input.length): void {
     if (output.length < count) throw new RangeError(`output holds ${output.length} samples, need ${count}`);
     const { scale, max, min } = this;
+    // Digital silence stays digital silence: dither decorrelates the error from a signal, and a block of
+    // exact zeros (paused, a FIFO with no producer) has none. A receiver or a meter then reads true silence
+    // (-inf, not the -138 dBFS of +-1 LSB). Per block, not per sample, so a quiet signal's noise floor
+    // is not modulated by its zero samples.
+    const dither = this.dither && !allZero(input, count);
     let clips = 0;
     for (let k = 0; k < count; k++) {
-      let v = Math.round(input[k] * scale + (this.dither ? this.tpdf.next() : 0));
+      let v = Math.round(input[k] * scale + (dither ? this.tpdf.next() : 0));
       if (v > max) {
         v = max;
         clips++;
@@ -76,4 +81,9 @@ export class Quantizer {
   resetClipCount(): void {
     this.clipCount = 0;
   }
+}
+
+function allZero(x: Float64Array | Float32Array, count: number): boolean {
+  for (let k = 0; k < count; k++) if (x[k] !== 0) return false;
+  return true;
 }
