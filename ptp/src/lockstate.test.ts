@@ -3,6 +3,8 @@ import { LockMachine, type LockConfig } from './lockstate.js';
 
 const GM = 'aa8cf7.fffe.029230';
 const GM2 = '001dc1.fffe.503633';
+/** The follower's own clock identity: what TIME_STATUS_NP names while the port follows no one. */
+const OWN = 'aa8e4f.fffe.3f251b';
 const T0 = 1_800_000_000_000;
 const cfg: LockConfig = { offsetThresholdNs: 1000, lockSamples: 3, staleMs: 1500, holdoverMs: 10_000 };
 
@@ -10,7 +12,7 @@ const cfg: LockConfig = { offsetThresholdNs: 1000, lockSamples: 3, staleMs: 1500
 function follower(portState: 'SLAVE' | 'UNCALIBRATED' = 'SLAVE') {
   const m = new LockMachine(cfg);
   let now = T0;
-  m.observe({ type: 'defaultDataSet', clockIdentity: 'aa8e4f.fffe.3f251b', domain: 0 }, now);
+  m.observe({ type: 'defaultDataSet', clockIdentity: OWN, domain: 0 }, now);
   m.observe({ type: 'portState', portState }, now);
   const poll = (offsetNs: number, opts: { gm?: string } = {}) => {
     now += 500;
@@ -56,11 +58,13 @@ describe('LockMachine', () => {
     expect(f.poll(0).state).toBe('locked');
   });
 
-  it('drops back to locking only after N consecutive bad samples', () => {
+  it('loses the lock only after N consecutive bad samples: holdover while the lock is recent, then locking', () => {
     const f = follower();
     for (let i = 0; i < 4; i++) f.poll(0);
     expect(f.poll(9999).state).toBe('locked');
     expect(f.poll(9999).state).toBe('locked');
+    expect(f.poll(9999)).toMatchObject({ state: 'holdover', gmIdentity: GM, offsetNs: 9999 });
+    f.advance(cfg.holdoverMs);
     expect(f.poll(9999).state).toBe('locking');
   });
 
@@ -104,14 +108,40 @@ describe('LockMachine', () => {
     expect(f.poll(0).state).toBe('locked');
   });
 
-  it('a new grandmaster identity restarts locking and is reported', () => {
+  it('a new grandmaster: holdover on the old one until locked to the new, so the reference changes once', () => {
     const f = follower();
     for (let i = 0; i < 4; i++) f.poll(0);
     const v = f.poll(0, { gm: GM2 });
-    expect(v).toMatchObject({ state: 'locking', gmIdentity: GM2 });
-    f.poll(0, { gm: GM2 });
+    expect(v).toMatchObject({ state: 'holdover', gmIdentity: GM });
+    expect(v.reason).toContain(`following ${GM2}`);
     f.poll(0, { gm: GM2 });
     expect(f.poll(0, { gm: GM2 })).toMatchObject({ state: 'locked', gmIdentity: GM2 });
+  });
+
+  it('a restarted ptp4l naming its own clock (LISTENING, or a reply older than its port change) is no grandmaster; re-locking stays holdover', () => {
+    const f = follower();
+    for (let i = 0; i < 4; i++) f.poll(0);
+    f.m.observe({ type: 'process', phase: 'backoff', detail: 'ptp4l was killed by SIGKILL' }, f.advance(100));
+    f.m.observe({ type: 'process', phase: 'starting', detail: 'ptp4l starting (pid 9)' }, f.advance(500));
+    f.m.observe({ type: 'process', phase: 'running', detail: 'ptp4l running (pid 9)' }, f.advance(100));
+    f.m.observe({ type: 'portState', portState: 'LISTENING' }, f.now());
+    const seen = [f.poll(0, { gm: OWN })];
+    f.m.observe({ type: 'portState', portState: 'UNCALIBRATED' }, f.now());
+    seen.push(f.poll(0, { gm: OWN }));
+    f.m.observe({ type: 'portState', portState: 'SLAVE' }, f.now());
+    seen.push(f.poll(0), f.poll(0));
+    expect(seen.map((s) => `${s.state} ${s.gmIdentity}`)).toEqual([`holdover ${GM}`, `holdover ${GM}`, `holdover ${GM}`, `locked ${GM}`]);
+  });
+
+  it('attached: a new ptp4l answering on the socket before its port state is read again does not replace the grandmaster', () => {
+    const f = follower();
+    for (let i = 0; i < 4; i++) f.poll(0);
+    f.m.observe({ type: 'unreachable', reason: 'cannot send to ptp4l socket /x: Connection refused' }, f.advance(100));
+    expect(f.m.evaluate(f.now())).toMatchObject({ state: 'holdover', gmIdentity: GM, reason: expect.stringMatching(/Connection refused/) });
+    // The port state known is still the old ptp4l's SLAVE; the new one is LISTENING and names itself.
+    expect(f.poll(0, { gm: OWN })).toMatchObject({ state: 'holdover', gmIdentity: GM });
+    f.m.observe({ type: 'portState', portState: 'LISTENING' }, f.now());
+    expect(f.poll(0, { gm: OWN })).toMatchObject({ state: 'holdover', gmIdentity: GM, reason: expect.stringMatching(/LISTENING/) });
   });
 
   it('accepts ingress_time in TAI (a PHC on TAI, hardware timestamping)', () => {

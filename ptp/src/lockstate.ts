@@ -73,6 +73,8 @@ export class LockMachine {
   private bad = 0;
   private latched = false;
   private lastLockedAt: number | null = null;
+  /** The grandmaster of the last lock: what a holdover still runs on, whatever ptp4l follows meanwhile. */
+  private lockedGm: string | null = null;
 
   constructor(cfg: Partial<LockConfig> = {}) {
     this.cfg = { ...DEFAULT_LOCK_CONFIG, ...cfg };
@@ -123,7 +125,10 @@ export class LockMachine {
 
   evaluate(now: number): Verdict {
     const base = this.baseVerdict(now);
-    if (base.state === 'locked') this.lastLockedAt = now;
+    if (base.state === 'locked') {
+      this.lastLockedAt = now;
+      this.lockedGm = base.gmIdentity;
+    }
     return base;
   }
 
@@ -140,10 +145,13 @@ export class LockMachine {
       clockIdentity: this.clockIdentity,
     });
     const holdoverLeft = this.lastLockedAt === null ? -1 : this.cfg.holdoverMs - (now - this.lastLockedAt);
-    const lost = (reason: string): Verdict =>
-      holdoverLeft > 0
-        ? v('holdover', `${reason}; holding over on the local clock (at most ${Math.ceil(this.cfg.holdoverMs / 1000)} s)`, this.gmIdentity)
-        : v('unlocked', reason);
+    const holdover = (reason: string, live = false): Verdict =>
+      v('holdover', `${reason}; holding over on the local clock (at most ${Math.ceil(this.cfg.holdoverMs / 1000)} s)`, this.lockedGm, live);
+    const lost = (reason: string): Verdict => (holdoverLeft > 0 ? holdover(reason) : v('unlocked', reason));
+    // Regaining a lock is still holdover while it lasts: the streams' clock reference (the SDP) stays the
+    // last grandmaster's instead of going to "traceable" and back, each change a re-announcement.
+    const locking = (reason: string, gm: string | null, live: boolean): Verdict =>
+      holdoverLeft > 0 ? holdover(`not locked again yet: ${reason}`, live) : v('locking', reason, gm, live);
 
     if (this.closed) return v('disabled', 'PTP monitor closed');
     if (this.phase === 'missing') return v('disabled', this.phaseDetail);
@@ -172,7 +180,7 @@ export class LockMachine {
         return v('locked', 'this clock is the grandmaster (port MASTER)', this.clockIdentity);
       case 'UNCALIBRATED':
       case 'SLAVE':
-        return this.followerVerdict(now, v, lost);
+        return this.followerVerdict(now, v, lost, locking);
     }
   }
 
@@ -180,26 +188,24 @@ export class LockMachine {
     now: number,
     v: (s: LockState, r: string, gm?: string | null, live?: boolean) => Verdict,
     lost: (r: string) => Verdict,
+    locking: (r: string, gm: string | null, live: boolean) => Verdict,
   ): Verdict {
     const gm = this.gmIdentity;
-    if (this.lastSyncAt === null) return v('locking', `following ${gm ?? 'a grandmaster'}; waiting for Sync`, gm);
+    if (this.lastSyncAt === null) return locking(`following ${gm ?? 'a grandmaster'}; waiting for Sync`, gm, false);
     const age = now - this.lastSyncAt;
     if (age > this.cfg.staleMs) {
       this.latched = false;
       return lost(`no Sync from grandmaster ${gm ?? '?'} for more than ${(this.cfg.staleMs / 1000).toFixed(1)} s`);
     }
-    if (this.portState === 'UNCALIBRATED') return v('locking', 'servo calibrating (port UNCALIBRATED)', gm, true);
+    if (this.portState === 'UNCALIBRATED') return locking('servo calibrating (port UNCALIBRATED)', gm, true);
     if (this.latched) return v('locked', `locked to grandmaster ${gm ?? '?'}`, gm, true);
-    return v(
-      'locking',
-      `waiting for ${this.cfg.lockSamples} consecutive offsets within ±${this.cfg.offsetThresholdNs} ns`,
-      gm,
-      true,
-    );
+    return locking(`following ${gm ?? '?'}; waiting for ${this.cfg.lockSamples} consecutive offsets within ±${this.cfg.offsetThresholdNs} ns`, gm, true);
   }
 
   private onTimeStatus(o: Extract<Observation, { type: 'timeStatus' }>, now: number): void {
-    this.setGrandmaster(o.gmIdentity);
+    // TIME_STATUS_NP names the parent data set's grandmaster, which is this clock itself until the port
+    // follows a foreign master (a ptp4l just restarted, a LISTENING port): no grandmaster to follow.
+    if (this.portState === 'SLAVE' || this.portState === 'UNCALIBRATED') this.setGrandmaster(o.gmIdentity);
     if (o.ingressTimeNs === 0n) return; // no Sync processed since ptp4l started
     const advanced = this.lastIngress !== null && o.ingressTimeNs !== this.lastIngress;
     this.lastIngress = o.ingressTimeNs;
@@ -223,7 +229,8 @@ export class LockMachine {
   }
 
   private setGrandmaster(id: string): void {
-    if (id === this.gmIdentity) return;
+    // A reply raced with a port change can still name this clock: a follower never follows itself.
+    if (id === this.gmIdentity || id === this.clockIdentity) return;
     if (this.gmIdentity !== null) this.resetSamples();
     this.gmIdentity = id;
   }

@@ -117,8 +117,10 @@ async function withLan<T extends DaemonRig>(hosts: string[], subnet: number, sta
     return {
       ...rig,
       async down() {
-        if (rig.daemon.exitCode === null && rig.daemon.signalCode === null) await interrupt(rig.daemon);
+        const code = rig.daemon.exitCode === null && rig.daemon.signalCode === null ? await interrupt(rig.daemon).catch((e: Error) => e) : 0;
         await cleanup();
+        // After the cleanup, so a daemon that would not stop leaves no namespace behind; its last words say where it hung.
+        if (code !== 0) throw new Error(`aes67 serve did not stop cleanly on SIGINT (${code instanceof Error ? code.message : `exit ${code}`}): ${rig.daemonLog().split('\n').slice(-6).join('\n')}`);
       },
     } as T;
   } catch (e) {

@@ -16,7 +16,8 @@ import { until } from '../harness/wait.js';
 import { startNetnsDaemon, type NetnsDaemon } from '../harness/netns-daemon.js';
 import { recordSdp } from '../harness/api-recorder.js';
 import { REPO } from '../harness/sender.js';
-import { activeRange, longestZeroRun, maxStep } from '../harness/tone-check.js';
+import { activeRange, breaks, longestZeroRun, maxStep } from '../harness/tone-check.js';
+import { reportedSteps } from '../harness/log-lines.js';
 import { fitSine, levelDb } from '../harness/analysis.js';
 import type { LiveInputView } from '../../server/src/index.js';
 
@@ -156,7 +157,12 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
       await d.sent('L', 300);
     });
     console.log(`skew estimate (ppm) / buffer (ms) each second: ${skews.join(' ')}`);
-    expect(judged).toMatchObject({ open: true, problem: null, running: true, underruns: 0, overruns: 0, targetMs: 100 });
+    // The FIFO holds three times its target. A host that holds the whole daemon off the CPU for the 200 ms
+    // above the target leaves it that much fuller once the pacer re-anchors (and says so): the daemon drops
+    // back to the target with one skip and counts an overrun. Only overruns such a stall explains are allowed.
+    const stalls = reportedSteps(d.log()).filter((s) => s.cause === 'stall' && s.skippedFrames >= 0.15 * RATE).length;
+    expect(judged).toMatchObject({ open: true, problem: null, running: true, underruns: 0, targetMs: 100 });
+    expect(judged!.overruns, `overruns, with ${stalls} reported stalls of 150 ms or more`).toBeLessThanOrEqual(stalls);
     expect(Math.abs(judged!.bufferMs - 100), `buffer ${judged!.bufferMs} ms`).toBeLessThan(15);
     expect(Math.abs(judged!.skewPpm - SKEW_PPM), `skew estimate ${judged!.skewPpm} ppm after ${JUDGE_S} s`).toBeLessThan(150);
 
@@ -175,6 +181,7 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
 
     // The tone, less 20 ms at each end: no zero inside, and the second difference of a clean sine never
     // exceeds amp * w^2 (w at 1 kHz + 0.1 %); a dropout, a repeated or skipped block breaks that at once.
+    // An overrun's one skip is a break: at most one per overrun counted.
     const ints = Int32Array.from(x, (v) => Math.round(v * 2 ** 23));
     const r = activeRange(ints, 2 ** 10);
     expect(r, 'the tone was recorded').not.toBeNull();
@@ -182,10 +189,9 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     expect((inner.end - inner.start) / RATE, 'seconds of tone').toBeGreaterThan(JUDGE_S - 1.5);
     expect(longestZeroRun(ints, inner).length).toBeLessThanOrEqual(1);
     const w = (2 * Math.PI * 1000 * 1.001) / RATE;
-    expect(maxStep(ints, inner).value / 2 ** 23).toBeLessThan(PRODUCER_AMPLITUDE * w * 1.01);
-    let worst = 0;
-    for (let n = inner.start + 2; n < inner.end; n++) worst = Math.max(worst, Math.abs(x[n] - 2 * x[n - 1] + x[n - 2]));
-    expect(worst).toBeLessThan(PRODUCER_AMPLITUDE * w * w * 1.01);
+    const at = breaks(x, inner, PRODUCER_AMPLITUDE * w * w * 1.01);
+    expect(at.length, `breaks in the sine at samples ${at.join(', ')}, with ${judged!.overruns} overruns`).toBeLessThanOrEqual(judged!.overruns);
+    if (judged!.overruns === 0) expect(maxStep(ints, inner).value / 2 ** 23).toBeLessThan(PRODUCER_AMPLITUDE * w * 1.01);
   });
 
   /** Processes that have `path` open (read from /proc, which the namespaces share). */

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { decodeSap } from '@aes67/sap';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
 import { untilDrained } from '../harness/netns-sockets.js';
-import { findOffset, firstMismatch, readWav } from '../harness/pcm.js';
+import { findOffset, firstMismatch, readWav, segments } from '../harness/pcm.js';
 import { collect, exited, interrupt, waitFor } from '../harness/process.js';
 import { CLI, SAP_LISTEN } from '../harness/sender.js';
 import { unexplainedJumps } from '../harness/rtp-capture.js';
@@ -150,9 +150,12 @@ describe.runIf(enabled)('first sound: FLAC in, one mono stream per speaker out',
         const got = rec.channels[0];
         expect(got.length, `${name} recorded too little`).toBeGreaterThan(48000 * (SECONDS - 3));
         const k = findOffset(ref[channel], got);
-        expect(k, `${name}: recording start not found in the source`).toBeGreaterThanOrEqual(0);
+        // What the receiver heard instead, on failure only (the split costs a search of the source per run).
+        const heard = () => `; heard ${JSON.stringify(segments(ref[channel], got).slice(0, 8))} (recAt/refAt/length in samples)`;
+        expect(k, `${name}: recording start not found in the source${k < 0 ? heard() : ''}`).toBeGreaterThanOrEqual(0);
         expect(k + got.length, `${name}: recording runs past the source`).toBeLessThanOrEqual(ref[channel].length);
-        expect(firstMismatch(ref[channel], got, k), `${name}: first differing sample`).toBe(-1);
+        const bad = firstMismatch(ref[channel], got, k);
+        expect(bad, `${name}: first differing sample${bad >= 0 ? heard() : ''}`).toBe(-1);
       }
 
       // tshark: SAP announcements and deletions for both streams, with our SDP fields.

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Lan } from './netns.js';
 import { collect, interrupt, waitFor } from './process.js';
 import { CLI, REPO } from './sender.js';
-import { writeDaemonConfig, type TestStream } from './daemon-config.js';
+import { writeDaemonConfig, type DaemonConfigOptions, type TestStream } from './daemon-config.js';
 import { until } from './wait.js';
 
 export interface ApiReply<T> {
@@ -24,6 +24,8 @@ export interface NetnsDaemon {
   watchEvents(): Promise<void>;
   /** The daemon's stderr (its pino log). */
   log(): string;
+  /** The daemon's process id (`ip netns exec` execs node in place), e.g. to find the ptp4l it runs. */
+  pid: number;
   /** Resolves once stream `id` has sent `packets` more packets: time as the streams count it. */
   sent(id: string, packets: number): Promise<void>;
   /** Packets stream `id` has sent so far. */
@@ -44,9 +46,9 @@ export async function startNetnsDaemon(
   lan: Lan,
   host: string,
   dir: string,
-  opts: { port: number; streams: TestStream[] },
+  opts: { port: number; streams: TestStream[] } & Pick<DaemonConfigOptions, 'routed' | 'ptp'>,
 ): Promise<NetnsDaemon> {
-  const config = writeDaemonConfig(dir, { iface: lan.hosts[host].ifname, port: opts.port, streams: opts.streams });
+  const config = writeDaemonConfig(dir, { iface: lan.hosts[host].ifname, ...opts });
   const base = `http://127.0.0.1:${opts.port}/api/v1`;
   const daemon = lan.spawn(host, 'node', [CLI, 'serve', '--config', config]);
   const daemonLog = collect(daemon);
@@ -80,6 +82,7 @@ export async function startNetnsDaemon(
   return {
     api,
     log: daemonLog.err,
+    pid: daemon.pid!,
     async sent(id, n) {
       await reached(id, (await packets(id)) + n);
     },

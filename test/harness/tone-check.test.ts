@@ -3,7 +3,7 @@
  * frame, inserted silence, a restarted filter (a dip). A clean sine passes with room to spare.
  */
 import { describe, expect, it } from 'vitest';
-import { activeRange, longestZeroRun, maxStep, sineFit } from './tone-check.js';
+import { activeRange, breaks, longestZeroRun, maxStep, sineFit } from './tone-check.js';
 
 const A = 0.5 * 2 ** 23;
 const F = 997 / 48000;
@@ -37,6 +37,17 @@ describe('tone checks', () => {
     for (const c of [dropped, repeated, silence]) expect(c.error).toBeGreaterThan(0.05 * A);
     expect(silence.zeros).toBe(48);
     expect(silence.step).toBeGreaterThan(bound);
+  });
+
+  it('find each break in a sine once, and none in a clean one', () => {
+    const w = 2 * Math.PI * F;
+    const limit = A * w * w * 1.01;
+    const r = { start: 0, end: N };
+    expect(breaks(Int32Array.from(sine(N)), r, limit)).toEqual([]);
+    const skipped = Int32Array.from([...sine(CUT), ...sine(N - CUT, CUT + 4800)]);
+    expect(breaks(skipped, r, limit)).toEqual([CUT]);
+    const twice = Int32Array.from([...sine(CUT), ...sine(CUT, CUT + 300), ...sine(N - 2 * CUT, 2 * CUT + 700)]);
+    expect(breaks(twice, r, limit)).toEqual([CUT, 2 * CUT]);
   });
 
   it('catch a filter that restarts at the cut: the level dips over a few frames', () => {

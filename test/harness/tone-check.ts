@@ -1,6 +1,6 @@
 /**
- * Measures on a received sine, for gapless checks: where it is, its largest sample-to-sample step, its
- * longest run of zeros, and how far it strays from one continuous sine. Pure functions on integer PCM.
+ * Measures on a received sine, for gapless checks: where it is, where it breaks, its largest
+ * sample-to-sample step, its longest run of zeros, and how far it strays from one continuous sine. Pure functions on integer PCM.
  */
 
 export interface Range {
@@ -17,6 +17,19 @@ export function activeRange(x: Int32Array, floor: number): Range | null {
   let end = x.length;
   while (Math.abs(x[end - 1]) <= floor) end--;
   return { start, end };
+}
+
+/**
+ * Where a sampled sine breaks inside `r`: each n whose second difference |x[n] - 2x[n-1] + x[n-2]| exceeds
+ * `limit` (a clean sine's is at most amplitude * w^2), one per cluster: a skip disturbs a few samples.
+ */
+export function breaks(x: ArrayLike<number>, r: Range, limit: number): number[] {
+  const at: number[] = [];
+  for (let n = r.start + 2; n < r.end; n++) {
+    if (Math.abs(x[n] - 2 * x[n - 1] + x[n - 2]) <= limit) continue;
+    if (at.length === 0 || n - at[at.length - 1] > 96) at.push(n);
+  }
+  return at;
 }
 
 /** The largest |x[n] - x[n-1]| inside `r`, and the n where it is. */

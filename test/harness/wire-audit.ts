@@ -11,6 +11,8 @@ import { TSHARK_FIELDS, WireTally, type WireReport } from './wire-tally.js';
 export interface WireAudit {
   /** RTP packets seen so far on `group`. */
   packets(group: string): number;
+  /** Capture time (epoch seconds, tshark's clock) of the latest packet seen: the timebase of a report's gaps and SAP times. */
+  latest(): number;
   /** Stops tshark and returns what it saw; throws if its capture dropped packets (then the wire says nothing). */
   stop(): Promise<WireReport>;
 }
@@ -26,6 +28,7 @@ export async function auditWire(lan: Lan, host: string, opts: { framesPerPacket:
   ]);
   const tally = new WireTally(opts.framesPerPacket);
   const counts = new Map<string, number>();
+  let latest = 0;
   let partial = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -33,7 +36,8 @@ export async function auditWire(lan: Lan, host: string, opts: { framesPerPacket:
     partial = lines.pop()!;
     for (const l of lines) {
       tally.row(l);
-      const dst = l.split(',', 3)[2];
+      const [time, , dst] = l.split(',', 3);
+      latest = Math.max(latest, Number(time) || 0);
       if (dst) counts.set(dst, (counts.get(dst) ?? 0) + 1);
     }
   });
@@ -41,6 +45,7 @@ export async function auditWire(lan: Lan, host: string, opts: { framesPerPacket:
   await waitFor(() => err.includes('Capturing on'), 30_000, `tshark to start capturing: ${err}`);
   return {
     packets: (group) => counts.get(group) ?? 0,
+    latest: () => latest,
     async stop() {
       await interrupt(child);
       if (partial) tally.row(partial);

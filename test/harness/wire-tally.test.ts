@@ -10,7 +10,7 @@ describe('WireTally', () => {
     for (const [seq, ts] of [[65534, 0], [65535, 48], [0, 96], [2, 192], [2, 192], [3, 240 + 4800]]) t.row(rtp(seq, ts));
     const g = t.report().groups.get('239.1.1.1')!;
     expect(g.packets).toBe(6);
-    expect(g.gaps).toEqual([{ at: 3, missing: 1 }, { at: 4, missing: -1 }]);
+    expect(g.gaps).toEqual([{ at: 3, missing: 1, t: 1 }, { at: 4, missing: -1, t: 1 }]);
     // The duplicate repeats its timestamp: step 0 for seq step 0 is no jump; the last packet skipped 4800 frames.
     expect(g.jumps).toEqual([{ at: 5, excessFrames: 4800 }]);
   });

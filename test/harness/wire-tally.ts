@@ -12,6 +12,8 @@ export interface SeqGap {
   at: number;
   /** Sequence numbers missing (negative or zero: a duplicate or a packet from the past). */
   missing: number;
+  /** When the packet after the gap arrived (epoch seconds, the capture's clock). */
+  t: number;
 }
 
 export interface TsJump {
@@ -66,7 +68,7 @@ export class WireTally {
   row(line: string): void {
     const [time, src, dst, port, seq, ts, sapType, session, version, payload] = line.split(',');
     if (Number(port) === 9875 && session) this.sapRow(Number(time), src, sapType, session, version);
-    else if (Number(port) === this.rtpPort && seq !== '' && seq !== undefined) this.rtpRow(src, dst, Number(seq), Number(ts), payload);
+    else if (Number(port) === this.rtpPort && seq !== '' && seq !== undefined) this.rtpRow(Number(time), src, dst, Number(seq), Number(ts), payload);
   }
 
   report(): WireReport {
@@ -75,14 +77,14 @@ export class WireTally {
     return { groups, sap: this.sap };
   }
 
-  private rtpRow(src: string, dst: string, seq: number, ts: number, payload: string | undefined): void {
+  private rtpRow(t: number, src: string, dst: string, seq: number, ts: number, payload: string | undefined): void {
     let g = this.groups.get(dst);
     if (!g) {
       g = { packets: 0, sources: [], gaps: [], jumps: [], sound: [], seq, ts };
       this.groups.set(dst, g);
     } else {
       const step = ((seq - g.seq) << 16) >> 16; // signed 16-bit distance
-      if (step !== 1) g.gaps.push({ at: g.packets, missing: step - 1 });
+      if (step !== 1) g.gaps.push({ at: g.packets, missing: step - 1, t });
       const excess = ((ts - g.ts) | 0) - step * this.framesPerPacket;
       if (excess !== 0) g.jumps.push({ at: g.packets, excessFrames: excess });
     }

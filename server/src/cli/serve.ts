@@ -15,6 +15,9 @@ Options:
   --json           print the startup lines as one JSON object
   -h, --help       this help`;
 
+/** How long a graceful stop may take (queued config writes, SAP deletions, threads ending): seconds. */
+const STOP_LIMIT_S = 10;
+
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandLine({ args: argv, options: { config: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
@@ -34,6 +37,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
+  // A stop that hangs would hold a service manager until it kills us without a word: say where, and go.
+  const limit = setTimeout(() => {
+    running.daemon.log.error({ step: running.stopStep() }, `stopping hung for ${STOP_LIMIT_S} s at ${running.stopStep() ?? 'the start'}: exiting`);
+    process.exit(1);
+  }, STOP_LIMIT_S * 1000);
+  limit.unref();
   await running.stop();
+  clearTimeout(limit);
   return 0;
 }
+

@@ -84,6 +84,8 @@ export class ClockReference extends EventEmitter<{ status: [PtpView]; refClock: 
   async stop(): Promise<void> {
     const m = this.monitor;
     this.monitor = null;
+    // Its closing is no news: reconfigure() reports the new monitor's status, and a stopping daemon is gone.
+    m?.removeAllListeners('change');
     await m?.close();
   }
 }

@@ -8,7 +8,7 @@ import { bumpAllVersions } from '../config/edits.js';
 import { DomainError } from '../errors.js';
 import { Discovery } from './discovery.js';
 import { Runtime, type LiveStream } from './runtime.js';
-import { ClockReference } from '../clock/reference.js';
+import { ClockReference, type PtpView } from '../clock/reference.js';
 import { DspHost } from '../mix/dsp-host.js';
 import { dspRealtimePriority } from '../mix/dsp-protocol.js';
 import type { FeedSource } from '../mix/feed-protocol.js';
@@ -65,6 +65,9 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
   private statsTimer: NodeJS.Timeout | null = null;
   /** Whether the last stats tick had a live input to report (one empty event follows the last one). */
   private hadLive = false;
+  private ptpLocked = false;
+  /** What stop() is waiting for, so a stop that hangs can say where (serve.ts). */
+  stopStep: string | null = null;
   readonly startedAt = Date.now();
 
   constructor(
@@ -105,6 +108,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
         this.engine.setUtcOffset(st.utcOffset);
       }
       this.runtime.setMuteAll(this.ptpMuted());
+      this.logLock(st);
     });
     // A new grandmaster changes every SDP: bump the versions so receivers take the new ts-refclk.
     this.clock.on('refClock', () => void this.bumpVersions());
@@ -114,6 +118,18 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
   ptpMuted(): boolean {
     const st = this.clock.status();
     return st.policy === 'mute' && st.state !== 'disabled' && st.state !== 'locked';
+  }
+
+  /**
+   * One line when the lock is gained or lost, not one per status: a ptp4l restart passes through several
+   * reasons, which the API and the `ptp` events carry.
+   */
+  private logLock(st: PtpView): void {
+    const locked = st.state === 'locked';
+    if (locked === this.ptpLocked) return;
+    this.ptpLocked = locked;
+    if (locked) this.log.info({ gmIdentity: st.gmIdentity }, 'PTP locked');
+    else this.log.warn({ ptp: st.state, reason: st.reason }, `PTP not locked: ${this.ptpMuted() ? 'the streams are muted' : 'the streams keep sending'} per the lock-loss policy`);
   }
 
   /** The media interface as the daemon follows it (GET /system, the `interface` event). */
@@ -235,12 +251,18 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
   async stop(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.watcher.stop();
-    await this.follower.settled();
-    await this.store.flush();
-    await this.discovery.stop();
-    await this.runtime.stop();
-    await this.dsp.stop();
-    await this.clock.stop();
-    await this.engine.stop();
+    const steps: [string, () => Promise<unknown>][] = [
+      ['the interface follower', () => this.follower.settled()],
+      ['the config store', () => this.store.flush()],
+      ['discovery (SAP, RAVENNA)', () => this.discovery.stop()],
+      ['the streams', () => this.runtime.stop()],
+      ['the DSP worker', () => this.dsp.stop()],
+      ['the PTP monitor', () => this.clock.stop()],
+      ['the RTP engine', () => this.engine.stop()],
+    ];
+    for (const [name, step] of steps) {
+      this.stopStep = name;
+      await step();
+    }
   }
 }

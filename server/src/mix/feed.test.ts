@@ -81,9 +81,11 @@ describe('player feed', () => {
     link.data(planes(1000, 4800), 0, 4800);
     link.clear(2, true);
     link.track('b', 7, FMT);
-    link.data(planes(500_000, 4800), 0, 4800);
+    // 0.3 s: what a bus waits for after a clear before it plays (priming, player-bus.ts).
+    link.data(planes(500_000, 14400), 0, 14400);
     await settle();
     readLeft(bus, 1); // the first read makes the bus active; nothing is taken before a program reads it
+    readLeft(bus, 1); // priming: a round moves at most 8192 frames onto the bus (feed-hub.ts), so 0.3 s takes two
     const heard = readLeft(bus, 10);
     expect(heard).toEqual(Array.from({ length: 2400 }, (_, i) => 500_000 + i));
     await settle();
@@ -135,8 +137,9 @@ describe('player feed', () => {
     readLeft(bus, 1);
     link.clear(2, true);
     link.track('b', 0, FMT);
-    link.data(planes(100_001, 4800), 0, 4800);
+    link.data(planes(100_001, 14400), 0, 14400);
     await settle();
+    readLeft(bus, 1); // priming, as above
     const heard = readLeft(bus, 10);
     expect(heard.slice(0, 2400)).toEqual(Array.from({ length: 2400 }, (_, i) => 100_001 + i));
   });
@@ -156,9 +159,10 @@ describe('player feed', () => {
     const first = roundInput(hub, RATE);
     link.playing(true);
     await settle();
-    readLeft(first, 1);
-    // A round moves at most 8192 frames onto the buses (feed-hub.ts), so three take the whole queue (0.5 s)
-    // and the decoder may post again.
+    // A round moves at most 8192 frames onto the buses (feed-hub.ts): the first read makes the bus active,
+    // the bus primes (0.3 s) over the next two, and three rounds take the whole queue (0.5 s): the decoder may
+    // post again.
+    readLeft(first, 2);
     expect(readLeft(first, 3)).toEqual(Array.from({ length: 720 }, (_, i) => i));
     expect(link.room(4800)).toBe(true);
     const second = roundInput(hub, 96000);
@@ -166,11 +170,13 @@ describe('player feed', () => {
     await settle();
     readLeft(second, 1);
     readLeft(first, 10);
-    // The joined bus waits for 0.1 s before it plays (priming): 4800 frames at 48 kHz, less the filter's
-    // start-up, are not quite that at 96 kHz, so it has played nothing yet.
-    link.data(planes(posted + 4800, 4800), 0, 4800);
-    await settle();
-    readLeft(first, 20);
+    // The joined bus waits for 0.3 s before it plays (priming): at 96 kHz, with the filter's start-up, that
+    // takes three more posts of 4800 frames, while the first bus plays on.
+    for (let k = 1; k <= 3; k++) {
+      link.data(planes(posted + k * 4800, 4800), 0, 4800);
+      await settle();
+      readLeft(first, 20);
+    }
     // Resampled to 96 kHz, the count goes up half a step per frame from where the feed was when the bus
     // joined (past the filter's start-up).
     const joined = readLeft(second, 2);

@@ -16,9 +16,13 @@ const ACTIVE_MS = 300;
 /**
  * Audio the bus waits for before it plays after a clear (play, seek, skip, a restarted worker) or an
  * underrun. Read out block by block as the decoder's first blocks arrived, the audio would stutter as soon
- * as one came late, as it does on a loaded host right after the decoder (re)starts.
+ * as one came late, as it does on a loaded host right after the decoder (re)starts. Until the decoder is a
+ * second ahead this is all that covers a main thread held off the CPU, and a virtual machine's host can
+ * hold one of its CPUs for over 100 ms: with 0.1 s, a clean-clone run heard two dropouts (90 and 25 ms)
+ * in the first half second of a track. The decoder runs many times faster than real time, so the extra
+ * 0.2 s delays the start by a small part of that.
  */
-const PRIME_S = 0.1;
+const PRIME_S = 0.3;
 
 interface Mark {
   /** Absolute write frame where it starts. */

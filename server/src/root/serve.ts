@@ -37,6 +37,8 @@ export interface Running {
   api: ApiServer;
   url: string;
   stop(): Promise<void>;
+  /** What stop() is waiting for (null before it starts). */
+  stopStep(): string | null;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -100,6 +102,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   const host = cfg.http.host.includes(':') ? `[${cfg.http.host}]` : cfg.http.host;
   log.info({ port, config: opts.configPath ?? (opts.config ? '(in memory)' : '(embedded default)') }, 'serving');
   let stopping: Promise<void> | null = null;
+  let closingApi = false;
   return {
     daemon,
     player,
@@ -107,10 +110,13 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     url: `http://${host}:${port}`,
     stop: () =>
       (stopping ??= (async () => {
+        closingApi = true;
         await api.close();
+        closingApi = false;
         player.stop();
         await daemon.stop();
         log.info('stopped');
       })()),
+    stopStep: () => (closingApi ? 'the HTTP server' : daemon.stopStep),
   };
 }
