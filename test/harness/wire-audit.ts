@@ -28,7 +28,6 @@ export async function auditWire(lan: Lan, host: string, opts: { framesPerPacket:
   ]);
   const tally = new WireTally(opts.framesPerPacket);
   const counts = new Map<string, number>();
-  let latest = 0;
   let partial = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -36,8 +35,7 @@ export async function auditWire(lan: Lan, host: string, opts: { framesPerPacket:
     partial = lines.pop()!;
     for (const l of lines) {
       tally.row(l);
-      const [time, , dst] = l.split(',', 3);
-      latest = Math.max(latest, Number(time) || 0);
+      const dst = l.split(',', 3)[2];
       if (dst) counts.set(dst, (counts.get(dst) ?? 0) + 1);
     }
   });
@@ -45,7 +43,7 @@ export async function auditWire(lan: Lan, host: string, opts: { framesPerPacket:
   await waitFor(() => err.includes('Capturing on'), 30_000, `tshark to start capturing: ${err}`);
   return {
     packets: (group) => counts.get(group) ?? 0,
-    latest: () => latest,
+    latest: () => tally.latest,
     async stop() {
       await interrupt(child);
       if (partial) tally.row(partial);

@@ -60,6 +60,8 @@ interface GroupState extends GroupTally {
 export class WireTally {
   private readonly groups = new Map<string, GroupState>();
   private readonly sap = new Map<string, SapTally>();
+  /** Capture time (epoch seconds) of the latest row tallied. */
+  latest = 0;
 
   /** `framesPerPacket` is every group's packet length in frames, `bits` its samples' (the test's streams share them). */
   constructor(private readonly framesPerPacket: number, private readonly bits: 16 | 24 = 24, private readonly rtpPort = 5004) {}
@@ -67,6 +69,7 @@ export class WireTally {
   /** Takes one comma-separated row in TSHARK_FIELDS order; rows of other traffic are ignored. */
   row(line: string): void {
     const [time, src, dst, port, seq, ts, sapType, session, version, payload] = line.split(',');
+    this.latest = Math.max(this.latest, Number(time) || 0);
     if (Number(port) === 9875 && session) this.sapRow(Number(time), src, sapType, session, version);
     else if (Number(port) === this.rtpPort && seq !== '' && seq !== undefined) this.rtpRow(Number(time), src, dst, Number(seq), Number(ts), payload);
   }
