@@ -143,10 +143,13 @@ describe.runIf(enabled)('aes67 play as the daemon: RAVENNA discovery and the loc
     await both('unlocked', false);
   });
 
-  it('play printed the lock-loss lines and no warning', () => {
+  it('play printed the lock-loss lines and no warning, serve only its lock-loss warning', () => {
     const lines = playLines(play.log.err());
     expect(lines.every((l) => /^aes67: PTP \S+ \(.*\): (muting|unmuting) per the lock-loss policy$/.test(l)), play.log.err()).toBe(true);
     expect(lines.some((l) => /^aes67: PTP holdover .*: muting/.test(l)), play.log.err()).toBe(true);
-    expect(serveWarnings(serve.log.err())).toEqual([]);
+    // serve warns once per lock lost, with the state it fell to: holdover when the grandmaster died.
+    const warned = serveWarnings(serve.log.err()).map((l) => JSON.parse(l) as { msg: string; ptp: string });
+    expect(warned.map((w) => w.msg), serve.log.err()).toEqual(warned.map(() => 'PTP not locked: the streams are muted per the lock-loss policy'));
+    expect(warned.map((w) => w.ptp)).toContain('holdover');
   });
 });

@@ -44,11 +44,12 @@ describe('playLog', () => {
     return lines;
   }
 
-  it('renders warnings and errors one line each, and leaves out info and fatal', () => {
+  it('renders warnings and errors one line each, and leaves out info, fatal and the lock-loss warning play prints itself', () => {
     expect(render((l) => {
       l.info('serving');
       l.warn('the pacer runs without real-time scheduling');
       l.warn({ sap: 'SAP socket: EPERM' }, 'SAP warning');
+      l.warn({ ptp: 'holdover', reason: 'no Sync' }, 'PTP not locked: the streams are muted per the lock-loss policy');
       l.error({ engineStream: 2, err: 'send failed: ENETUNREACH' }, 'stream error');
       l.fatal({ err: 'boom' }, 'RTP pacer failed: exiting for a restart');
     })).toEqual([

@@ -1,7 +1,8 @@
 /**
  * `aes67 play`'s stderr is the daemon's log, rendered for a person at a terminal: one line per warning or
  * error, nothing for the info lines a service log keeps. Two records keep the forms play has always
- * printed, which scripts and the tests parse: a skipped input and a pacer clock step.
+ * printed, which scripts and the tests parse: a skipped input and a pacer clock step. The daemon's lock-loss
+ * warning is left out: play says it in its own line.
  */
 import { z } from 'zod';
 
@@ -13,6 +14,7 @@ const Record = z.looseObject({
   track: z.string().optional(),
   stepMs: z.number().optional(),
   cause: z.string().optional(),
+  ptp: z.string().optional(),
 });
 
 /** pino's levels: warn and error are rendered; fatal ends the session, which says so itself (play-session.ts). */
@@ -37,6 +39,8 @@ export function playLog(err: (line: string) => void): (line: string) => void {
       return;
     }
     const r = Record.safeParse(json);
+    // The daemon's lock-loss record: play prints its own line for it, with the state and reason (play-session.ts).
+    if (r.success && r.data.ptp !== undefined) return;
     if (r.success && r.data.level >= WARN && r.data.level < FATAL) err(render(r.data));
   };
 }
