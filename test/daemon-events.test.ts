@@ -66,7 +66,11 @@ describe('daemon events', () => {
   });
 
   it('refuses the socket without credentials when auth is on', async () => {
-    const a = await startTestDaemon((c) => void (c.auth = { passwordHash: null, token: 'events-token-0123456789' }));
+    // Beside the file's daemon, so on groups of its own (two senders of one group are refused).
+    const a = await startTestDaemon((c) => {
+      c.auth = { passwordHash: null, token: 'events-token-0123456789' };
+      c.streams.forEach((s, i) => (s.address = `239.69.223.${i + 1}`));
+    });
     try {
       const ws = new WebSocket(`${a.url.replace('http', 'ws')}/api/v1/events`);
       const status = await new Promise<number>((r) => ws.once('unexpected-response', (_q, res) => r(res.statusCode ?? 0)));

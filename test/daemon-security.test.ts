@@ -39,10 +39,13 @@ interface Child {
   stop(): Promise<void>;
 }
 
+/** Groups handed out so far: two children at once may not send the same one (the daemon refuses). */
+let groups = 0;
+
 /** `aes67 serve` as a child on its own config (ephemeral port, groups of our own). */
 async function startChild(edit: (c: Config) => void = () => undefined): Promise<Child> {
   const { dir, file, cfg } = testConfig((c) => {
-    c.streams.forEach((s, i) => Object.assign(s, { address: `${GROUP}.${i + 1}`, port: PORT }));
+    c.streams.forEach((s) => Object.assign(s, { address: `${GROUP}.${++groups}`, port: PORT }));
     c.http.allowedOrigins = [ALLOWED];
     edit(c);
   });

@@ -1,11 +1,22 @@
 /**
+ * The exit codes of start-up faults, one per fault so a script or service manager can tell them apart
+ * (docs/reliability.md lists them with their lines). Anything else the user can fix exits 2.
+ */
+export const EXIT = {
+  usage: 2,
+  httpPortInUse: 3,
+  groupInUse: 4,
+  noInterface: 5,
+} as const;
+
+/**
  * An error caused by the user's input or environment (bad file, bad option, missing tool).
  * The CLI prints its message as one line with no stack trace; anything else is a bug.
  */
 export class UserError extends Error {
   constructor(
     message: string,
-    readonly exitCode = 2,
+    readonly exitCode: number = EXIT.usage,
   ) {
     super(message);
     this.name = 'UserError';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLan, requireNetns, type Lan } from '../harness/netns.js';
 import { readWav } from '../harness/pcm.js';
-import { exited, interrupt, waitFor } from '../harness/process.js';
+import { collect, exited, interrupt, waitFor } from '../harness/process.js';
 import { until } from '../harness/wait.js';
 import { startNetnsDaemon, type NetnsDaemon } from '../harness/netns-daemon.js';
 import { recordSdp } from '../harness/api-recorder.js';
@@ -137,11 +137,13 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     const skews: string[] = [];
     let judged: LiveInputView | undefined;
     let metrics = '';
+    let producerLog: ReturnType<typeof collect> | undefined;
     const x = await recordLeft('fifo', async () => {
       // 480-frame periods (10 ms) on the producer's clock, 500 ppm fast. It stands for arecord or MPD,
       // whose clock is a sound card's: SCHED_FIFO, so the machine's load cannot stall it past the 100 ms
       // buffer (an underrun the test's own producer caused would say nothing about the daemon).
       const producer = lan.spawn('sender', 'chrt', ['-f', '20', 'node', join(REPO, 'test/harness/paced-pcm.mjs'), fifo, String(RATE), '2', String(PRODUCER_LIMIT_S), String(SKEW_PPM), '480']);
+      producerLog = collect(producer);
       const start = await d.packets('L');
       for (let s = 1; s <= JUDGE_S; s++) {
         await d.reached('L', start + s * 1000);
@@ -161,13 +163,17 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     // above the target leaves it that much fuller once the pacer re-anchors (and says so): the daemon drops
     // back to the target with one skip and counts an overrun. Only overruns such a stall explains are allowed.
     const stalls = reportedSteps(d.log()).filter((s) => s.cause === 'stall' && s.skippedFrames >= 0.15 * RATE).length;
-    expect(judged).toMatchObject({ open: true, problem: null, running: true, underruns: 0, targetMs: 100 });
+    // Even SCHED_FIFO, the producer is held off the CPU when the host takes its vCPU: an underrun is
+    // allowed only for a stall the producer reported (paced-pcm.mjs), as an overrun only for the daemon's.
+    const producerStalls = (producerLog?.err() ?? '').split('\n').filter((l) => l.startsWith('stall ')).length;
+    expect(judged).toMatchObject({ open: true, problem: null, running: true, targetMs: 100 });
+    expect(judged!.underruns, `underruns, with the producer's stalls: ${producerLog?.err()}`).toBeLessThanOrEqual(producerStalls);
     expect(judged!.overruns, `overruns, with ${stalls} reported stalls of 150 ms or more`).toBeLessThanOrEqual(stalls);
     expect(Math.abs(judged!.bufferMs - 100), `buffer ${judged!.bufferMs} ms`).toBeLessThan(15);
     expect(Math.abs(judged!.skewPpm - SKEW_PPM), `skew estimate ${judged!.skewPpm} ppm after ${JUDGE_S} s`).toBeLessThan(150);
 
     expect(metrics).toMatch(new RegExp(`^aes67_live_input_skew_ppm\\{path="${fifo}"\\} [\\d.]+$`, 'm'));
-    expect(metrics).toMatch(new RegExp(`^aes67_live_input_underruns_total\\{path="${fifo}"\\} 0$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^aes67_live_input_underruns_total\\{path="${fifo}"\\} ${judged!.underruns}$`, 'm'));
     expect(metrics).toMatch(/^aes67_dsp_worker_restarts_total 0$/m);
     const events = d.events().filter((e) => e.type === 'liveInputs').map((e) => e.data as LiveInputView[]);
     expect(events.some((l) => l[0]?.path === fifo && l[0].running)).toBe(true);
@@ -181,17 +187,19 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
 
     // The tone, less 20 ms at each end: no zero inside, and the second difference of a clean sine never
     // exceeds amp * w^2 (w at 1 kHz + 0.1 %); a dropout, a repeated or skipped block breaks that at once.
-    // An overrun's one skip is a break: at most one per overrun counted.
+    // An overrun's one skip is a break, as is an underrun's gap: at most one per one counted.
     const ints = Int32Array.from(x, (v) => Math.round(v * 2 ** 23));
     const r = activeRange(ints, 2 ** 10);
     expect(r, 'the tone was recorded').not.toBeNull();
     const inner = { start: r!.start + 960, end: r!.end - 960 };
     expect((inner.end - inner.start) / RATE, 'seconds of tone').toBeGreaterThan(JUDGE_S - 1.5);
-    expect(longestZeroRun(ints, inner).length).toBeLessThanOrEqual(1);
+    // An underrun (a producer stall, above) plays silence until the buffer is back at its target.
+    if (judged!.underruns === 0) expect(longestZeroRun(ints, inner).length).toBeLessThanOrEqual(1);
     const w = (2 * Math.PI * 1000 * 1.001) / RATE;
     const at = breaks(x, inner, PRODUCER_AMPLITUDE * w * w * 1.01);
-    expect(at.length, `breaks in the sine at samples ${at.join(', ')}, with ${judged!.overruns} overruns`).toBeLessThanOrEqual(judged!.overruns);
-    if (judged!.overruns === 0) expect(maxStep(ints, inner).value / 2 ** 23).toBeLessThan(PRODUCER_AMPLITUDE * w * 1.01);
+    const skips = judged!.overruns + judged!.underruns;
+    expect(at.length, `breaks in the sine at samples ${at.join(', ')}, with ${judged!.overruns} overruns and ${judged!.underruns} underruns`).toBeLessThanOrEqual(skips);
+    if (skips === 0) expect(maxStep(ints, inner).value / 2 ** 23).toBeLessThan(PRODUCER_AMPLITUDE * w * 1.01);
   });
 
   /** Processes that have `path` open (read from /proc, which the namespaces share). */

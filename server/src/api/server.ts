@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { ModuleManager } from '@aes67/kernel-module';
 import type { Daemon } from '../daemon/daemon.js';
-import { UserError } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { ApiError, asApiError } from './errors.js';
 import { streamService } from '../services/streams.js';
 import { speakerService } from '../services/speakers.js';
@@ -153,12 +153,29 @@ export function createApiServer(opts: ApiOptions): ApiServer {
   };
 }
 
+const portError = (host: string, port: number, e: NodeJS.ErrnoException): Error => {
+  if (e.code === 'EADDRINUSE') return new UserError(`HTTP port ${port} on ${host} is already in use by another process (set http.port in the config)`, EXIT.httpPortInUse);
+  if (e.code === 'EADDRNOTAVAIL') return new UserError(`http.host ${host} is not an address of this host`, EXIT.usage);
+  return e;
+};
+
 export function listenOn(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new UserError(`HTTP port ${port} on ${host} is already in use (set http.port in the config)`) : e));
+    server.once('error', (e: NodeJS.ErrnoException) => reject(portError(host, port, e)));
     server.listen(port, host, () => {
       const a = server.address();
       resolve(typeof a === 'object' && a ? a.port : port);
     });
   });
+}
+
+/**
+ * Fails as listenOn would when the port is taken, before anything starts: a daemon that is refused its
+ * port should not have sent or announced a stream first. (Port 0 is always free.)
+ */
+export async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listenOn(probe, host, port);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }

@@ -30,6 +30,7 @@ export function defaultConfig(): Config {
   return {
     version: 1,
     interface: 'lo',
+    interfaceWaitS: 0,
     http: { host: '127.0.0.1', port: 8067 },
     auth: { passwordHash: null, token: null },
     sap: { intervalS: 30 },

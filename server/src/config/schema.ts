@@ -194,6 +194,11 @@ export const ConfigSchema = z
     version: z.literal(1),
     /** Network interface name or one of its IPv4 addresses. */
     interface: z.string().min(1).max(64),
+    /**
+     * Seconds to wait at start for the interface to exist and have an IPv4 address (a USB NIC or VLAN
+     * that comes up after the daemon does); 0 exits at once, with exit code 5.
+     */
+    interfaceWaitS: z.number().int().min(0).max(86400).default(0),
     http: z
       .object({
         host: Host,

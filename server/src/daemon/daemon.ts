@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import type { ResolvedInterface } from '../net/interface.js';
 import { ConfigStore } from './store.js';
 import { bumpAllVersions } from '../config/edits.js';
-import { DomainError } from '../errors.js';
+import { DomainError, EXIT, UserError } from '../errors.js';
 import { Discovery } from './discovery.js';
 import { Runtime, type LiveStream } from './runtime.js';
 import { ClockReference, type PtpView } from '../clock/reference.js';
@@ -85,7 +85,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     this.discovery = new Discovery(iface.address, cfg, log, opts.sapTtl);
     this.clock = new ClockReference(cfg.ptp, opts.ptpOffReason);
     this.dsp = new DspHost(log, onFatal, { realtimePriority: dspRealtimePriority(cfg.rtp.pacerRealtimePriority) });
-    const node = { address: iface.address, loopback: opts.loopback ?? true };
+    const node = { name: iface.name, address: iface.address, loopback: opts.loopback ?? true };
     this.runtime = new Runtime(this.engine, this.dsp, this.discovery, node, () => this.clock.refClock(), { input: playerInput }, log, opts.gated);
     this.engine.on('streamError', (id: number, message: string) => this.logStreamError(id, message));
     this.engine.on('warning', (message: string) => log.warn(message));
@@ -156,7 +156,13 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     this.watcher.start();
     await this.discovery.start();
     // A stream the host cannot run (its interface lost multicast, say) shows its error; the others start.
-    await this.runtime.apply(this.store.current);
+    // One that another sender on this host already sends would only garble both: refuse to start.
+    const taken = (await this.runtime.apply(this.store.current)).filter((f) => f.code === 'group_in_use');
+    if (taken.length > 0) {
+      await this.stop();
+      const which = taken.map((f) => `stream '${f.id}': ${f.error}`).join('; ');
+      throw new UserError(`${which}: give ${taken.length === 1 ? 'it' : 'them'} another address or port, or stop the other sender`, EXIT.groupInUse);
+    }
     const remote = this.discovery.remote;
     remote.on('added', (stream) => this.emit('event', { type: 'remoteStream', data: { op: 'added', stream } }));
     remote.on('updated', (stream) => this.emit('event', { type: 'remoteStream', data: { op: 'updated', stream } }));

@@ -10,12 +10,15 @@ import type { Discovery } from './discovery.js';
 import type { DspHost } from '../mix/dsp-host.js';
 import type { FeedSource } from '../mix/feed-protocol.js';
 import type { InputRequest } from '../mix/inputs.js';
+import { claimGroup, GroupInUse, type GroupClaim } from '../net/group-claim.js';
 
 export interface LiveStream {
   cfg: StoredStream;
   program: Program | null;
   firstChannel: number;
   engineId: number | null;
+  /** This host's claim on the stream's destination (net/group-claim.ts), held while it sends. */
+  claim: GroupClaim | null;
   sdp: string;
   error?: string;
 }
@@ -34,6 +37,8 @@ const TONE: InputRequest = { kind: 'tone' };
 export interface StreamFailure {
   id: string;
   error: string;
+  /** Set when another sender on this host already sends the stream's destination. */
+  code?: 'group_in_use';
 }
 
 /** Makes the engine, programs and announcements match the configuration, touching only what changed. */
@@ -46,7 +51,7 @@ export class Runtime {
     private readonly engine: RtpEngine,
     private readonly dsp: DspHost,
     private readonly discovery: Discovery,
-    private readonly node: { address: string; loopback: boolean },
+    private readonly node: { name: string; address: string; loopback: boolean },
     private readonly clock: () => RefClock,
     private readonly player: PlayerInputs,
     private readonly log: Logger,
@@ -102,6 +107,7 @@ export class Runtime {
 
   private tearDown(live: LiveStream): void {
     if (live.engineId !== null) this.engine.removeStream(live.engineId);
+    live.claim?.release();
     live.program?.free(live.cfg.id);
     this.discovery.withdraw(live.cfg.id);
     this.streams.delete(live.cfg.id);
@@ -118,9 +124,21 @@ export class Runtime {
   }
 
   private async bringUp(s: StoredStream, failures: StreamFailure[]): Promise<void> {
-    const live: LiveStream = { cfg: s, program: null, firstChannel: 0, engineId: null, sdp: '' };
+    const live: LiveStream = { cfg: s, program: null, firstChannel: 0, engineId: null, claim: null, sdp: '' };
     this.streams.set(s.id, live);
     if (!s.enabled) return;
+    try {
+      live.claim = await claimGroup(this.node.name, s.address, s.port, s.name);
+    } catch (e) {
+      if (e instanceof GroupInUse) {
+        live.error = e.message;
+        failures.push({ id: s.id, error: live.error, code: 'group_in_use' });
+        this.log.error({ stream: s.id, err: live.error }, 'stream not started');
+        return;
+      }
+      // The check is a safeguard: a host where it cannot run still sends.
+      this.log.warn({ stream: s.id, err: (e as Error).message }, 'cannot check whether another sender on this host sends the same group');
+    }
     const program = this.program(s.sampleRate, s.ptimeUs);
     const first = program.allocate(s.id, s.channels);
     if (first === null) {
@@ -148,6 +166,8 @@ export class Runtime {
       );
       live.engineId = e.id;
     } catch (e) {
+      live.claim?.release();
+      live.claim = null;
       live.error = (e as Error).message;
       failures.push({ id: s.id, error: live.error });
       this.log.error({ stream: s.id, err: live.error }, 'stream not started');

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { isIPv4 } from 'node:net';
-import { UserError } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 
 export interface ResolvedInterface {
   name: string;
@@ -15,11 +16,13 @@ export function resolveInterface(spec: string): ResolvedInterface {
     for (const [name, addrs] of Object.entries(all)) {
       if (addrs?.some((a) => a.family === 'IPv4' && a.address === spec)) return { name, address: spec };
     }
-    throw new UserError(`no interface has the address ${spec} (interfaces: ${names.join(', ')})`);
+    throw new UserError(`no interface has the address ${spec} (interfaces: ${names.join(', ')})`, EXIT.noInterface);
   }
   const addrs = all[spec];
-  if (!addrs) throw new UserError(`no such interface '${spec}' (interfaces: ${names.join(', ')})`);
+  // networkInterfaces() lists only interfaces with an address: one that exists without says so.
+  if (!addrs && !spec.includes('/') && existsSync(`/sys/class/net/${spec}`)) throw new UserError(`interface '${spec}' has no IPv4 address`, EXIT.noInterface);
+  if (!addrs) throw new UserError(`no such interface '${spec}' (interfaces: ${names.join(', ')})`, EXIT.noInterface);
   const v4 = addrs.find((a) => a.family === 'IPv4');
-  if (!v4) throw new UserError(`interface '${spec}' has no IPv4 address`);
+  if (!v4) throw new UserError(`interface '${spec}' has no IPv4 address`, EXIT.noInterface);
   return { name: spec, address: v4.address };
 }

@@ -7,11 +7,11 @@ import { loadConfigFile } from '../config/load.js';
 import { defaultConfig } from '../config/defaults.js';
 import { saveAtomically, serializeConfig } from '../config/save.js';
 import type { Config } from '../config/schema.js';
-import { resolveInterface } from '../net/interface.js';
+import { waitForInterface } from '../net/interface-wait.js';
 import { UserError } from '../errors.js';
 import { ConfigStore } from '../daemon/store.js';
 import { Daemon, type DaemonOptions } from '../daemon/daemon.js';
-import { createApiServer, listenOn, type ApiServer } from '../api/server.js';
+import { checkPortFree, createApiServer, listenOn, type ApiServer } from '../api/server.js';
 import { Player } from '../player/player.js';
 import { Library } from '../player/library.js';
 
@@ -64,7 +64,8 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   if (!LOOPBACK.has(cfg.http.host) && cfg.auth.passwordHash === null && cfg.auth.token === null) {
     throw new UserError(`http.host ${cfg.http.host} is reachable from the network: set auth.passwordHash (aes67 hash-password) or auth.token first`);
   }
-  const iface = resolveInterface(cfg.interface);
+  // A port another process holds would refuse the API after the streams had started: find out first.
+  await checkPortFree(cfg.http.host, cfg.http.port);
   const tail: string[] = [];
   const write = opts.write ?? ((l: string) => void process.stdout.write(l));
   const log: Logger = pino({ base: { pid: process.pid } }, {
@@ -74,6 +75,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
       write(line);
     },
   });
+  const iface = await waitForInterface(cfg.interface, cfg.interfaceWaitS, (m) => log.warn({ interface: cfg.interface }, m));
   const store = new ConfigStore(cfg, opts.configPath);
   const player = new Player();
   player.on('skipped', (track, reason) => log.warn({ track, err: reason }, 'player skipped a track'));
@@ -82,7 +84,12 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   const library = new Library(root);
   const daemon = new Daemon(store, iface, log, (rate) => player.input(rate), opts.onFatal, opts.node);
   player.on('changed', (view) => daemon.emit('event', { type: 'player', data: view }));
-  await daemon.start();
+  try {
+    await daemon.start();
+  } catch (e) {
+    player.stop();
+    throw e;
+  }
   if (opts.scanLibrary ?? true) void library.scan();
   const api = createApiServer({
     daemon,
