@@ -3,7 +3,9 @@
  * tmpfs in a mount namespace of its own, which the test fills to ENOSPC and remounts read-only (EROFS).
  * Each refused save answers 503 `not_saved` naming the cause; the running state and the file on disk
  * stay the last acknowledged ones, no temporary file is left beside it, the stream keeps sending, and
- * the next change once the disk is writable again applies and is saved. Needs root (mount namespaces).
+ * the next change once the disk is writable again applies and is saved. A file someone replaced under
+ * the daemon is kept and the change refused (409 `config_changed_on_disk`); once it is removed, the next
+ * change writes the running configuration again. Needs root (mount namespaces).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -24,7 +26,7 @@ describe.runIf(enabled)('config storage faults', () => {
   let mnt: string;
   let base: string;
   /** Runs a shell command in the daemon's mount namespace, where the tmpfs is. */
-  const inside = (cmd: string) => spawnSync('nsenter', ['-t', String(daemon.pid), '-m', '--', 'sh', '-c', cmd], { encoding: 'utf8', timeout: 30_000 });
+  const inside = (cmd: string, input?: string) => spawnSync('nsenter', ['-t', String(daemon.pid), '-m', '--', 'sh', '-c', cmd], { encoding: 'utf8', timeout: 30_000, input });
   const api = (path: string, init?: RequestInit) => fetch(`${base}/api/v1${path}`, { ...init, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(30_000) });
   const packets = async () => ((await (await api('/streams/a')).json()) as { counters: { packets: number } }).counters.packets;
 
@@ -74,5 +76,23 @@ describe.runIf(enabled)('config storage faults', () => {
     expect(inside(`mount -o remount,rw "${mnt}"`).status).toBe(0);
     expect((await api('/streams/a', { method: 'PATCH', body: JSON.stringify({ name: 'ours' }) })).status).toBe(200);
     expect(inside(`cat "${mnt}/config.json"`).status).toBe(0);
+  });
+
+  it('a file replaced under the daemon: 409, the replacement kept, the running state unchanged; removed, the next change writes it again', async () => {
+    const theirs = inside(`cat "${mnt}/config.json"`).stdout.replace('"ours"', '"edited by hand"');
+    expect(inside(`cat > "${mnt}/.edit" && mv "${mnt}/.edit" "${mnt}/config.json"`, theirs).status).toBe(0);
+    const before = await packets();
+    const res = await api('/streams/a', { method: 'PATCH', body: JSON.stringify({ name: 'renamed' }) });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('config_changed_on_disk');
+    expect(inside(`cat "${mnt}/config.json"`).stdout).toBe(theirs);
+    expect(((await (await api('/streams/a')).json()) as { name: string }).name).toBe('ours');
+    await until('stream a to keep sending', async () => (await packets()) > before);
+    expect(log.out() + log.err()).toContain('was changed by someone else while the daemon ran: it is kept');
+
+    expect(inside(`rm "${mnt}/config.json"`).status).toBe(0);
+    expect((await api('/streams/a', { method: 'PATCH', body: JSON.stringify({ name: 'renamed' }) })).status).toBe(200);
+    expect(JSON.parse(inside(`cat "${mnt}/config.json"`).stdout)).toMatchObject({ streams: [{ id: 'a', name: 'renamed' }] });
+    expect(log.out() + log.err()).toContain('was deleted while the daemon ran: written again from the running configuration');
   });
 });

@@ -1,4 +1,5 @@
-import { open, rename, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Config } from './schema.js';
@@ -38,4 +39,23 @@ export async function saveAtomically(file: string, text: string): Promise<void> 
 /** JSON files stay JSON; everything else is written as YAML. */
 export function serializeConfig(cfg: Config, file: string): string {
   return file.endsWith('.json') ? `${JSON.stringify(cfg, null, 2)}\n` : `# aes67-sender configuration (see docs/configuration.md)\n${stringify(cfg)}`;
+}
+
+const orNullIfMissing = (e: NodeJS.ErrnoException): null => {
+  // ENOTDIR: a path through something that is not a directory cannot hold the file either.
+  if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+  throw e;
+};
+
+/** The file's text, or null when it does not exist. */
+export function readIfExists(file: string): Promise<string | null> {
+  return readFile(file, 'utf8').catch(orNullIfMissing);
+}
+
+export function readIfExistsSync(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    return orNullIfMissing(e as NodeJS.ErrnoException);
+  }
 }

@@ -6,7 +6,7 @@
  * run the real one): it records what it was asked to run and refuses what it is told to.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigStore } from './store.js';
@@ -16,18 +16,19 @@ import { serializeConfig } from '../config/save.js';
 import { DomainError } from '../errors.js';
 import type { Config } from '../config/schema.js';
 
-function storeOnDisk(): { store: ConfigStore; file: string; applied: string[]; refuse: Set<string> } {
+function storeOnDisk(): { store: ConfigStore; file: string; applied: string[]; refuse: Set<string>; warned: string[] } {
   const file = join(mkdtempSync(join(tmpdir(), 'a67-store-')), 'config.yaml');
   const cfg = defaultConfig();
   writeFileSync(file, serializeConfig(cfg, file));
-  const store = new ConfigStore(cfg, file);
+  const warned: string[] = [];
+  const store = new ConfigStore(cfg, file, (m) => warned.push(m));
   const applied: string[] = [];
   const refuse = new Set<string>();
   store.applyWith(async (next: Config) => {
     applied.push(next.streams[0].name);
     if (refuse.has(next.streams[0].name)) throw new DomainError('conflict', 'not_applied', `cannot run '${next.streams[0].name}'`);
   });
-  return { store, file, applied, refuse };
+  return { store, file, applied, refuse, warned };
 }
 
 const rename = (name: string) => (cfg: Config) => void (cfg.streams[0].name = name);
@@ -71,5 +72,39 @@ describe('ConfigStore', () => {
     const { store, applied } = storeOnDisk();
     await expect(store.update(rename('a\nb'))).rejects.toMatchObject({ kind: 'invalid', field: 'name' });
     expect(applied).toEqual([]);
+  });
+
+  it('keeps a file someone replaced and refuses the change (409), until the file is removed', async () => {
+    const { store, file, applied, warned } = storeOnDisk();
+    await store.update(rename('ours'));
+    const theirs = readFileSync(file, 'utf8').replace('ours', 'edited by hand');
+    writeFileSync(file, theirs);
+    await expect(store.update(rename('kitchen'))).rejects.toMatchObject({ kind: 'conflict', code: 'config_changed_on_disk', message: expect.stringContaining('was changed by someone else') });
+    expect(readFileSync(file, 'utf8')).toBe(theirs);
+    expect(store.current.streams[0].name).toBe('ours');
+    expect(applied).toEqual(['ours', 'kitchen', 'ours']);
+    expect(warned).toEqual([expect.stringContaining('is kept, and changes through the API are refused')]);
+    rmSync(file);
+    await store.update(rename('kitchen'));
+    expect(loadConfigFile(file).streams[0].name).toBe('kitchen');
+  });
+
+  it('writes a file someone deleted again from the running configuration, and says so', async () => {
+    const { store, file, warned } = storeOnDisk();
+    rmSync(file);
+    await store.update(rename('kitchen'));
+    expect(existsSync(file)).toBe(true);
+    expect(loadConfigFile(file).streams[0].name).toBe('kitchen');
+    expect(warned).toEqual([`${file} was deleted while the daemon ran: written again from the running configuration`]);
+    await store.update(rename('hall'));
+    expect(warned).toHaveLength(1);
+  });
+
+  it('saves over a file rewritten with the same text (a config management run that changed nothing)', async () => {
+    const { store, file, warned } = storeOnDisk();
+    writeFileSync(file, readFileSync(file, 'utf8'));
+    await store.update(rename('kitchen'));
+    expect(loadConfigFile(file).streams[0].name).toBe('kitchen');
+    expect(warned).toEqual([]);
   });
 });

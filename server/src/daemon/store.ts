@@ -1,7 +1,7 @@
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { crossCheck } from '../config/cross-check.js';
 import { firstIssue } from '../config/issues.js';
-import { saveAtomically, serializeConfig } from '../config/save.js';
+import { readIfExists, readIfExistsSync, saveAtomically, serializeConfig } from '../config/save.js';
 import { DomainError } from '../errors.js';
 
 /**
@@ -42,10 +42,16 @@ export class ConfigStore {
   private queue: Promise<unknown> = Promise.resolve();
   private applier: Applier = async () => undefined;
 
+  /** The file's text as the daemon loaded or last wrote it: a save first checks nobody else changed it. */
+  private onDisk: string | null;
+
   constructor(
     private cfg: Config,
     readonly file: string | null,
-  ) {}
+    private readonly warn: (message: string) => void = () => undefined,
+  ) {
+    this.onDisk = file ? readIfExistsSync(file) : null;
+  }
 
   /** Who applies each change; one, set by the daemon that runs this configuration. */
   applyWith(applier: Applier): void {
@@ -72,9 +78,7 @@ export class ConfigStore {
       this.cfg = next;
       try {
         await this.applier(next, prev);
-        if (this.file) await saveAtomically(this.file, serializeConfig(next, this.file)).catch((e: NodeJS.ErrnoException) => {
-          throw new DomainError('unavailable', 'not_saved', `the change was undone: ${this.file} could not be saved (${storageProblem(e)})`);
-        });
+        if (this.file) await this.save(this.file, next);
       } catch (e) {
         this.cfg = prev;
         // The previous configuration ran before; what it cannot run again the runtime logs and shows per stream.
@@ -85,6 +89,26 @@ export class ConfigStore {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Saves over the file only while it is what the daemon last loaded or wrote. A file someone replaced
+   * (an edit by hand, a config management run) is theirs: it is kept, and the change refused, rather
+   * than overwritten. A file someone deleted is written again from the running configuration.
+   */
+  private async save(file: string, next: Config): Promise<void> {
+    const text = serializeConfig(next, file);
+    const now = await readIfExists(file).catch(() => this.onDisk);
+    const deleted = now === null && this.onDisk !== null;
+    if (!deleted && now !== this.onDisk) {
+      this.warn(`${file} was changed by someone else while the daemon ran: it is kept, and changes through the API are refused until the daemon is restarted (to run the file) or the file is removed (to save the running configuration)`);
+      throw new DomainError('conflict', 'config_changed_on_disk', `the change was undone: ${file} was changed by someone else since the daemon loaded it, and is kept as it is. Restart the daemon to run it, or remove it so the daemon saves its running configuration`);
+    }
+    await saveAtomically(file, text).catch((e: NodeJS.ErrnoException) => {
+      throw new DomainError('unavailable', 'not_saved', `the change was undone: ${file} could not be saved (${storageProblem(e)})`);
+    });
+    this.onDisk = text;
+    if (deleted) this.warn(`${file} was deleted while the daemon ran: written again from the running configuration`);
   }
 
   /** Waits for queued changes (shutdown). */

@@ -76,7 +76,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     },
   });
   const iface = await waitForInterface(cfg.interface, cfg.interfaceWaitS, (m) => log.warn({ interface: cfg.interface }, m));
-  const store = new ConfigStore(cfg, opts.configPath);
+  const store = new ConfigStore(cfg, opts.configPath, (m) => log.warn({ config: opts.configPath }, m));
   const player = new Player();
   player.on('skipped', (track, reason) => log.warn({ track, err: reason }, 'player skipped a track'));
   // A relative library path is relative to the config file, so a config folder can carry its music.
