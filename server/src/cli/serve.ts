@@ -47,4 +47,3 @@ export async function serveCommand(argv: string[]): Promise<number> {
   clearTimeout(limit);
   return 0;
 }
-

@@ -42,12 +42,17 @@ function issueError(issue: z.core.$ZodIssue, file: string, line: (p: readonly Pr
   return new UserError(`${file}:${line(issue.path)}: ${formatPath(issue.path)}: ${issue.message}`);
 }
 
-export function loadConfigFile(file: string): Config {
+/** The file's configuration and the text it was read from (the store saves over that text only). */
+export function readConfigFile(file: string): { config: Config; text: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new UserError(`cannot read config ${file}: ${(e as Error).message}`);
   }
-  return parseConfig(text, file);
+  return { config: parseConfig(text, file), text };
+}
+
+export function loadConfigFile(file: string): Config {
+  return readConfigFile(file).config;
 }

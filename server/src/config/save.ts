@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
@@ -41,21 +40,11 @@ export function serializeConfig(cfg: Config, file: string): string {
   return file.endsWith('.json') ? `${JSON.stringify(cfg, null, 2)}\n` : `# aes67-sender configuration (see docs/configuration.md)\n${stringify(cfg)}`;
 }
 
-const orNullIfMissing = (e: NodeJS.ErrnoException): null => {
-  // ENOTDIR: a path through something that is not a directory cannot hold the file either.
-  if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
-  throw e;
-};
-
 /** The file's text, or null when it does not exist. */
 export function readIfExists(file: string): Promise<string | null> {
-  return readFile(file, 'utf8').catch(orNullIfMissing);
-}
-
-export function readIfExistsSync(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    return orNullIfMissing(e as NodeJS.ErrnoException);
-  }
+  return readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    // ENOTDIR: a path through something that is not a directory cannot hold the file either.
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+    throw e;
+  });
 }

@@ -19,9 +19,10 @@ import type { Config } from '../config/schema.js';
 function storeOnDisk(): { store: ConfigStore; file: string; applied: string[]; refuse: Set<string>; warned: string[] } {
   const file = join(mkdtempSync(join(tmpdir(), 'a67-store-')), 'config.yaml');
   const cfg = defaultConfig();
-  writeFileSync(file, serializeConfig(cfg, file));
+  const text = serializeConfig(cfg, file);
+  writeFileSync(file, text);
   const warned: string[] = [];
-  const store = new ConfigStore(cfg, file, (m) => warned.push(m));
+  const store = new ConfigStore(cfg, file, text, (m) => warned.push(m));
   const applied: string[] = [];
   const refuse = new Set<string>();
   store.applyWith(async (next: Config) => {

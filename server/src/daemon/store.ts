@@ -1,7 +1,7 @@
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { crossCheck } from '../config/cross-check.js';
 import { firstIssue } from '../config/issues.js';
-import { readIfExists, readIfExistsSync, saveAtomically, serializeConfig } from '../config/save.js';
+import { readIfExists, saveAtomically, serializeConfig } from '../config/save.js';
 import { DomainError } from '../errors.js';
 
 /**
@@ -42,16 +42,13 @@ export class ConfigStore {
   private queue: Promise<unknown> = Promise.resolve();
   private applier: Applier = async () => undefined;
 
-  /** The file's text as the daemon loaded or last wrote it: a save first checks nobody else changed it. */
-  private onDisk: string | null;
-
   constructor(
     private cfg: Config,
     readonly file: string | null,
+    /** The file's text as the daemon loaded or last wrote it (null: none): a save first checks nobody else changed it. */
+    private onDisk: string | null = null,
     private readonly warn: (message: string) => void = () => undefined,
-  ) {
-    this.onDisk = file ? readIfExistsSync(file) : null;
-  }
+  ) {}
 
   /** Who applies each change; one, set by the daemon that runs this configuration. */
   applyWith(applier: Applier): void {

@@ -28,7 +28,7 @@ export class GroupInUse extends Error {
 const HOLDER_TIMEOUT_MS = 1000;
 
 /** The abstract socket name for a destination: the leading NUL puts it outside the file system. */
-export const claimName = (ifname: string, address: string, port: number): string => `\0aes67-sender/rtp/${ifname}/${address}:${port}`;
+const claimName = (ifname: string, address: string, port: number): string => `\0aes67-sender/rtp/${ifname}/${address}:${port}`;
 
 /** Asks the holder of `name` who it is; null when it does not answer in time. */
 function askHolder(name: string): Promise<ClaimHolder | null> {

@@ -9,8 +9,8 @@ import { EXIT, UserError } from '../errors.js';
 import { resolveInterface, type ResolvedInterface } from './interface.js';
 import { InterfaceWatcher } from './watch.js';
 
-/** How often an interface given by address is looked for (a name is watched: `ip monitor` events). */
-const ADDRESS_POLL_MS = 1000;
+/** How often an interface given by address is looked for, and the backstop poll of a name's `ip monitor` watch. */
+const POLL_MS = 1000;
 
 export async function waitForInterface(spec: string, seconds: number, say: (message: string) => void): Promise<ResolvedInterface> {
   let last: string;
@@ -21,9 +21,9 @@ export async function waitForInterface(spec: string, seconds: number, say: (mess
     last = e.message;
   }
   say(`media interface not usable yet (${last}): waiting up to ${seconds} s for it (interfaceWaitS)`);
-  const watcher = isIPv4(spec) ? null : new InterfaceWatcher(spec, null, { pollMs: ADDRESS_POLL_MS });
+  const watcher = isIPv4(spec) ? null : new InterfaceWatcher(spec, null, { pollMs: POLL_MS });
   return new Promise((resolve, reject) => {
-    const poll = watcher ? null : setInterval(check, ADDRESS_POLL_MS);
+    const poll = watcher ? null : setInterval(check, POLL_MS);
     const deadline = setTimeout(() => {
       stop();
       reject(new UserError(`media interface not usable after waiting ${seconds} s: ${last}`, EXIT.noInterface));

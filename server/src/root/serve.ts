@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { createModuleManager, type ModuleManager } from '@aes67/kernel-module';
-import { loadConfigFile } from '../config/load.js';
+import { readConfigFile } from '../config/load.js';
 import { defaultConfig } from '../config/defaults.js';
 import { saveAtomically, serializeConfig } from '../config/save.js';
 import type { Config } from '../config/schema.js';
@@ -47,20 +47,25 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const CONSOLE_DIRS = ['../../console', '../../../console/dist'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 const consoleDir = (): string | null => CONSOLE_DIRS.find((d) => existsSync(join(d, 'index.html'))) ?? null;
 
-async function readConfig(path: string | null, given: Config | undefined): Promise<Config> {
-  if (path === null) return given ?? defaultConfig();
-  if (existsSync(path)) return loadConfigFile(path);
+/** The configuration to run, and the file's text as read or written (null: no file). */
+async function readConfig(path: string | null, given: Config | undefined): Promise<{ cfg: Config; text: string | null }> {
+  if (path === null) return { cfg: given ?? defaultConfig(), text: null };
+  if (existsSync(path)) {
+    const { config, text } = readConfigFile(path);
+    return { cfg: config, text };
+  }
   // First start with a new path: write the default so its session ids survive restarts.
   const cfg = defaultConfig();
-  await saveAtomically(path, serializeConfig(cfg, path)).catch((e: Error) => {
+  const text = serializeConfig(cfg, path);
+  await saveAtomically(path, text).catch((e: Error) => {
     throw new UserError(`cannot create config ${path}: ${e.message}`);
   });
-  return cfg;
+  return { cfg, text };
 }
 
 /** Starts the whole daemon: config, engine, discovery, PTP, HTTP API and events. */
 export async function serve(opts: ServeOptions): Promise<Running> {
-  const cfg = await readConfig(opts.configPath, opts.config);
+  const { cfg, text } = await readConfig(opts.configPath, opts.config);
   if (!LOOPBACK.has(cfg.http.host) && cfg.auth.passwordHash === null && cfg.auth.token === null) {
     throw new UserError(`http.host ${cfg.http.host} is reachable from the network: set auth.passwordHash (aes67 hash-password) or auth.token first`);
   }
@@ -76,7 +81,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     },
   });
   const iface = await waitForInterface(cfg.interface, cfg.interfaceWaitS, (m) => log.warn({ interface: cfg.interface }, m));
-  const store = new ConfigStore(cfg, opts.configPath, (m) => log.warn({ config: opts.configPath }, m));
+  const store = new ConfigStore(cfg, opts.configPath, text, (m) => log.warn({ config: opts.configPath }, m));
   const player = new Player();
   player.on('skipped', (track, reason) => log.warn({ track, err: reason }, 'player skipped a track'));
   // A relative library path is relative to the config file, so a config folder can carry its music.
