@@ -5,6 +5,7 @@ import { clientCommand } from './cli/client.js';
 import { hashPasswordCommand } from './cli/hash-password.js';
 import { moduleCommand } from './cli/module.js';
 import { listenCommand } from './cli/listen.js';
+import { checkCommand } from './cli/check.js';
 import { UserError } from './errors.js';
 import { AudioError } from './audio/types.js';
 
@@ -23,6 +24,8 @@ Commands:
   demo                the embedded default: a stereo test signal on loopback
   listen <stream>     receive a stream (ours by id, a remote one by name, an SDP file or URL): record
                       it to WAV or print its statistics
+  check               self-test: send a known signal, receive it as a speaker would, and report
+                      SAP, loss, bit-exactness, timing against 2 ms and the clock; exit 0 or 1
 
 Run 'aes67 <command> --help' for a command's options.`;
 
@@ -43,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
       return moduleCommand(rest);
     case 'listen':
       return listenCommand(rest);
+    case 'check':
+      return checkCommand(rest);
     case 'hash-password':
       return hashPasswordCommand(rest);
     case undefined:

@@ -3,6 +3,8 @@
  * (docs/reliability.md lists them with their lines). Anything else the user can fix exits 2.
  */
 export const EXIT = {
+  /** `aes67 check` ran and found a fault. */
+  checkFailed: 1,
   usage: 2,
   httpPortInUse: 3,
   groupInUse: 4,

@@ -2,7 +2,8 @@
  * The README's commands, exactly as written, work from a clean clone on a stock host: a namespace with
  * only `lo` up and no multicast route (stock-host.ts). The run block installs, builds and starts the
  * embedded default; the "Listen to it" block, run as a user would in a second terminal, records five
- * seconds of stream 1, which must be the 440 Hz demo tone at its level. The namespace has no network, so
+ * seconds of stream 1, which must be the 440 Hz demo tone at its level; the "Check this host" block
+ * then passes every line but timing beside it (timing is the machine's load, not asserted). The namespace has no network, so
  * npm installs from the cache that the suite's own `npm ci` filled; the clone is made in the host's
  * namespace (git needs nothing from the network for a local clone).
  */
@@ -17,6 +18,7 @@ import { requireNetns } from '../harness/netns.js';
 import { stockHost, type StockHost } from '../harness/stock-host.js';
 import { until } from '../harness/wait.js';
 import { readWav } from '../harness/pcm.js';
+import { expectCleanOnLoopback, expectConsistent } from '../harness/check-lines.js';
 import { fitSine, levelDb } from '../harness/analysis.js';
 
 const enabled = requireNetns('the README commands on a stock host');
@@ -89,6 +91,12 @@ describe.runIf(enabled)('README commands from a clean clone on a stock host', ()
       const fit = fitSine(x, 440, 48000, 2 * 48000, 3 * 48000);
       expect(levelDb(fit.amplitude, 1)).toBeCloseTo(-18, 1);
       expect(fit.thdNDb, 'THD+N of a 440 Hz fit').toBeLessThan(-80);
+
+      // The self-test beside the running default, as a user would run it in that second terminal.
+      const check = host.spawn('bash', ['-c', commandUnder('Check this host')], { cwd: clone, stdio: ['ignore', 'pipe', 'pipe'] });
+      const checkLog = collect(check);
+      const code = await exited(check, 60_000);
+      expectCleanOnLoopback(expectConsistent(code, checkLog.out(), checkLog.err()));
     } finally {
       if (daemon.exitCode === null) {
         process.kill(-daemon.pid!, 'SIGINT');

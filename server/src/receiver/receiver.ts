@@ -37,11 +37,23 @@ function sameSubnet(a: string, b: string, mask: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(b) && (ipv4ToInt(a) & m) === (ipv4ToInt(b) & m);
 }
 
+/** A source of packets on the group: its address and RTP SSRC. */
+export interface GroupSender {
+  address: string;
+  ssrc: number;
+  packets: number;
+}
+
 export interface OpenReceiver {
   readonly stream: StreamReceiver;
   readonly iface: ResolvedInterface;
   /** Datagrams read from the socket. */
   readonly datagrams: () => number;
+  /**
+   * Every sender whose packets reached the socket. Without a source filter a group carries whatever is
+   * sent to it; more than one sender is a group conflict that a speaker would play mixed.
+   */
+  readonly senders: () => GroupSender[];
   /** Resolves at the first datagram; rejects with the one-line error after `timeoutMs` without one. */
   firstPacket(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
@@ -61,9 +73,15 @@ export async function openReceiver(t: ReceiveTarget, iface: ResolvedInterface, s
   const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: opts.recvBufferBytes ?? 4 * 1024 * 1024 });
   let count = 0;
   let first: (() => void) | null = null;
-  socket.on('message', (m) => {
+  const senders = new Map<string, GroupSender>();
+  let last: GroupSender | null = null;
+  socket.on('message', (m, from) => {
     const at = clock.taiMsAt(performance.now());
     count++;
+    const ssrc = m.length >= 12 ? m.readUInt32BE(8) : 0;
+    // The key is built only when the sender changes, not for every packet of a stream.
+    if (!last || last.ssrc !== ssrc || last.address !== from.address) last = tally(senders, from.address, ssrc);
+    last.packets++;
     stream.datagram(m, at);
     if (first) first();
   });
@@ -90,6 +108,7 @@ export async function openReceiver(t: ReceiveTarget, iface: ResolvedInterface, s
     stream,
     iface,
     datagrams: () => count,
+    senders: () => [...senders.values()].map((s) => ({ ...s })),
     firstPacket(timeoutMs) {
       if (count > 0) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -107,4 +126,11 @@ export async function openReceiver(t: ReceiveTarget, iface: ResolvedInterface, s
     },
     close: () => new Promise((resolve) => socket.close(() => resolve())),
   };
+}
+
+function tally(senders: Map<string, GroupSender>, address: string, ssrc: number): GroupSender {
+  const key = `${address}/${ssrc}`;
+  let s = senders.get(key);
+  if (!s) senders.set(key, (s = { address, ssrc, packets: 0 }));
+  return s;
 }
