@@ -223,6 +223,28 @@ describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon,
     await screenshot(page, 'overview-desktop-ptp-off');
   });
 
+  it('warns on the Overview when a Dante-profile speaker is fed a 96 kHz stream, the profile picked on its card', async () => {
+    const patch = (path: string, json: unknown) => page.evaluate(([p, b]) => fetch(p, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: b }).then((r) => r.status), [path, JSON.stringify(json)] as const);
+    expect(await patch('/api/v1/streams/2', { sampleRate: 96000 })).toBe(200);
+    await visit(page, rig.url, 'speakers');
+    const right = page.locator('section.speaker[data-speaker="Right"]');
+    await right.getByLabel('Receiver profile').selectOption({ label: 'Dante in AES67 mode' });
+    const text = 'Right (Dante in AES67 mode) takes only 48 kHz; "Right" is 96 kHz';
+    await expect.poll(() => page.getByTestId('profile-issue-right-rate').textContent(), { timeout: 30_000 }).toBe(`${text}: set "Right" to 48 kHz.`);
+    expect(await axeSerious(page)).toEqual([]);
+
+    await visit(page, rig.url, 'overview');
+    const warning = page.getByTestId('overview-profile-2-right-rate');
+    await expect.poll(() => warning.textContent(), { timeout: 30_000 }).toBe(`${text}.Fix: Set "Right" to 48 kHz.`);
+    expect(await warning.getAttribute('data-severity')).toBe('warning');
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'overview-desktop-profile-warning');
+
+    expect(await patch('/api/v1/speakers/right', { profile: null })).toBe(200);
+    expect(await patch('/api/v1/streams/2', { sampleRate: 48000 })).toBe(200);
+    await expect.poll(() => warning.count(), { timeout: 30_000 }).toBe(0);
+  });
+
   it('turns the warning into a plain note once no speakers are configured', async () => {
     for (const id of ['left', 'right']) {
       const status = await page.evaluate((p) => fetch(p, { method: 'DELETE' }).then((r) => r.status), `/api/v1/speakers/${id}`);

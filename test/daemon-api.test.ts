@@ -123,6 +123,28 @@ describe('daemon API without auth (loopback)', () => {
     expect(((await (await d.api$('/routing')).json()) as { preset: string }).preset).toBe('stereo');
   });
 
+  it("receiver profiles: listed, a speaker's profile checks its stream, shown on the stream, logged, saved, and cleared", async () => {
+    const profiles = (await (await d.api$('/profiles')).json()) as { id: string }[];
+    expect(profiles.map((p) => p.id)).toEqual(['aes67', 'dante', 'neumann-kh', 'merging']);
+    const bad = await d.api$('/speakers/left', { method: 'PATCH', json: { profile: 'dolby' } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('one of aes67, dante, neumann-kh, merging');
+
+    expect((await d.api$('/speakers/left', { method: 'PATCH', json: { profile: 'dante' } })).status).toBe(200);
+    const moved = await d.api$('/streams/1', { method: 'PATCH', json: { port: 5016 } });
+    expect(moved.status, 'a profile issue is a warning: the change is saved').toBe(200);
+    const text = 'Left (Dante in AES67 mode) receives only on port 5004; "aes67-sender 1 Left" is on 5016';
+    const stream = (await (await d.api$('/streams/1')).json()) as { profileIssues: unknown[] };
+    expect(stream.profileIssues).toEqual([{ profile: 'dante', rule: 'port', speakerId: 'left', text, fix: 'set "aes67-sender 1 Left" to port 5004' }]);
+    const logged = (l: string) => l.startsWith('{') && (JSON.parse(l) as { msg?: string }).msg === `${text}: set "aes67-sender 1 Left" to port 5004`;
+    await until('the warning in the log', async () => ((await (await d.api$('/system')).json()) as { logs: string[] }).logs.some(logged));
+    expect(readFileSync(d.file, 'utf8')).toMatch(/profile: dante/);
+
+    expect((await d.api$('/streams/1', { method: 'PATCH', json: { port: 5004 } })).status).toBe(200);
+    expect((await d.api$('/speakers/left', { method: 'PATCH', json: { profile: null } })).status).toBe(200);
+    expect(((await (await d.api$('/streams/1')).json()) as { profileIssues: unknown[] }).profileIssues).toEqual([]);
+  });
+
   it('PTP, remote streams, module, system, auth status and metrics', async () => {
     expect(((await (await d.api$('/ptp')).json()) as { state: string }).state).toBe('disabled');
     expect(await (await d.api$('/ptp/history')).json()).toEqual([]);

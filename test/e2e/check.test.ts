@@ -1,7 +1,8 @@
 /**
  * `aes67 check` (issue 18 item 5) as users run it (the README's bare `check` on a stock host is
  * readme.test.ts's):
- * - on a LAN, taking interface and stream format from a daemon config (`--config`), it passes;
+ * - on a LAN, taking interface and stream format from a daemon config (`--config`), it passes; with a
+ *   Dante-profile speaker patched to that 96 kHz, 250 us stream, it fails naming the profile's rule;
  * - with another device sending to the check's group (ffmpeg on a second host), it fails naming that
  *   sender's address;
  * - with the sender's link down for a moment while the signal plays, it fails naming the lost packets
@@ -40,19 +41,27 @@ describe.runIf(enabled)('aes67 check', () => {
     return { child, log: collect(child) };
   };
 
-  it("takes the interface and the stream format from a daemon's config, and passes on the LAN", { timeout: 90_000 }, async () => {
+  it("takes the interface and the stream format from a daemon's config, passes on the LAN, and fails on a speaker's receiver profile", { timeout: 90_000 }, async () => {
     const file = writeDaemonConfig(dir, { iface: lan.hosts.tx.ifname, port: 18901, streams: [{ id: 's1', name: 'one', address: `239.69.${SUBNET}.1` }] });
-    const cfg = JSON.parse(readFileSync(file, 'utf8')) as { streams: Record<string, unknown>[] };
+    const cfg = JSON.parse(readFileSync(file, 'utf8')) as { streams: Record<string, unknown>[]; speakers: Record<string, unknown>[] };
     Object.assign(cfg.streams[0], { encoding: 'L16', sampleRate: 96000, ptimeUs: 250 });
     writeFileSync(file, JSON.stringify(cfg));
     const c = check(['--config', file, '--seconds', '2', '--max-late', '100']);
     const code = await exited(c.child, 60_000);
+    const got = expectConsistent(code, c.log.out(), c.log.err(), true);
     expect(code, c.log.out() + c.log.err()).toBe(0);
-    const got = lines(c.log.out());
-    expect(got.every((l) => l.ok)).toBe(true);
     expect(got[1].text).toBe(`only the check stream is on ${GROUP}:5004 on ${lan.hosts.tx.ifname}`);
     expect(got[2].text).toBe('8000 packets, none lost (0 duplicated, 0 reordered)');
     expect(got[3].text).toBe('192000 of 192000 samples bit-exact (L16/96000, 250 us packets)');
+    expect(got[6].text).toBe("the config's stream suits the receiver profiles of what it feeds");
+
+    // A Dante desk patched to that 96 kHz stream: the check names what the desk would not take.
+    cfg.speakers = [{ id: 'desk', name: 'Desk', host: null, model: null, sampleRate: 48000, encodings: ['L24', 'L16'], maxChannels: 8, streamId: 's1', channel: 0, gainDb: 0, mute: false, delayMs: 0, profile: 'dante' }];
+    writeFileSync(file, JSON.stringify(cfg));
+    const d = check(['--config', file, '--seconds', '1', '--max-late', '100']);
+    const dCode = await exited(d.child, 60_000);
+    expectConsistent(dCode, d.log.out(), d.log.err(), true);
+    expect(d.log.err()).toContain(`aes67: error: check failed: stream 's1': Desk (Dante in AES67 mode) takes only 48 kHz; "one" is 96 kHz: set "one" to 48 kHz\n`);
   });
 
   it("fails naming another device that sends to the check's group", { timeout: 90_000 }, async () => {

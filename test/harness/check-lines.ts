@@ -15,10 +15,13 @@ export function checkLines(out: string): CheckLineSeen[] {
     .map((m) => ({ aspect: m[2], ok: m[1] === 'ok  ', text: m[3] }));
 }
 
-/** Every aspect reported, in order; exit 0 when all passed, else 1 with the first failing line on stderr. */
-export function expectConsistent(code: number, out: string, err: string): CheckLineSeen[] {
+/**
+ * Every aspect reported, in order (profiles only with --config); exit 0 when all passed, else 1 with the
+ * first failing line on stderr.
+ */
+export function expectConsistent(code: number, out: string, err: string, withConfig = false): CheckLineSeen[] {
   const got = checkLines(out);
-  expect(got.map((l) => l.aspect), out + err).toEqual(['sap', 'senders', 'loss', 'audio', 'timing', 'clock']);
+  expect(got.map((l) => l.aspect), out + err).toEqual(['sap', 'senders', 'loss', 'audio', 'timing', 'clock', ...(withConfig ? ['profiles'] : [])]);
   const bad = got.find((l) => !l.ok);
   if (bad) {
     expect(code, err).toBe(1);

@@ -4,7 +4,7 @@ import { verdict, warnings } from './warnings.js';
 
 const ptp = { state: 'locked', reason: 'locked to grandmaster 001dc1.fffe.503633', domain: 0, utcOffset: 37, policy: 'keep-streaming' } as PtpStatus;
 const off = { ...ptp, state: 'disabled', reason: 'PTP is off in the configuration' } as PtpStatus;
-const stream = (over: Partial<Stream> = {}) => ({ id: 's1', name: 'Left', sampleRate: 48000, encoding: 'L24', channels: 1, enabled: true, dscp: { requested: 46, marked: true }, ...over }) as Stream;
+const stream = (over: Partial<Stream> = {}) => ({ id: 's1', name: 'Left', sampleRate: 48000, encoding: 'L24', channels: 1, enabled: true, dscp: { requested: 46, marked: true }, profileIssues: [], ...over }) as Stream;
 const speaker = (over: Partial<Speaker> = {}) => ({ id: 'k1', name: 'KH 120 L', sampleRate: 48000, encodings: ['L24'], maxChannels: 1, streamId: 's1', channel: 0, ...over }) as Speaker;
 const pacer = { realtimePriority: 40, reason: '', nice: -10, gcPauses: 2, gcPauseMaxMs: 0.8 };
 const sys = (up: boolean, over: Partial<SystemInfo['pacer']> = {}) =>
@@ -25,6 +25,12 @@ describe('warnings', () => {
     expect(w.kind).toBe('rate');
     expect(w.text).toBe('KH 120 L is set to 48 kHz but its stream "Left" is 44.1 kHz; the speaker hides it and stays silent.');
     expect(w.fix).toBe('Set KH 120 L to 44.1 kHz on the speaker, or patch a 48 kHz stream to it.');
+  });
+  it("the daemon's receiver-profile issues become warnings with their fix", () => {
+    const issue = { profile: 'dante' as const, rule: 'rate' as const, speakerId: 'k1', text: 'Desk (Dante in AES67 mode) takes only 48 kHz; "Left" is 96 kHz', fix: 'set "Left" to 48 kHz' };
+    expect(warnings({ ptp, streams: [stream({ profileIssues: [issue] })] })).toEqual([
+      { id: 'profile-s1-k1-rate', kind: 'profile', severity: 'warning', text: 'Desk (Dante in AES67 mode) takes only 48 kHz; "Left" is 96 kHz.', fix: 'Set "Left" to 48 kHz.' },
+    ]);
   });
   it('other format problems are reported separately', () => {
     expect(warnings({ ptp, streams: [stream({ channels: 2 })], speakers: [speaker()] }).map((w) => w.kind)).toEqual(['format']);

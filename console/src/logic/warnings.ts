@@ -9,7 +9,7 @@ import { khz } from './format.js';
 
 export interface Warning {
   id: string;
-  kind: 'ptp' | 'rate' | 'format' | 'speaker' | 'dscp' | 'interface' | 'pacer';
+  kind: 'ptp' | 'rate' | 'format' | 'speaker' | 'profile' | 'dscp' | 'interface' | 'pacer';
   /** warning: something is wrong and has a fix; info: worth knowing, nothing is broken. */
   severity: 'warning' | 'info';
   text: string;
@@ -105,6 +105,10 @@ export function warnings({ ptp, streams = [], speakers = [], system }: WarningIn
     }
   }
   for (const st of streams) {
+    // The daemon checks each stream against the receiver profiles of what it feeds; the fix comes with it.
+    for (const i of st.profileIssues) {
+      out.push({ id: `profile-${st.id}-${i.speakerId ?? 'stream'}-${i.rule}`, kind: 'profile', severity: 'warning', text: `${i.text}.`, fix: `${i.fix[0].toUpperCase()}${i.fix.slice(1)}.` });
+    }
     // DSCP 0 (rtp.dscp: 0) is a choice, not a fault.
     if (st.enabled && !st.dscp.marked && st.dscp.requested !== 0) {
       out.push({

@@ -4,6 +4,7 @@ import type { Speaker, SpeakerPatch } from '../api/types.js';
 import { Badge, ptpTone } from '../components/Badge.js';
 import { RxPatchList, type VisibleStream } from '../components/RxPatchList.js';
 import { SpeakerControls } from '../components/SpeakerControls.js';
+import { PROFILE_IDS, PROFILES, type ProfileId } from '@aes67/server/profiles';
 import { canPlay } from '../logic/compat.js';
 import { khz, ptime } from '../logic/format.js';
 import { feedFrom, inputCount, inputLabel, sourceValue } from '../logic/patch.js';
@@ -58,6 +59,9 @@ export function Speakers() {
                 ) : (
                   <p className="muted">Nothing patched.</p>
                 )}
+                {feed && feed.profileIssues.filter((i) => i.speakerId === sp.id).map((i) => (
+                  <p key={i.rule} className="rx-reason" data-testid={`profile-issue-${sp.id}-${i.rule}`}>{i.text}: {i.fix}.</p>
+                ))}
                 <div className="row wrap">
                   <span className="pick">
                     <label htmlFor={`sp-${sp.id}-stream`}>Stream</label>
@@ -71,6 +75,17 @@ export function Speakers() {
                         const c = canPlay(sp, s);
                         return <option key={s.id} value={s.id} disabled={!c.ok}>{s.name}{c.ok ? '' : ` — ${c.reason}`}</option>;
                       })}
+                    </select>
+                  </span>
+                  <span className="pick">
+                    <label htmlFor={`sp-${sp.id}-profile`}>Receiver profile</label>
+                    <select
+                      id={`sp-${sp.id}-profile`}
+                      value={sp.profile ?? ''}
+                      onChange={(e) => void patchSpeaker(sp, { profile: (e.target.value || null) as ProfileId | null }, `Changing ${sp.name}'s receiver profile`)}
+                    >
+                      <option value="">(none)</option>
+                      {PROFILE_IDS.map((id) => <option key={id} value={id}>{PROFILES[id].name}</option>)}
                     </select>
                   </span>
                   {feed && feed.channels > 1 && (

@@ -19,10 +19,14 @@ import { WavWriter } from '../receiver/wav-writer.js';
 import { serve, type Running } from '../root/serve.js';
 import { EXIT, UserError } from '../errors.js';
 import { playConfig, type PlaySettings } from './play-config.js';
+import { configProfileIssues } from '../config/profile-check.js';
+import type { Config } from '../config/schema.js';
 import { playLog } from './play-log.js';
 
 export interface CheckOptions {
   settings: PlaySettings;
+  /** The daemon config --config named: its streams are checked against their receiver profiles too. */
+  site: Config | null;
   seconds: number;
   maxLatePercent: number;
   timeoutMs: number;
@@ -107,6 +111,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
       match,
       clock: clockState(running, s.ptp.mode),
       receiverPriority: rx.realtime.priority,
+      profiles: opts.site ? configProfileIssues(opts.site) : null,
       maxLatePercent: opts.maxLatePercent,
     });
     report(lines, stats, opts);
@@ -135,5 +140,5 @@ function report(lines: CheckLine[], stats: object, opts: CheckOptions): void {
     opts.out(JSON.stringify({ ok: lines.every((l) => l.ok), checks: lines, stats }));
     return;
   }
-  for (const l of lines) opts.out(`${l.ok ? 'ok  ' : 'FAIL'} ${l.aspect.padEnd(8)}${l.text}`);
+  for (const l of lines) opts.out(`${l.ok ? 'ok  ' : 'FAIL'} ${l.aspect.padEnd(9)}${l.text}`);
 }

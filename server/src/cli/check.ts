@@ -21,6 +21,7 @@ interface, finds it by its SAP announcement as a speaker would, receives it, and
   audio    every sample arrived bit-exact
   timing   packets arrive within ${DEFAULT_LATE_MS} ms of their media time (Dante drops later ones)
   clock    the RTP timestamps follow PTP time (or this host's clock with PTP off)
+  profiles with --config: every stream suits the receiver profiles of what it feeds
 Exits 0 when every line passes, else 1 with one line naming the first fault. The signal is seeded
 noise at -36 dBFS; the check leaves when it has played, in about --seconds plus two.
 
@@ -111,6 +112,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   };
   return runCheck({
     settings,
+    site,
     seconds: parseNumberOption('seconds', v.seconds, 1, 600),
     maxLatePercent: parseNumberOption('max-late', v['max-late'], 0, 100),
     timeoutMs: 1000 * parseNumberOption('timeout', v.timeout, 0.5, 600),

@@ -5,6 +5,7 @@ import { RoutingSource } from './source.js';
 import { RTP_DEFAULTS, RTP_LIMITS } from '../rtp/defaults.js';
 import { ENCODINGS, FORMAT_DEFAULTS, MAX_CHANNELS, PACKET_TIMES_US, SAMPLE_RATES, payloadProblem, type StreamFormat } from '../streams/formats.js';
 import { nameProblem, NAME_MAX_BYTES } from './names.js';
+import { PROFILE_IDS } from '../streams/profiles.js';
 
 /** Entity and config schemas: the single source for validation, the JSON Schema and the OpenAPI document. */
 
@@ -31,6 +32,10 @@ export const Name = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem, input: s });
   });
 
+/** A receiver profile (streams/profiles.ts); null or left out: none. */
+export const ProfileId = z.enum(PROFILE_IDS, { error: `one of ${PROFILE_IDS.join(', ')}` });
+const ProfileRef = ProfileId.nullable().optional();
+
 export const MulticastAddress = z
   .string()
   .refine((a) => isMulticastIpv4(a) && !a.startsWith('224.0.0.'), 'an IPv4 multicast group outside 224.0.0.0/24, e.g. 239.69.0.1');
@@ -46,6 +51,8 @@ export const StreamSettings = z.object({
   ptimeUs: Ptime,
   payloadType: z.number().int().min(96).max(127),
   enabled: z.boolean(),
+  /** The receivers this stream is for, when they are not speakers of this config (a Dante console, say). */
+  profile: ProfileRef,
 });
 export type StreamSettings = z.infer<typeof StreamSettings>;
 
@@ -95,6 +102,8 @@ export const SpeakerSettings = z.object({
   gainDb: GainDb,
   mute: z.boolean(),
   delayMs: z.number().min(0).max(100),
+  /** What kind of receiver the speaker is: the stream it is fed is checked against it. */
+  profile: ProfileRef,
 });
 export const SpeakerSchema = SpeakerSettings.extend({ id: Id });
 export type Speaker = z.infer<typeof SpeakerSchema>;

@@ -14,6 +14,8 @@ import { dspRealtimePriority } from '../mix/dsp-protocol.js';
 import type { FeedSource } from '../mix/feed-protocol.js';
 import { liveInputView, type LiveInputView } from './live-view.js';
 import type { StreamStats, StreamView } from './stream-view.js';
+import { configProfileIssues } from '../config/profile-check.js';
+import type { ProfileIssue } from '../streams/profiles.js';
 import type { DaemonEvent } from './events.js';
 import { InterfaceWatcher } from '../net/watch.js';
 import { InterfaceFollower, type InterfaceView } from './interface-follower.js';
@@ -61,6 +63,9 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
   private utcOffset = 37;
   /** The configuration the running state follows. */
   private applied: Config;
+  /** The profile issues of `issuesOf`, the config they were computed for (views are built 4 times a second). */
+  private issues = new Map<string, ProfileIssue[]>();
+  private issuesOf: Config | null = null;
   private readonly meters = new Map<string, StreamView['meters']>();
   private statsTimer: NodeJS.Timeout | null = null;
   /** Whether the last stats tick had a live input to report (one empty event follows the last one). */
@@ -163,6 +168,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
       const which = taken.map((f) => `stream '${f.id}': ${f.error}`).join('; ');
       throw new UserError(`${which}: give ${taken.length === 1 ? 'it' : 'them'} another address or port, or stop the other sender`, EXIT.groupInUse);
     }
+    this.warnIssues(null, this.store.current);
     const remote = this.discovery.remote;
     remote.on('added', (stream) => this.emit('event', { type: 'remoteStream', data: { op: 'added', stream } }));
     remote.on('updated', (stream) => this.emit('event', { type: 'remoteStream', data: { op: 'updated', stream } }));
@@ -190,8 +196,11 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     if (JSON.stringify(next.ptp) !== JSON.stringify(prev.ptp)) await this.clock.reconfigure(next.ptp);
     if (next.rtp.dscp !== prev.rtp.dscp || next.rtp.sendOffsetMs !== prev.rtp.sendOffsetMs) this.engine.setSending(next.rtp);
     this.runtime.setMuteAll(this.ptpMuted());
-    if (next.streams !== prev.streams) this.emit('event', { type: 'streams', data: this.streams() });
-    if (JSON.stringify(next.speakers) !== JSON.stringify(prev.speakers)) this.emit('event', { type: 'speakers', data: next.speakers });
+    const speakersChanged = JSON.stringify(next.speakers) !== JSON.stringify(prev.speakers);
+    this.warnIssues(prev, next);
+    // A speaker's profile or patch changes its stream's issues, so the streams go out then too.
+    if (next.streams !== prev.streams || speakersChanged) this.emit('event', { type: 'streams', data: this.streams() });
+    if (speakersChanged) this.emit('event', { type: 'speakers', data: next.speakers });
     if (JSON.stringify(next.routing) !== JSON.stringify(prev.routing)) this.emit('event', { type: 'routing', data: next.routing });
   }
 
@@ -200,6 +209,20 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     await this.store
       .update(bumpAllVersions)
       .catch((e: Error) => this.log.error({ err: e.message }, 'could not bump the SDP versions to re-announce the streams'));
+  }
+
+  private profileIssues(id: string): ProfileIssue[] {
+    const cfg = this.store.current;
+    if (this.issuesOf !== cfg) [this.issues, this.issuesOf] = [configProfileIssues(cfg), cfg];
+    return this.issues.get(id) ?? [];
+  }
+
+  /** A config that breaks a receiver profile runs, and says so in the log: at start, and once per new issue. */
+  private warnIssues(prev: Config | null, next: Config): void {
+    const before = new Set(prev ? [...configProfileIssues(prev).values()].flat().map((i) => i.text) : []);
+    for (const [stream, list] of configProfileIssues(next)) {
+      for (const i of list.filter((x) => !before.has(x.text))) this.log.warn({ stream, profile: i.profile, rule: i.rule }, `${i.text}: ${i.fix}`);
+    }
   }
 
   private view(live: LiveStream): StreamView {
@@ -211,6 +234,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
       meters: this.meters.get(cfg.id) ?? { peakDb: new Array<null>(cfg.channels).fill(null), rmsDb: new Array<null>(cfg.channels).fill(null), clips: 0 },
       dscp: c ? { requested: c.dscp.requested, marked: c.dscp.marked, ...(c.dscp.reason ? { reason: c.dscp.reason } : {}) } : { requested: this.store.current.rtp.dscp, marked: false, reason: 'the stream is not sending' },
       ...(live.error ? { error: live.error } : {}),
+      profileIssues: this.profileIssues(cfg.id),
     };
   }
 

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { StreamConfigSchema } from '../config/schema.js';
+import { ProfileId, StreamConfigSchema } from '../config/schema.js';
+import { PROFILE_RULES } from '../streams/profiles.js';
+
+/** A receiver-profile rule the stream breaks for its own profile or a speaker's (streams/profiles.ts). */
+export const ProfileIssueView = z.object({
+  profile: ProfileId,
+  rule: z.enum(PROFILE_RULES),
+  /** The speaker whose profile it is; null: the stream's own. */
+  speakerId: z.string().nullable(),
+  text: z.string(),
+  fix: z.string(),
+});
 
 /**
  * A stream as the API and the events show it: its configuration with live counters, meters and DSCP
@@ -12,6 +23,8 @@ export const StreamView = StreamConfigSchema.extend({
   dscp: z.object({ requested: z.number(), marked: z.boolean(), reason: z.string().optional() }),
   /** Why the stream is not sending, when it is not. */
   error: z.string().optional(),
+  /** What the receivers it feeds would not take, each with its fix; saved and sent all the same. */
+  profileIssues: z.array(ProfileIssueView),
 });
 export type StreamView = z.infer<typeof StreamView>;
 

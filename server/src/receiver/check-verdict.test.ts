@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judge, judgeClock, judgeSap, judgeTiming, SAP_SLACK_MS, type CheckMeasurements } from './check-verdict.js';
+import { judge, judgeProfiles, judgeClock, judgeSap, judgeTiming, SAP_SLACK_MS, type CheckMeasurements } from './check-verdict.js';
 import type { ReceiverStats } from './stream-receiver.js';
 
 const stats = (over: Partial<ReceiverStats> = {}): ReceiverStats => ({
@@ -22,6 +22,7 @@ const healthy = (over: Partial<CheckMeasurements> = {}): CheckMeasurements => ({
   clock: { mode: 'off', state: 'disabled', reason: 'PTP is off', gmIdentity: null },
   receiverPriority: 20,
   maxLatePercent: 0.5,
+  profiles: null,
   ...over,
 });
 
@@ -75,5 +76,15 @@ describe("aes67 check's verdicts", () => {
     expect(judgeClock(healthy({ clock: { mode: 'supervise', state: 'locked', reason: 'ok', gmIdentity: '001dc1.fffe.503633' } })).text).toBe(
       'packets arrive +0.050 ms after their media time (+0.010 ms..+1.200 ms); PTP locked to 001dc1.fffe.503633',
     );
+  });
+
+  it('profiles (with --config): passes when no stream breaks one, else names the first issue and counts the rest', () => {
+    expect(judge(healthy({ profiles: new Map([['1', []]]) })).at(-1)).toEqual({ aspect: 'profiles', ok: true, text: "the config's stream suits the receiver profiles of what it feeds" });
+    const issue = (rule: 'rate' | 'port') => ({ profile: 'dante' as const, rule, speakerId: 'desk', text: `Desk (Dante in AES67 mode) ${rule}`, fix: `fix the ${rule}` });
+    expect(judgeProfiles(new Map([['1', []], ['2', [issue('rate'), issue('port')]]]))).toEqual({
+      aspect: 'profiles',
+      ok: false,
+      text: "stream '2': Desk (Dante in AES67 mode) rate: fix the rate (and 1 more issue: GET /api/v1/streams shows each)",
+    });
   });
 });

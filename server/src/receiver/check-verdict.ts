@@ -7,6 +7,7 @@ import type { GroupSender } from './receiver.js';
 import type { ReceiverStats } from './stream-receiver.js';
 import { LOCKED_LIMIT_MS } from './stats.js';
 import type { SignalMatch } from './check-signal.js';
+import type { ProfileIssue } from '../streams/profiles.js';
 
 export interface SapArrivals {
   /** The SAP group and port the announcements were watched on. */
@@ -41,9 +42,11 @@ export interface CheckMeasurements {
   receiverPriority: number;
   /** Late packets tolerated, in % of those received. */
   maxLatePercent: number;
+  /** With --config: each stream's receiver-profile issues (config/profile-check.ts), by stream id. */
+  profiles: Map<string, ProfileIssue[]> | null;
 }
 
-export type CheckAspect = 'sap' | 'senders' | 'loss' | 'audio' | 'timing' | 'clock';
+export type CheckAspect = 'sap' | 'senders' | 'loss' | 'audio' | 'timing' | 'clock' | 'profiles';
 
 export interface CheckLine {
   aspect: CheckAspect;
@@ -121,7 +124,18 @@ export function judgeClock(m: CheckMeasurements): CheckLine {
   return { aspect: 'clock', ok: true, text: `packets arrive ${signed(o.mean)} after their media time (${signed(o.min)}..${signed(o.max)}); ${ref}` };
 }
 
+/** The config's streams against the receivers they feed: the first issue, and how many more. */
+export function judgeProfiles(issues: Map<string, ProfileIssue[]>): CheckLine {
+  const all = [...issues.entries()].flatMap(([id, list]) => list.map((i) => ({ id, i })));
+  const streams = issues.size === 1 ? 'stream suits the receiver profiles of what it feeds' : `${issues.size} streams suit the receiver profiles of what they feed`;
+  if (all.length === 0) return { aspect: 'profiles', ok: true, text: `the config's ${streams}` };
+  const { id, i } = all[0];
+  const more = all.length > 1 ? ` (and ${all.length - 1} more issue${all.length === 2 ? '' : 's'}: GET /api/v1/streams shows each)` : '';
+  return { aspect: 'profiles', ok: false, text: `stream '${id}': ${i.text}: ${i.fix}${more}` };
+}
+
 /** Every aspect, in the order a fault would be looked for. */
 export function judge(m: CheckMeasurements): CheckLine[] {
-  return [judgeSap(m.sap), judgeSenders(m), judgeLoss(m), judgeAudio(m), judgeTiming(m), judgeClock(m)];
+  const lines = [judgeSap(m.sap), judgeSenders(m), judgeLoss(m), judgeAudio(m), judgeTiming(m), judgeClock(m)];
+  return m.profiles ? [...lines, judgeProfiles(m.profiles)] : lines;
 }

@@ -1,7 +1,22 @@
 import { z } from 'zod';
-import { SpeakerCreate, SpeakerPatch, SpeakerSchema, RoutingSchema, PresetRequest } from '../../config/schema.js';
+import { Encoding, ProfileId, SpeakerCreate, SpeakerPatch, SpeakerSchema, RoutingSchema, PresetRequest } from '../../config/schema.js';
+import { PROFILE_IDS, PROFILE_RULES, PROFILES } from '../../streams/profiles.js';
 import type { SpeakerService } from '../../services/speakers.js';
 import { route, type RouteDef } from '../route.js';
+
+/** A receiver profile as GET /profiles lists it (streams/profiles.ts's data). */
+const ProfileView = z.object({
+  id: ProfileId,
+  name: z.string(),
+  rates: z.array(z.number()).nullable(),
+  encodings: z.array(Encoding),
+  packetTimesUs: z.array(z.number()).nullable(),
+  maxChannels: z.number().nullable(),
+  multicastPrefix: z.object({ address: z.string(), bits: z.number() }).nullable(),
+  port: z.number().nullable(),
+  firstChannelOnly: z.boolean(),
+  sources: z.partialRecord(z.enum(PROFILE_RULES), z.string()),
+});
 
 export function speakerRoutes(speakers: SpeakerService): RouteDef[] {
   return [
@@ -23,6 +38,13 @@ export function speakerRoutes(speakers: SpeakerService): RouteDef[] {
       summary: 'A 1 kHz tone on this speaker\'s stream channel only, for 3 s',
       status: 202,
       handler: (ctx) => speakers.identify(ctx.params.id),
+    }),
+    route({
+      method: 'get',
+      path: '/profiles',
+      summary: "Receiver profiles a speaker's or stream's `profile` names, with their rules and sources",
+      response: z.array(ProfileView),
+      handler: () => PROFILE_IDS.map((id) => PROFILES[id]),
     }),
     route({ method: 'get', path: '/routing', summary: 'The routing', response: RoutingSchema, handler: () => speakers.routing() }),
     route({ method: 'put', path: '/routing', summary: 'Replace the routing', body: RoutingSchema, response: RoutingSchema, handler: (_ctx, body) => speakers.replaceRouting(body) }),
