@@ -245,6 +245,25 @@ describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon,
     await expect.poll(() => warning.count(), { timeout: 30_000 }).toBe(0);
   });
 
+  it("monitors a speaker's stream from its card: tone, statistics and verdict, and the group joined only while watched", async () => {
+    const { ns, ifname } = rig.lan.hosts.sender;
+    const groups = async () => (await rig.lan.run('sender', 'ip', ['maddr', 'show', 'dev', ifname])).stdout;
+    expect(await groups()).not.toContain('239.69.79.1');
+    await visit(page, rig.url, 'speakers');
+    await page.getByTestId('monitor-link-left').click();
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/monitor?stream=1');
+    await expect.poll(() => page.getByTestId('monitor-verdict').textContent(), { timeout: 30_000 }).toMatch(/^A Dante receiver would drop [\d.<\s]+ % of these packets \(\d+ late by more than 2 ms, 0 lost, of \d+\)\.$/);
+    await expect.poll(async () => Number((await page.getByTestId('monitor-received').textContent())?.replace(/\D/g, '')), { timeout: 30_000 }).toBeGreaterThan(500);
+    const meter = page.getByRole('meter', { name: 'aes67-sender 1 Left channel 1 level' }).or(page.getByRole('meter', { name: 'Left channel 1 level' }));
+    await expect.poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeCloseTo(-18, 0);
+    expect(await page.getByTestId('monitor-spectrum').getAttribute('data-loudest-hz')).toBe('400');
+    expect(await groups(), `joined in ${ns}`).toContain('239.69.79.1');
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'monitor-desktop');
+    await visit(page, rig.url, 'overview');
+    await expect.poll(groups, { timeout: 30_000 }).not.toContain('239.69.79.1');
+  });
+
   it('turns the warning into a plain note once no speakers are configured', async () => {
     for (const id of ['left', 'right']) {
       const status = await page.evaluate((p) => fetch(p, { method: 'DELETE' }).then((r) => r.status), `/api/v1/speakers/${id}`);

@@ -4,6 +4,7 @@ import { StoreProvider } from './api/StoreContext.js';
 import type { AuthStatus } from './api/types.js';
 import { Login } from './components/Login.js';
 import { PAGES, Shell, type PageId } from './components/Shell.js';
+import { Monitor } from './pages/Monitor.js';
 import { Network } from './pages/Network.js';
 import { Overview } from './pages/Overview.js';
 import { Patch } from './pages/Patch.js';
@@ -15,7 +16,8 @@ import { System } from './pages/System.js';
 
 /** Hash routes (#/speakers) work from the daemon's static files without server-side fallbacks. */
 function pageFromHash(): PageId {
-  const id = window.location.hash.replace(/^#\/?/, '');
+  // A page may carry a query (#/monitor?stream=1).
+  const id = window.location.hash.replace(/^#\/?/, '').split('?')[0];
   return PAGES.some(([p]) => p === id) ? (id as PageId) : 'overview';
 }
 
@@ -51,6 +53,7 @@ export function App() {
       <Shell page={page}>
         {page === 'overview' && <Overview />}
         {page === 'speakers' && <Speakers />}
+        {page === 'monitor' && <Monitor />}
         {page === 'patch' && <Patch />}
         {page === 'streams' && <Streams />}
         {page === 'player' && <PlayerPage />}

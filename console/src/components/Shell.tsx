@@ -6,6 +6,7 @@ import { Toasts } from './Toasts.js';
 export const PAGES = [
   ['overview', 'Overview'],
   ['speakers', 'Speakers'],
+  ['monitor', 'Monitor'],
   ['patch', 'Patch'],
   ['streams', 'Streams'],
   ['player', 'Player'],

@@ -6,6 +6,7 @@ import { RxPatchList, type VisibleStream } from '../components/RxPatchList.js';
 import { SpeakerControls } from '../components/SpeakerControls.js';
 import { PROFILE_IDS, PROFILES, type ProfileId } from '@aes67/server/profiles';
 import { canPlay } from '../logic/compat.js';
+import { hashFor } from '../logic/monitor.js';
 import { khz, ptime } from '../logic/format.js';
 import { feedFrom, inputCount, inputLabel, sourceValue } from '../logic/patch.js';
 
@@ -54,6 +55,7 @@ export function Speakers() {
                 {feed ? (
                   <p>
                     <strong>{feed.name}</strong> channel {sp.channel + 1} · <span className="mono">{feed.address}:{feed.port}</span> · {khz(feed.sampleRate)} · {feed.encoding} · {ptime(feed.ptimeUs)}
+                    {' · '}<a href={hashFor({ kind: 'stream', id: feed.id })} data-testid={`monitor-link-${sp.id}`}>Monitor what it receives</a>
                     {!canPlay(sp, feed).ok && <span className="rx-reason"> — the speaker cannot play this: {canPlay(sp, feed).reason}</span>}
                   </p>
                 ) : (

@@ -7,6 +7,7 @@ import type { DaemonEvent } from '../daemon/events.js';
 import type { Auth } from './auth.js';
 import type { ServerEvent, Snapshot } from './contract.js';
 import { crossSiteRefusal, type OriginPolicy } from './origin.js';
+import type { SocketEndpoint } from './monitor.js';
 
 /**
  * Largest message a client may send (the client sends nothing the daemon needs; this only bounds what a
@@ -42,7 +43,15 @@ const refuse = (socket: Duplex, status: string) => {
  * frame (too long, unmasked, reserved bits or opcodes, invalid UTF-8, a bad close code, a lone
  * continuation, an oversized control frame) closes that client with `ws`'s close code (1002, 1007, 1009).
  */
-export function attachEvents(server: Server, d: Daemon, auth: Auth, origins: OriginPolicy, snapshot: () => Snapshot): { close: () => Promise<void>; stats: EventStats } {
+export function attachEvents(
+  server: Server,
+  d: Daemon,
+  auth: Auth,
+  origins: OriginPolicy,
+  snapshot: () => Snapshot,
+  /** Other WebSocket paths, behind the same origin and auth checks (the monitor). */
+  endpoints: Record<string, SocketEndpoint> = {},
+): { close: () => Promise<void>; stats: EventStats } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: true });
   wss.on('error', (err) => d.log.warn({ err: err.message }, 'event stream server error'));
   let dropped = 0;
@@ -78,13 +87,19 @@ export function attachEvents(server: Server, d: Daemon, auth: Auth, origins: Ori
     // Until ws takes the socket (and after, alongside ws's own), a reset or a write error must not be unhandled.
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/api/v1/events') return socket.destroy();
+    const endpoint = Object.hasOwn(endpoints, url.pathname) ? endpoints[url.pathname] : null;
+    if (url.pathname !== '/api/v1/events' && !endpoint) return socket.destroy();
     const why = crossSiteRefusal(req.headers, origins);
     if (why) {
       d.log.warn({ why }, 'event stream refused');
       return refuse(socket, '403 Forbidden');
     }
     if (!auth.authenticated(req.headers, url.searchParams.get('token'))) return refuse(socket, '401 Unauthorized');
+    if (endpoint) {
+      if (endpoint.wss.clients.size >= endpoint.maxClients) return refuse(socket, '503 Service Unavailable');
+      endpoint.wss.handleUpgrade(req, socket, head, (ws) => endpoint.connected(ws, url));
+      return;
+    }
     if (wss.clients.size >= WS_MAX_CLIENTS) return refuse(socket, '503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', (err) => d.log.debug({ err: err.message }, 'event stream client closed on a bad frame'));
@@ -99,7 +114,7 @@ export function attachEvents(server: Server, d: Daemon, auth: Auth, origins: Ori
         d.off('event', onEvent);
         d.off('stats', onStats);
         for (const ws of wss.clients) ws.terminate();
-        wss.close(() => resolve());
+        void Promise.all(Object.values(endpoints).map((e) => e.close())).then(() => wss.close(() => resolve()));
       }),
   };
 }

@@ -21,6 +21,7 @@ import { inputRoutes } from './routes/inputs.js';
 import { openApi } from './openapi.js';
 import { createMetrics } from './metrics.js';
 import { attachEvents, type EventStats } from './events.js';
+import { MONITOR_PATH, monitorEndpoint } from './monitor.js';
 import { contentSecurityPolicy, crossSiteRefusal, type OriginPolicy } from './origin.js';
 
 /** Methods that change nothing; every other method is a mutation and must come from an allowed origin. */
@@ -139,7 +140,7 @@ export function createApiServer(opts: ApiOptions): ApiServer {
     remoteStreams: d.discovery.remote.list(),
     liveInputs: d.liveInputs(),
     interface: d.interfaceState(),
-  }));
+  }), { [MONITOR_PATH]: monitorEndpoint(d.monitors) });
   events = attached.stats;
   return {
     server,

@@ -15,6 +15,7 @@ import type { FeedSource } from '../mix/feed-protocol.js';
 import { liveInputView, type LiveInputView } from './live-view.js';
 import type { StreamStats, StreamView } from './stream-view.js';
 import { configProfileIssues } from '../config/profile-check.js';
+import { Monitors } from './monitors.js';
 import type { ProfileIssue } from '../streams/profiles.js';
 import type { DaemonEvent } from './events.js';
 import { InterfaceWatcher } from '../net/watch.js';
@@ -63,6 +64,8 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
   private utcOffset = 37;
   /** The configuration the running state follows. */
   private applied: Config;
+  /** Streams the console monitors, joined only while watched. */
+  readonly monitors: Monitors;
   /** The profile issues of `issuesOf`, the config they were computed for (views are built 4 times a second). */
   private issues = new Map<string, ProfileIssue[]>();
   private issuesOf: Config | null = null;
@@ -105,6 +108,23 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     this.watcher = new InterfaceWatcher(iface.name, iface.address);
     this.follower = new InterfaceFollower(this.watcher, iface.address, { engine: this.engine, discovery: this.discovery, runtime: this.runtime, bumpVersions: () => this.bumpVersions(), log });
     this.follower.on('change', (view) => this.emit('event', { type: 'interface', data: view }));
+    this.monitors = new Monitors({
+      find: (key) => {
+        if (key.kind === 'stream') {
+          const sdp = this.sdp(key.id);
+          return sdp ? { sdp, from: `stream ${key.id}` } : null;
+        }
+        const r = this.discovery.remote.get(key.id);
+        return r ? { sdp: r.sdp, from: `remote stream '${r.name}'` } : null;
+      },
+      iface: () => {
+        const v = this.follower.view();
+        return v.address ? { name: v.name, address: v.address } : null;
+      },
+      log,
+      // Below the pacer and the DSP worker (ten below it): sending comes first.
+      thread: { nice: cfg.rtp.pacerNice, realtimePriority: Math.max(0, cfg.rtp.pacerRealtimePriority - 20) },
+    });
     this.clock.on('status', (st) => {
       this.emit('event', { type: 'ptp', data: st });
       // RTP timestamps count TAI: follow the grandmaster's currentUtcOffset (a leap second re-anchors).
@@ -285,6 +305,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
       ['the interface follower', () => this.follower.settled()],
       ['the config store', () => this.store.flush()],
       ['discovery (SAP, RAVENNA)', () => this.discovery.stop()],
+      ['the monitors', () => this.monitors.stop()],
       ['the streams', () => this.runtime.stop()],
       ['the DSP worker', () => this.dsp.stop()],
       ['the PTP monitor', () => this.clock.stop()],

@@ -1,0 +1,108 @@
+/**
+ * The stream monitor (issue 18 item 3) of `aes67 serve`, in-process on loopback: a WebSocket on
+ * /api/v1/monitor?stream=<id> gets frames with the receiver's statistics, the meters and the spectrum of
+ * what the stream carries (the demo tone: 440 Hz at -18 dBFS on stream 1, 660 Hz on stream 2) and a
+ * Dante verdict; the daemon is in the stream's group (/proc/net/igmp) only while a socket is open, and
+ * two sockets share one join. Unknown streams and bad queries get one error message and a close code.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import { startTestDaemon } from './daemon/start.js';
+import { until } from './harness/wait.js';
+import type { MonitorMessage } from '../server/dist/api/monitor.js';
+import type { MonitorFrame } from '../server/dist/receiver/monitor.js';
+
+type Daemon = Awaited<ReturnType<typeof startTestDaemon>>;
+const GROUPS = ['239.69.226.1', '239.69.226.2'];
+
+/** Whether this host's loopback is a member of `group`: /proc/net/igmp lists it as little-endian hex. */
+function joined(group: string): boolean {
+  const hex = group.split('.').reverse().map((o) => Number(o).toString(16).padStart(2, '0')).join('').toUpperCase();
+  const igmp = readFileSync('/proc/net/igmp', 'utf8');
+  const lo = igmp.split(/\n(?=\d)/).find((block) => /^\d+\s+lo\s/.test(block)) ?? '';
+  return lo.includes(hex);
+}
+
+interface Watch {
+  ws: WebSocket;
+  frames: MonitorFrame[];
+  errors: string[];
+  closed: Promise<number>;
+}
+
+function watch(url: string): Watch {
+  const ws = new WebSocket(url);
+  const w: Watch = { ws, frames: [], errors: [], closed: new Promise((resolve) => ws.on('close', (code) => resolve(code))) };
+  ws.on('message', (data) => {
+    const m = JSON.parse(String(data)) as MonitorMessage;
+    if (m.type === 'frame') w.frames.push(m.data);
+    else w.errors.push(m.message);
+  });
+  return w;
+}
+
+describe('stream monitor over WebSocket', () => {
+  let d: Daemon;
+  let base: string;
+  beforeAll(async () => {
+    d = await startTestDaemon((c) => {
+      c.streams[0].address = GROUPS[0];
+      c.streams[1].address = GROUPS[1];
+    });
+    base = `${d.url.replace(/^http/, 'ws')}/api/v1/monitor`;
+  });
+  afterAll(async () => d?.stop());
+
+  it('joins only while watched, and the frames show the tone, the statistics and the verdict', async () => {
+    expect(joined(GROUPS[0])).toBe(false);
+    const a = watch(`${base}?stream=1`);
+    await until('frames with packets', () => a.frames.some((f) => f.stats.received > 500 && f.peakDb[0] !== null));
+    expect(joined(GROUPS[0])).toBe(true);
+    expect(joined(GROUPS[1])).toBe(false);
+    const f = a.frames.at(-1)!;
+    expect([f.name, f.group, f.port, f.encoding, f.sampleRate, f.channels, f.interface]).toEqual(['aes67-sender 1 Left', GROUPS[0], 5004, 'L24', 48000, 1, 'lo']);
+    expect([f.stats.lost, f.stats.duplicated, f.stats.rejected, f.stats.locked]).toEqual([0, 0, 0, true]);
+    expect(f.peakDb[0]).toBeCloseTo(-18, 0);
+    expect(f.rmsDb[0]).toBeCloseTo(-21, 0);
+    const loudest = f.spectrum.bandsHz[f.spectrum.db.indexOf(Math.max(...f.spectrum.db.map((x) => x ?? -Infinity)))];
+    expect(loudest).toBe(400);
+    expect(f.verdict.text).toMatch(/^A Dante receiver would drop [\d.<\s]+ % of these packets \(\d+ late by more than 2 ms, 0 lost, of \d+\)\.$/);
+
+    // A second watcher shares the join; the group is left when the last one goes.
+    const b = watch(`${base}?stream=1`);
+    await until('the second watcher\'s frames', () => b.frames.length > 0);
+    expect(d.daemon.monitors.watching()).toEqual([{ key: 'stream:1', watchers: 2 }]);
+    a.ws.close();
+    await a.closed;
+    await until('one watcher left', () => d.daemon.monitors.watching()[0]?.watchers === 1);
+    expect(joined(GROUPS[0])).toBe(true);
+    b.ws.close();
+    await b.closed;
+    await until('the group left once nobody watches', () => !joined(GROUPS[0]));
+    expect(d.daemon.monitors.watching()).toEqual([]);
+  });
+
+  it('stream 2 carries the 660 Hz tone', async () => {
+    const w = watch(`${base}?stream=2`);
+    await until('a frame with levels', () => w.frames.some((f) => f.peakDb[0] !== null && f.stats.received > 100));
+    const f = w.frames.at(-1)!;
+    expect(f.spectrum.bandsHz[f.spectrum.db.indexOf(Math.max(...f.spectrum.db.map((x) => x ?? -Infinity)))]).toBe(630);
+    w.ws.close();
+    await w.closed;
+    await until('the group left', () => !joined(GROUPS[1]));
+  });
+
+  it('refuses an unknown stream (4404) and a query without one (4400), with one error message each', async () => {
+    const unknown = watch(`${base}?stream=nine`);
+    expect(await unknown.closed).toBe(4404);
+    expect(unknown.errors).toEqual(["no stream 'nine'"]);
+    const remote = watch(`${base}?remote=sap:nothing`);
+    expect(await remote.closed).toBe(4404);
+    expect(remote.errors).toEqual(["no remote stream 'sap:nothing'"]);
+    const none = watch(base);
+    expect(await none.closed).toBe(4400);
+    expect(none.errors).toEqual(['give one stream: ?stream=<id> for ours, ?remote=<id> for a remote one']);
+    expect(d.daemon.monitors.watching()).toEqual([]);
+  });
+});
