@@ -24,8 +24,12 @@ afterEach(() => {
   open = [];
 });
 
-/** A program reading the player's feed, input 0 routed at unity to channel 0 (a 24-bit stream). */
-function program(gated: boolean) {
+/**
+ * A program reading the player's feed, input 0 routed at unity to channel 0 (a 24-bit stream). With
+ * `unroutedRounds`, the worker runs that many rounds before the routing arrives, as when the routing
+ * message comes after the program's.
+ */
+function program(gated: boolean, unroutedRounds = 0) {
   const { port1, port2 } = new MessageChannel();
   open.push(port1, port2);
   const posts = [vi.spyOn(port1, 'postMessage'), vi.spyOn(port2, 'postMessage')];
@@ -40,6 +44,7 @@ function program(gated: boolean) {
   const ring = SampleRing.create(PROGRAM_CHANNELS, RATE / 4);
   const mixer = new Mixer({ id: 1, ring: ring.handle, sampleRate: RATE, meters: new MeterBoard(PROGRAM_CHANNELS).buffer, gated });
   mixer.setStrip(0, { bits: 24, gainDb: 0, mute: false, delayMs: 0, identityRoute: true });
+  for (let r = 0; r < unroutedRounds; r++) mixer.fill(false);
   const gains = Array.from({ length: PROGRAM_CHANNELS }, (_, o) => Array.from({ length: BUS_CHANNELS }, (_, i) => (o === 0 && i === 0 ? 1 : 0)));
   mixer.setRouting(gains, { kind: 'player', feed: 1 }, () => hub.input(RATE));
   /** One worker round: the feed's budget renews, the mixer tops its ring up. */
@@ -66,6 +71,13 @@ function planes(from: number, frames: number): Int32Array[] {
 }
 
 describe('a gated program', () => {
+  it('writes nothing while it has no routing yet (the silence before it must not start the stream)', () => {
+    const { ring } = program(true, 5);
+    expect(ring.fill()).toBe(0);
+    // A daemon's program (not gated) runs on: its silence goes out.
+    expect(program(false, 1).ring.fill()).toBeGreaterThan(0);
+  });
+
   it('writes nothing before the audio, then the queue exactly, then finishes the ring', async () => {
     const { link, ring, settle, drain, round } = program(true);
     // Nothing queued yet, then playing but still priming: the ring stays empty.

@@ -13,8 +13,11 @@ const BLOCK_MS = 5;
  * and the wire. See docs/dsp.md.
  */
 export const LEAD_MS = 100;
-/** Without routing the mix is exact zeros: an integer source, so no dither noise is added to it. */
-const UNROUTED: InputInfo = { sourceBits: 16, resampled: false };
+/**
+ * Without routing the mix is exact zeros: an integer source, so no dither noise is added to it. It
+ * carries no frames, so a gated program does not begin on the silence mixed before its input is set.
+ */
+const UNROUTED: InputInfo = { sourceBits: 16, resampled: false, carried: 0 };
 
 /**
  * One program in the DSP worker: input bus -> routing matrix -> channel strips -> the engine source's ring,
