@@ -10,8 +10,8 @@ import type { MonitorKey, Monitors } from '../daemon/monitors.js';
 import type { MonitorFrame } from '../receiver/monitor.js';
 
 export const MONITOR_PATH = '/api/v1/monitor';
-/** Monitor sockets at once (each watches one stream); one more is answered 503. */
-export const MONITOR_MAX_CLIENTS = 16;
+/** Monitor sockets at once (each watches one stream: 64 is a full AES67 host of mono speakers); one more is answered 503. */
+export const MONITOR_MAX_CLIENTS = 64;
 
 /** One message on the monitor socket. */
 export type MonitorMessage = { type: 'frame'; data: MonitorFrame } | { type: 'error'; message: string };
