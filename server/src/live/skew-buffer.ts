@@ -76,7 +76,7 @@ const BLOCK = 32;
 
 export class SkewBuffer {
   readonly channels: number;
-  readonly targetFrames: number;
+  private target: number;
   readonly capacityFrames: number;
   private readonly outRate: number;
   /** Input frames per output frame at the nominal ratio. */
@@ -105,7 +105,7 @@ export class SkewBuffer {
     this.channels = opts.channels;
     this.outRate = opts.outRate;
     this.inPerOut = opts.inRate / opts.outRate;
-    this.targetFrames = Math.round(opts.targetFrames);
+    this.target = Math.round(opts.targetFrames);
     this.capacityFrames = Math.round(opts.capacityFrames ?? 3 * this.targetFrames);
     if (!(this.targetFrames >= BLOCK && this.capacityFrames > this.targetFrames)) {
       throw new RangeError(`live buffer target ${this.targetFrames} frames must be at least ${BLOCK} and below its capacity ${this.capacityFrames}`);
@@ -121,6 +121,35 @@ export class SkewBuffer {
     this.resampler = new VariableResampler({ inRate: opts.inRate, outRate: opts.outRate, channels: opts.channels, maxAdjustmentPpm: maxPpm });
     this.block = new Float64Array(BLOCK * opts.channels);
     this.spill = new Float64Array(this.resampler.maxOutputFrames(BLOCK) * opts.channels);
+  }
+
+  /** The input FIFO level held, in input frames. */
+  get targetFrames(): number {
+    return this.target;
+  }
+
+  /**
+   * Holds `frames` from here on (an adaptive queue's settling, live/adaptive-queue.ts): audio above it
+   * is dropped at once, oldest first; below it the buffer primes again (silence until it has filled).
+   * Either is one discontinuity; the skew loop then holds the new level. Returns the frames dropped.
+   */
+  retarget(frames: number): number {
+    const t = Math.round(frames);
+    if (!(t >= BLOCK && t < this.capacityFrames)) throw new RangeError(`live buffer target ${t} frames must be at least ${BLOCK} and below its capacity ${this.capacityFrames}`);
+    this.target = t;
+    if (!this.running) return 0;
+    this.measure();
+    const excess = Math.floor(this.st[MEASURED] - t);
+    if (excess > 0) {
+      const drop = Math.min(excess, this.level);
+      this.st[READ] += drop;
+      this.dropped += drop;
+      this.measure();
+      this.controller.setTarget(this.st[MEASURED]);
+      return drop;
+    }
+    this.running = false;
+    return 0;
   }
 
   /** Input frames waiting in the FIFO. */
