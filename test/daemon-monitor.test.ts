@@ -3,7 +3,9 @@
  * /api/v1/monitor?stream=<id> gets frames with the receiver's statistics, the meters and the spectrum of
  * what the stream carries (the demo tone: 440 Hz at -18 dBFS on stream 1, 660 Hz on stream 2) and a
  * Dante verdict; the daemon is in the stream's group (/proc/net/igmp) only while a socket is open, and
- * two sockets share one join. Unknown streams and bad queries get one error message and a close code.
+ * two sockets share one join. Asked to listen, a socket also gets channel 1's audio in binary 10 ms
+ * blocks, and only until it asks to stop. Unknown streams and bad queries get one error message and a
+ * close code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -28,13 +30,20 @@ interface Watch {
   ws: WebSocket;
   frames: MonitorFrame[];
   errors: string[];
+  /** Binary messages: channel 1's audio while listening. */
+  audio: Float32Array[];
   closed: Promise<number>;
 }
 
 function watch(url: string): Watch {
   const ws = new WebSocket(url);
-  const w: Watch = { ws, frames: [], errors: [], closed: new Promise((resolve) => ws.on('close', (code) => resolve(code))) };
-  ws.on('message', (data) => {
+  const w: Watch = { ws, frames: [], errors: [], audio: [], closed: new Promise((resolve) => ws.on('close', (code) => resolve(code))) };
+  ws.on('message', (data, binary) => {
+    if (binary) {
+      const b = data as Buffer;
+      w.audio.push(new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+      return;
+    }
     const m = JSON.parse(String(data)) as MonitorMessage;
     if (m.type === 'frame') w.frames.push(m.data);
     else w.errors.push(m.message);
@@ -91,6 +100,40 @@ describe('stream monitor over WebSocket', () => {
     w.ws.close();
     await w.closed;
     await until('the group left', () => !joined(GROUPS[1]));
+  });
+
+  it('sends channel 1 as audio only while asked: 10 ms Float32 blocks of the 440 Hz tone at -18 dBFS', async () => {
+    const w = watch(`${base}?stream=1`);
+    await until('a frame', () => w.frames.length > 0);
+    expect(w.audio).toEqual([]);
+    w.ws.send(JSON.stringify({ listen: true }));
+    await until('half a second of audio', () => w.audio.length >= 50);
+    expect(d.daemon.monitors.listening()).toEqual([{ key: 'stream:1', listeners: 1 }]);
+    expect(new Set(w.audio.map((b) => b.length))).toEqual(new Set([480]));
+    const x = Float32Array.from(w.audio.slice(5).flatMap((b) => [...b]));
+    const peak = Math.max(...x.map(Math.abs));
+    expect(20 * Math.log10(peak)).toBeCloseTo(-18, 0);
+    let crossings = 0;
+    for (let i = 1; i < x.length; i++) if (x[i - 1] < 0 && x[i] >= 0) crossings++;
+    expect(crossings / (x.length / 48000)).toBeCloseTo(440, -1);
+
+    w.ws.send(JSON.stringify({ listen: false }));
+    await until('nobody listening', () => d.daemon.monitors.listening().length === 0);
+    // Frames go on; audio does not: two frames after the stop, no block has come since.
+    const blocks = w.audio.length;
+    const frames = w.frames.length;
+    await until('two more frames', () => w.frames.length >= frames + 3);
+    expect(w.audio.length - blocks).toBeLessThanOrEqual(2);
+    const after = w.audio.length;
+    await until('two frames more', () => w.frames.length >= frames + 5);
+    expect(w.audio.length).toBe(after);
+
+    w.ws.send('{"listen":"yes"}');
+    await until('the error', () => w.errors.length > 0);
+    expect(w.errors).toEqual(['send {"listen":true} or {"listen":false}']);
+    w.ws.close();
+    await w.closed;
+    await until('the group left', () => !joined(GROUPS[0]));
   });
 
   it('refuses an unknown stream (4404) and a query without one (4400), with one error message each', async () => {

@@ -1,10 +1,12 @@
 /**
  * GET /api/v1/monitor?stream=<id> (or ?remote=<id>), a WebSocket: while it is open the daemon is in the
  * stream's group and sends a `frame` (receiver/monitor.ts) four times a second; closing it leaves the
- * group once nobody else watches. An unknown stream or one the daemon cannot join is one `error`
+ * group once nobody else watches. A client that sends `{"listen":true}` also gets channel 1's audio,
+ * binary messages of 10 ms of Float32 samples at the stream's rate, until `{"listen":false}`. An unknown stream or one the daemon cannot join is one `error`
  * message, then close code 4404 or 4400.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
 import { DomainError } from '../errors.js';
 import type { MonitorKey, Monitors } from '../daemon/monitors.js';
 import type { MonitorFrame } from '../receiver/monitor.js';
@@ -31,12 +33,30 @@ function keyOf(url: URL): MonitorKey | null {
   return null;
 }
 
+const ListenRequest = z.object({ listen: z.boolean() }).strict();
+
+/** `{"listen": true|false}` as a boolean, or null for anything else. */
+export function listenRequest(text: string): boolean | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const r = ListenRequest.safeParse(json);
+  return r.success ? r.data.listen : null;
+}
+
 export function monitorEndpoint(monitors: Monitors): SocketEndpoint {
   // The client sends nothing; the limit only bounds what a hostile one can make the daemon buffer.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false, clientTracking: true });
   const send = (ws: WebSocket, m: MonitorMessage) => {
     // A client that does not read keeps at most a few frames queued: the rest are skipped for it.
     if (ws.readyState === ws.OPEN && ws.bufferedAmount < 256 * 1024) ws.send(JSON.stringify(m));
+  };
+  const sendAudio = (ws: WebSocket, samples: Float32Array) => {
+    // About a second of audio may wait for a slow reader; beyond that blocks are skipped (its queue conceals them).
+    if (ws.readyState === ws.OPEN && ws.bufferedAmount < 512 * 1024) ws.send(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength), { binary: true });
   };
   return {
     wss,
@@ -50,9 +70,14 @@ export function monitorEndpoint(monitors: Monitors): SocketEndpoint {
         return;
       }
       monitors.watch(key, (frame) => send(ws, { type: 'frame', data: frame })).then(
-        (unwatch) => {
-          if (ws.readyState !== ws.OPEN) void unwatch();
-          else ws.once('close', () => void unwatch());
+        (watch) => {
+          if (ws.readyState !== ws.OPEN) return void watch.stop();
+          ws.once('close', () => void watch.stop());
+          ws.on('message', (data, binary) => {
+            const asked = binary ? null : listenRequest(String(data));
+            if (asked === null) return send(ws, { type: 'error', message: 'send {"listen":true} or {"listen":false}' });
+            watch.listen(asked ? (samples) => sendAudio(ws, samples) : null);
+          });
         },
         (e: Error) => {
           send(ws, { type: 'error', message: e.message });

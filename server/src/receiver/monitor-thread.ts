@@ -14,15 +14,27 @@ export interface MonitorWorkerInit {
   realtimePriority: number;
 }
 
-export type ToMonitorWorker = { type: 'open'; id: number; target: ReceiveTarget; iface: ResolvedInterface } | { type: 'close'; id: number };
+export type ToMonitorWorker =
+  | { type: 'open'; id: number; target: ReceiveTarget; iface: ResolvedInterface }
+  | { type: 'listen'; id: number; on: boolean }
+  | { type: 'close'; id: number };
 export type FromMonitorWorker =
   | { type: 'opened'; id: number }
   | { type: 'failed'; id: number; message: string }
   | { type: 'frame'; id: number; frame: MonitorFrame }
+  | { type: 'audio'; id: number; samples: Float32Array }
   | { type: 'closed'; id: number };
+
+/** A monitor open on the thread. */
+export interface ThreadMonitor {
+  /** Streams channel 1's audio to `onAudio` in 10 ms blocks, or stops (null). */
+  listen(onAudio: ((samples: Float32Array) => void) | null): void;
+  close(): Promise<void>;
+}
 
 interface Pending {
   onFrame: (f: MonitorFrame) => void;
+  onAudio: ((samples: Float32Array) => void) | null;
   opened: (ok: boolean, message?: string) => void;
   closed?: () => void;
 }
@@ -34,22 +46,30 @@ export class MonitorThread {
 
   constructor(private readonly init: MonitorWorkerInit) {}
 
-  /** Joins `target` on `iface` on the monitor thread; resolves with a function that closes it. */
-  open(target: ReceiveTarget, iface: ResolvedInterface, onFrame: (f: MonitorFrame) => void): Promise<() => Promise<void>> {
+  /** Joins `target` on `iface` on the monitor thread. */
+  open(target: ReceiveTarget, iface: ResolvedInterface, onFrame: (f: MonitorFrame) => void): Promise<ThreadMonitor> {
     const id = this.nextId++;
     const w = this.thread();
     return new Promise((resolve, reject) => {
-      this.monitors.set(id, {
+      const pending: Pending = {
         onFrame,
+        onAudio: null,
         opened: (ok, message) => {
           if (!ok) {
             this.monitors.delete(id);
             this.idle();
             return reject(new UserError(message ?? 'the monitor could not start'));
           }
-          resolve(() => this.close(id));
+          resolve({
+            listen: (onAudio) => {
+              pending.onAudio = onAudio;
+              this.worker?.postMessage({ type: 'listen', id, on: onAudio !== null } satisfies ToMonitorWorker);
+            },
+            close: () => this.close(id),
+          });
         },
-      });
+      };
+      this.monitors.set(id, pending);
       w.postMessage({ type: 'open', id, target, iface } satisfies ToMonitorWorker);
     });
   }
@@ -75,6 +95,7 @@ export class MonitorThread {
       const p = this.monitors.get(m.id);
       if (!p) return;
       if (m.type === 'frame') p.onFrame(m.frame);
+      else if (m.type === 'audio') p.onAudio?.(m.samples);
       else if (m.type === 'opened') p.opened(true);
       else if (m.type === 'failed') p.opened(false, m.message);
       else p.closed?.();

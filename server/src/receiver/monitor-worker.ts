@@ -1,7 +1,7 @@
 /**
  * The monitors' receivers, on a thread of their own: a packet's arrival is stamped there, so the
  * daemon's main thread (the API, the player's decoding, SAP) cannot hold it back and make it look late.
- * Each open monitor sends its frame every `tickMs`.
+ * Each open monitor sends its frame every `tickMs`, and, while someone listens, channel 1's audio.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { tuneThread } from '../rtp/thread.js';
@@ -25,6 +25,9 @@ port.on('message', (m: ToMonitorWorker) => {
       },
       (e: Error) => post({ type: 'failed', id: m.id, message: e.message }),
     );
+  } else if (m.type === 'listen') {
+    const o = open.get(m.id);
+    o?.monitor.listen(m.on ? (samples) => port.postMessage({ type: 'audio', id: m.id, samples } satisfies FromMonitorWorker, [samples.buffer as ArrayBuffer]) : null);
   } else {
     const o = open.get(m.id);
     open.delete(m.id);

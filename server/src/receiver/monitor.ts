@@ -64,6 +64,10 @@ export class StreamMonitor {
   private readonly spectrum: Spectrum;
   private readonly bands: Float64Array;
   private floats = new Float64Array(0);
+  /** While someone listens: channel 1 in blocks of 10 ms, handed to `onAudio` as each fills. */
+  private audio: Float32Array | null = null;
+  private audioAt = 0;
+  onAudio: ((block: Float32Array) => void) | null = null;
 
   private constructor(
     readonly target: ReceiveTarget,
@@ -92,6 +96,29 @@ export class StreamMonitor {
     for (let i = 0; i < count; i++) this.floats[i] = samples[i] * scale;
     this.meter.process(this.floats, n);
     this.spectrum.push(samples, n, f.channels, 0, scale);
+    if (this.onAudio) this.collect(n);
+  }
+
+  /** Streams channel 1 to `onAudio` (null: stops). */
+  listen(onAudio: ((block: Float32Array) => void) | null): void {
+    this.onAudio = onAudio;
+    this.audio = null;
+  }
+
+  private collect(n: number): void {
+    const ch = this.target.format.channels;
+    const size = Math.round(this.target.format.sampleRate / 100);
+    for (let i = 0; i < n; i++) {
+      this.audio ??= new Float32Array(size);
+      this.audio[this.audioAt++] = this.floats[i * ch];
+      if (this.audioAt === size) {
+        // A new block per 10 ms: the full one is handed over (transferred to the main thread).
+        const full = this.audio;
+        this.audio = null;
+        this.audioAt = 0;
+        this.onAudio?.(full);
+      }
+    }
   }
 
   /** The statistics so far and the levels since the previous frame. */
