@@ -264,6 +264,32 @@ describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon,
     await expect.poll(groups, { timeout: 30_000 }).not.toContain('239.69.79.1');
   });
 
+  it('listens in the browser: the worklet plays the 440 Hz tone at -18 dBFS through the adaptive queue, joined only meanwhile', async () => {
+    const { ifname } = rig.lan.hosts.sender;
+    const groups = async () => (await rig.lan.run('sender', 'ip', ['maddr', 'show', 'dev', ifname])).stdout;
+    await expect.poll(groups, { timeout: 30_000 }).not.toContain('239.69.79.1');
+    await page.goto(`${rig.url}/#/monitor?stream=1`);
+    await expect.poll(() => page.getByTestId('monitor-received').count(), { timeout: 30_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Listen' }).click();
+    // The worklet's own tap of what it plays: the tone's frequency and level.
+    await expect.poll(async () => Number(await page.getByTestId('listen-frequency').textContent()), { timeout: 30_000 }).toBeCloseTo(440, -1);
+    await expect.poll(async () => Number(await page.getByTestId('listen-level').textContent()), { timeout: 30_000 }).toBeCloseTo(-18, 0);
+    // After measuring the jitter it holds 4 sigma.
+    await expect.poll(() => page.getByTestId('listen-state').getAttribute('data-phase'), { timeout: 30_000 }).toBe('holding');
+    expect(await page.getByTestId('listen-state').textContent()).toMatch(/holding [\d.]+ ms = 4 × σ [\d.]+ ms/);
+    expect(Number(await page.getByTestId('listen-latency').textContent())).toBeGreaterThan(0);
+    // The page's meter shows the same tone.
+    const meter = page.getByRole('meter', { name: 'Left channel 1 level' });
+    expect(Number(await meter.getAttribute('aria-valuenow'))).toBeCloseTo(-18, 0);
+    expect(await groups()).toContain('239.69.79.1');
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'monitor-desktop-listening');
+    await page.getByRole('button', { name: 'Stop listening' }).click();
+    await expect.poll(() => page.getByTestId('listen-state').count()).toBe(0);
+    await visit(page, rig.url, 'overview');
+    await expect.poll(groups, { timeout: 30_000 }).not.toContain('239.69.79.1');
+  });
+
   it('turns the warning into a plain note once no speakers are configured', async () => {
     for (const id of ['left', 'right']) {
       const status = await page.evaluate((p) => fetch(p, { method: 'DELETE' }).then((r) => r.status), `/api/v1/speakers/${id}`);

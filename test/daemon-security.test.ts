@@ -291,11 +291,12 @@ describe('cover art and the console\'s headers (finding 3)', () => {
       await res.arrayBuffer();
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       const csp = res.headers.get('content-security-policy') ?? '';
-      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("script-src 'self' 'wasm-unsafe-eval';");
       expect(csp, path).toContain("default-src 'self'");
       expect(csp, path).toContain("frame-ancestors 'none'");
       expect(csp, path).toContain("object-src 'none'");
       expect(csp, path).not.toContain('unsafe-inline');
+      expect(csp, path).not.toMatch(/'unsafe-eval'/);
     }
   });
 });

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { Listener, type ListenTap } from '../audio/listener.js';
 import { useStore } from '../api/StoreContext.js';
 import type { MonitorFrame, MonitorMessage } from '../api/types.js';
 import { Meter } from '../components/Meter.js';
@@ -36,6 +37,10 @@ export function Monitor() {
   const [frame, setFrame] = useState<MonitorFrame | null>(null);
   const [history, setHistory] = useState<MonitorPoint[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const socket = useRef<WebSocket | null>(null);
+  const listener = useRef<Listener | null>(null);
+  const [listening, setListening] = useState(false);
+  const [tap, setTap] = useState<ListenTap | null>(null);
 
   useEffect(() => {
     const on = () => setKey(keyFromHash(window.location.hash));
@@ -50,8 +55,11 @@ export function Monitor() {
     setError(null);
     if (!key) return;
     const ws = new WebSocket(monitorUrl(window.location, key));
+    ws.binaryType = 'arraybuffer';
+    socket.current = ws;
     let prev: MonitorFrame | null = null;
     ws.onmessage = (e) => {
+      if (e.data instanceof ArrayBuffer) return listener.current?.write(new Float32Array(e.data));
       const m = JSON.parse(String(e.data)) as MonitorMessage;
       if (m.type === 'error') return setError(m.message);
       const p = prev;
@@ -62,8 +70,36 @@ export function Monitor() {
     ws.onclose = (e) => {
       if (e.code !== 1000 && e.code !== 1005) setError((x) => x ?? `the monitor closed (${e.code})`);
     };
-    return () => ws.close(1000);
+    return () => {
+      socket.current = null;
+      ws.close(1000);
+      void listener.current?.stop();
+      listener.current = null;
+      setListening(false);
+      setTap(null);
+    };
   }, [key]);
+
+  // Listening: the daemon sends channel 1 only while asked; the browser plays it through the listen worklet.
+  const toggleListen = async () => {
+    const ws = socket.current;
+    if (!ws || !frame) return;
+    if (listener.current) {
+      ws.send(JSON.stringify({ listen: false }));
+      await listener.current.stop();
+      listener.current = null;
+      setListening(false);
+      setTap(null);
+      return;
+    }
+    try {
+      listener.current = await Listener.start(frame.sampleRate, setTap, setError);
+      ws.send(JSON.stringify({ listen: true }));
+      setListening(true);
+    } catch (e) {
+      setError(`cannot play audio in this browser: ${(e as Error).message}`);
+    }
+  };
 
   const ours = state.streams ?? [];
   const remote = (state.remoteStreams ?? []).filter((r) => !r.own);
@@ -103,6 +139,23 @@ export function Monitor() {
               {frame.peakDb.map((p, ch) => <Meter key={ch} label={`${frame.name} channel ${ch + 1}`} peakDb={p} rmsDb={frame.rmsDb[ch]} />)}
             </div>
             <SpectrumBars frame={frame} />
+            <div className="row wrap">
+              <button type="button" onClick={() => void toggleListen()} aria-pressed={listening}>{listening ? 'Stop listening' : 'Listen'}</button>
+              {listening && (
+                <span data-testid="listen-state" data-phase={tap?.phase ?? 'starting'}>
+                  {tap ? (
+                    <>
+                      Playing channel 1: latency <span data-testid="listen-latency">{Math.round(tap.levelMs + (listener.current?.outputLatencyMs ?? 0) + Math.max(0, s.offsetMs?.mean ?? 0))}</span> ms
+                      {' '}(queue {tap.levelMs.toFixed(1)} ms, {tap.phase === 'measuring' ? 'measuring the jitter' : `holding ${tap.targetMs.toFixed(1)} ms = 4 × σ ${tap.sigmaMs.toFixed(1)} ms`}; clocks {tap.skewPpm >= 0 ? '+' : ''}{tap.skewPpm.toFixed(0)} ppm), heard{' '}
+                      <span data-testid="listen-level">{tap.peakDb === null ? 'silence' : `${tap.peakDb.toFixed(1)}`}</span> dBFS peak at{' '}
+                      <span data-testid="listen-frequency">{tap.frequencyHz.toFixed(1)}</span> Hz, {tap.underruns} underruns ({tap.concealedFrames} frames concealed)
+                    </>
+                  ) : (
+                    'Starting…'
+                  )}
+                </span>
+              )}
+            </div>
           </section>
           <section className="card" aria-labelledby="mon-stats-h">
             <h2 id="mon-stats-h">Statistics</h2>

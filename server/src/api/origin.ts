@@ -57,12 +57,14 @@ const SAFE_HOST = /^[A-Za-z0-9.\-_:[\]]{1,255}$/;
  * The Content-Security-Policy of every response. The built console loads its script and stylesheet from
  * its own origin, connects to its own origin's WebSocket and shows cover art from the API (React sets
  * styles through the DOM, which style-src does not govern); nothing else is allowed, and no page may frame it.
+ * 'wasm-unsafe-eval' lets the listen worklet compile the resampler's own WebAssembly kernel
+ * (dsp/wasm-fir.ts); it allows no JavaScript eval.
  */
 export function contentSecurityPolicy(host: string | undefined): string {
   const ws = host && SAFE_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     `connect-src 'self'${ws}`,
