@@ -14,8 +14,8 @@ export const LISTEN_USAGE = `Usage: aes67 listen <stream> [-o out.wav] [--second
 
 Receives one AES67 stream as a speaker would: joins its multicast group (source-specific when the SDP
 has a source-filter), puts packets back in order, and records it to a WAV file (-o) or prints its
-statistics once a second. Bit-exact when nothing is lost; a lost packet is concealed by repeating the
-one before it.
+statistics once a second. Bit-exact when nothing is lost; a lost packet is concealed by continuing the
+waveform from the last 20 ms (where it last repeated), not by silence.
 
 <stream> is one of:
   an SDP file, or an http(s) URL that serves one

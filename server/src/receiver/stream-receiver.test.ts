@@ -6,6 +6,7 @@ import { RTP_HEADER_BYTES, writePayload, writeSeqTs, writeStaticHeader } from '.
 import { parseWavHeader } from '../audio/wav-header.js';
 import { readWav } from '../../../test/harness/pcm.js';
 import { StreamReceiver, type ReceiveFormat } from './stream-receiver.js';
+import { Rng, testSeed } from '../../../test/harness/seed.js';
 import { WavWriter } from './wav-writer.js';
 
 const FORMAT: ReceiveFormat = { encoding: 'L24', sampleRate: 48000, channels: 2, payloadType: 96, ptimeMs: 1, mediaclkOffset: 0 };
@@ -46,6 +47,58 @@ describe('stream receiver', () => {
     expect(audio).toEqual([...ramp(0), ...ramp(1), ...ramp(1), ...ramp(3), ...ramp(4)]);
     expect(concealed.filter(Boolean).length).toBe(FRAMES);
     expect(rx.stats()).toMatchObject({ lost: 1, concealedFrames: FRAMES, frames: 5 * FRAMES });
+  });
+
+  it('conceals seeded 1 % loss by continuing the waveform: far closer to the original than silence', () => {
+    const seed = testSeed('concealment loss');
+    const mono: ReceiveFormat = { ...FORMAT, channels: 1 };
+    const full = 2 ** 23;
+    const signals: [string, (n: number) => number, number][] = [
+      ['440 Hz at -6 dBFS', (n) => 0.5 * Math.sin((2 * Math.PI * 440 * n) / 48000), 0.02],
+      ['220 + 330 + 550 Hz', (n) => 0.3 * Math.sin((2 * Math.PI * 220 * n) / 48000) + 0.2 * Math.sin((2 * Math.PI * 330 * n) / 48000 + 1) + 0.1 * Math.sin((2 * Math.PI * 550 * n) / 48000 + 2), 0.05],
+    ];
+    for (const [name, f, limit] of signals) {
+      const rng = new Rng(seed);
+      // The integer sample sent (| 0: no negative zero).
+      const at = (i: number) => Math.round(f(i) * full) | 0;
+      const out: number[] = [];
+      const concealed: boolean[] = [];
+      const rx = new StreamReceiver(mono, (x, n, c) => {
+        for (let i = 0; i < n; i++) {
+          out.push(x[i]);
+          concealed.push(c);
+        }
+      }, { windowMs: 4 });
+      const packets = 3000;
+      for (let k = 0; k < packets; k++) {
+        // The first 100 ms always arrive: the receiver has a history to continue from.
+        if (k > 100 && rng.float() < 0.01) continue;
+        const b = Buffer.alloc(RTP_HEADER_BYTES + FRAMES * 3);
+        writeStaticHeader(b, 96, 7);
+        writeSeqTs(b, k & 0xffff, Float64Array.of(k * FRAMES), 0);
+        writePayload(b, 'L24', Int32Array.from({ length: FRAMES }, (_, i) => at(k * FRAMES + i)), 1, FRAMES, 0, FRAMES, 0, 1);
+        rx.datagram(b, 1.8e12 + k);
+      }
+      rx.finish();
+      expect(out.length, name).toBe(packets * FRAMES);
+      let err = 0;
+      let silence = 0;
+      let n = 0;
+      for (let i = 0; i < out.length; i++) {
+        if (!concealed[i]) {
+          expect(out[i], `${name}: frame ${i} arrived bit-exact`).toBe(at(i));
+          continue;
+        }
+        const orig = at(i);
+        err += (out[i] - orig) ** 2;
+        silence += orig ** 2;
+        n++;
+      }
+      expect(n, `${name}: concealed frames`).toBe(rx.stats().concealedFrames);
+      expect(n).toBeGreaterThan(0);
+      // Error energy in the concealed frames against what silence there would have cost.
+      expect(Math.sqrt(err / silence), `${name}: concealment error relative to silence`).toBeLessThan(limit);
+    }
   });
 
   it('rejects another payload type and partial frames', () => {

@@ -1,14 +1,15 @@
 /**
  * One received stream, from datagrams to audio in order: parse (rtp-parse.ts), reorder (reorder.ts),
- * measure (stats.ts), and conceal what was lost by repeating the last packet's audio for the frames the
- * timestamps say are missing (the simplest of JamBerry's concealments: closer to the original than
- * silence for a packet of a millisecond). Pure: the I/O edge (receiver.ts) hands in each datagram with the
+ * measure (stats.ts), and conceal what was lost for the frames the timestamps say are missing, by
+ * continuing the waveform from where it last repeated (conceal.ts, JamBerry's pattern-based
+ * concealment): much closer to the original than silence. Pure: the I/O edge (receiver.ts) hands in each datagram with the
  * TAI it arrived at.
  */
 import type { Encoding } from '../streams/formats.js';
 import { ReorderWindow, type ReorderCounts, type Released } from './reorder.js';
 import { decodePayload, parseRtpHeader, payloadFrames } from './rtp-parse.js';
 import { ArrivalMeter, DEFAULT_LATE_MS, wrap32, type ArrivalStats } from './stats.js';
+import { Concealer } from './conceal.js';
 
 export interface ReceiveFormat {
   encoding: Encoding;
@@ -58,7 +59,7 @@ export class StreamReceiver {
   /** The timestamp the next released packet should carry, NaN before the first. */
   private nextTs = NaN;
   private lostSinceLast = 0;
-  private last: Int32Array | null = null;
+  private readonly concealer: Concealer;
 
   constructor(
     readonly format: ReceiveFormat,
@@ -69,6 +70,8 @@ export class StreamReceiver {
     this.window = new ReorderWindow(windowPackets);
     this.meter = new ArrivalMeter(format.sampleRate, format.mediaclkOffset, opts.lateThresholdMs ?? DEFAULT_LATE_MS);
     this.maxConcealFrames = Math.round(((opts.maxConcealMs ?? 1000) * format.sampleRate) / 1000);
+    // 20 ms of history: several periods of any pitch above 100 Hz to continue from.
+    this.concealer = new Concealer(format.channels, Math.round(format.sampleRate / 50));
   }
 
   /** Takes one datagram that arrived at TAI `arrivalTaiMs`; returns false when it was rejected. */
@@ -108,17 +111,16 @@ export class StreamReceiver {
       }
       const p = r.item;
       const gap = Number.isNaN(this.nextTs) ? 0 : wrap32(p.ts - this.nextTs);
-      if (this.lostSinceLast > 0 && this.last && gap > 0 && gap <= this.maxConcealFrames) {
-        // Repeat the last packet's audio over the gap, as many times as it takes.
+      if (this.lostSinceLast > 0 && this.concealer.frames > 0 && gap > 0 && gap <= this.maxConcealFrames) {
         const fill = new Int32Array(gap * ch);
-        for (let i = 0; i < fill.length; i += this.last.length) fill.set(this.last.subarray(0, Math.min(this.last.length, fill.length - i)), i);
+        this.concealer.fill(fill, gap);
         this.frames += gap;
         this.concealedFrames += gap;
         this.sink(fill, gap, true);
       }
       this.lostSinceLast = 0;
       this.nextTs = (p.ts + p.frames) % 4294967296;
-      this.last = p.samples;
+      this.concealer.remember(p.samples, p.frames);
       this.frames += p.frames;
       this.sink(p.samples, p.frames, false);
     }
