@@ -115,6 +115,15 @@ export class SkewController {
     this.s[LEVEL] = NaN;
   }
 
+  /**
+   * Audio was taken out of (negative) or added to the FIFO at once: the low-passed level moves with it
+   * and `target` is held from here on, so the step is no error to react to and the skew estimate stays.
+   */
+  moveLevel(byFrames: number, target: number): void {
+    if (!Number.isNaN(this.s[LEVEL])) this.s[LEVEL] += byFrames;
+    this.target = target;
+  }
+
   reset(): void {
     this.s.set([NaN, 0, 0]);
   }

@@ -138,14 +138,17 @@ export class SkewBuffer {
     if (!(t >= BLOCK && t < this.capacityFrames)) throw new RangeError(`live buffer target ${t} frames must be at least ${BLOCK} and below its capacity ${this.capacityFrames}`);
     this.target = t;
     if (!this.running) return 0;
+    // The mean level, not this instant's: a block that is late right now would make it look low (or,
+    // extrapolated, high), and a drop sized by it would leave the FIFO short by that lateness.
     this.measure();
-    const excess = Math.floor(this.st[MEASURED] - t);
+    const filtered = this.controller.filteredLevel;
+    const mean = Number.isNaN(filtered) ? this.st[MEASURED] : filtered;
+    const excess = Math.floor(mean - t);
     if (excess > 0) {
-      const drop = Math.min(excess, this.level);
+      const drop = Math.max(0, Math.min(excess, this.level - BLOCK));
       this.st[READ] += drop;
       this.dropped += drop;
-      this.measure();
-      this.controller.setTarget(this.st[MEASURED]);
+      this.controller.moveLevel(-drop, mean - drop);
       return drop;
     }
     this.running = false;
