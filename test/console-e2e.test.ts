@@ -290,6 +290,31 @@ describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon,
     await expect.poll(groups, { timeout: 30_000 }).not.toContain('239.69.79.1');
   });
 
+  it('shows the log as time, level and message on the System page, filtered by level, the raw line on demand', async () => {
+    await visit(page, rig.url, 'system');
+    const rows = page.locator('table.log tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await page.locator('table.log tbody tr[data-level="debug"]').count()).toBe(0);
+    // A warning made now (the Dante profile on a speaker fed 96 kHz) comes over the event stream.
+    const patch = (path: string, json: unknown) => page.evaluate(([p, b]) => fetch(p, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: b }).then((r) => r.status), [path, JSON.stringify(json)] as const);
+    expect(await patch('/api/v1/speakers/left', { profile: 'dante' })).toBe(200);
+    expect(await patch('/api/v1/streams/1', { sampleRate: 96000 })).toBe(200);
+    const text = 'Left (Dante in AES67 mode) takes only 48 kHz; "Left" is 96 kHz: set "Left" to 48 kHz';
+    const row = page.locator('table.log tbody tr', { hasText: text });
+    await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+    expect(await row.getAttribute('data-level')).toBe('warn');
+    expect(await row.locator('td').first().textContent()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+    await page.getByLabel('Show').selectOption({ label: 'warn and above' });
+    await expect.poll(async () => (await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-level')))).every((l) => l === 'warn' || l === 'error' || l === 'fatal')).toBe(true);
+    expect(await row.count()).toBe(1);
+    await row.locator('summary').click();
+    expect(JSON.parse((await row.locator('code.raw').textContent()) ?? '')).toMatchObject({ level: 40, profile: 'dante', rule: 'rate' });
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'system-desktop-log');
+    expect(await patch('/api/v1/streams/1', { sampleRate: 48000 })).toBe(200);
+    expect(await patch('/api/v1/speakers/left', { profile: null })).toBe(200);
+  });
+
   it('turns the warning into a plain note once no speakers are configured', async () => {
     for (const id of ['left', 'right']) {
       const status = await page.evaluate((p) => fetch(p, { method: 'DELETE' }).then((r) => r.status), `/api/v1/speakers/${id}`);

@@ -6,6 +6,7 @@ import { hashPasswordCommand } from './cli/hash-password.js';
 import { moduleCommand } from './cli/module.js';
 import { listenCommand } from './cli/listen.js';
 import { checkCommand } from './cli/check.js';
+import { logsCommand } from './cli/logs.js';
 import { UserError } from './errors.js';
 import { AudioError } from './audio/types.js';
 
@@ -16,6 +17,7 @@ Commands:
   streams ls|add|rm   list, add or remove streams of a running daemon
   speakers ls         list speakers of a running daemon
   ptp status          PTP state of a running daemon
+  logs [-f]           the running daemon's log as time, level and message (-f follows it)
   module status|load|unload   the RAVENNA kernel module, directly (no daemon; load/unload need root)
   hash-password       read a password on stdin and print its scrypt hash for auth.passwordHash
   play <input>...     play files (FLAC/WAV), raw PCM from stdin (-) or a FIFO (--live for a
@@ -48,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       return listenCommand(rest);
     case 'check':
       return checkCommand(rest);
+    case 'logs':
+      return logsCommand(rest);
     case 'hash-password':
       return hashPasswordCommand(rest);
     case undefined:

@@ -28,6 +28,7 @@ export type { SignalSpec } from './audio/signal-spec.js';
 export type { RawFormat } from './audio/raw-pcm.js';
 export type { StreamStats, StreamView } from './daemon/stream-view.js';
 export type { MonitorFrame, MonitorVerdict } from './receiver/monitor.js';
+export type { LogEntry, LogLevel } from './daemon/log-tail.js';
 export type { MonitorMessage } from './api/monitor.js';
 export type { LiveInputView } from './daemon/live-view.js';
 export type { PtpView } from './clock/reference.js';

@@ -1,6 +1,6 @@
 /** Typed REST client for /api/v1 (docs/api-contract.md). Every failure becomes an ApiError. */
 import type {
-  AuthStatus, HistorySample, LibraryStatus, ModuleStatus, Player, Preset, PresetBody, PtpConfig, PtpSettingsPatchBody, Routing, RoutingBody, RtpSettings, RtpSettingsPatchBody, Speaker,
+  AuthStatus, HistorySample, LibraryStatus, LogEntry, ModuleStatus, Player, Preset, PresetBody, PtpConfig, PtpSettingsPatchBody, Routing, RoutingBody, RtpSettings, RtpSettingsPatchBody, Speaker,
   SpeakerPatch, Stream, StreamCreateBody, StreamPatchBody, SystemInfo, Track,
 } from './types.js';
 
@@ -86,6 +86,7 @@ export const api = {
   loadModule: () => request<unknown>('POST', '/module/load'),
   unloadModule: () => request<unknown>('POST', '/module/unload'),
   system: () => request<SystemInfo>('GET', '/system'),
+  logs: () => request<LogEntry[]>('GET', '/logs?limit=500'),
 
   authStatus: () => request<AuthStatus>('GET', '/auth/status'),
   login: (password: string) => request<unknown>('POST', '/auth/login', { password }),

@@ -2,7 +2,7 @@
  * The console's live state: a pure reducer over WebSocket events plus local optimistic changes.
  * Everything live comes from the event stream; REST answers only confirm or roll back a change.
  */
-import type { PtpSample, PtpState, PtpStatus, RemoteStream, RemoteStreamDelta, ServerEvent, Snapshot, StatsMap } from './types.js';
+import type { LogEntry, PtpSample, PtpState, PtpStatus, RemoteStream, RemoteStreamDelta, ServerEvent, Snapshot, StatsMap } from './types.js';
 
 /** About 2 minutes of offset samples at the rate the daemon pushes PTP updates. */
 export const PTP_SAMPLES = 600;
@@ -20,6 +20,8 @@ export interface State extends Partial<Snapshot> {
   ptpStates: { t: number; state: PtpState; reason: string }[];
   /** When the player slice last arrived, so the seek bar can advance between player events. */
   playerAt: number;
+  /** The daemon's log lines as they came over the event stream since it connected (the newest LOG_LINES). */
+  logs: LogEntry[];
 }
 
 export type Action =
@@ -37,7 +39,11 @@ export const initialState: State = {
   ptpSamples: [],
   ptpStates: [],
   playerAt: 0,
+  logs: [],
 };
+
+/** Log lines the console keeps: as many as the daemon does. */
+export const LOG_LINES = 500;
 
 function withPtp(state: State, ptp: PtpStatus, at: number): State {
   const last = state.ptpStates[state.ptpStates.length - 1];
@@ -109,6 +115,8 @@ export function reducer(state: State, action: Action): State {
           return { ...state, liveInputs: event.data };
         case 'interface':
           return { ...state, interface: event.data };
+        case 'log':
+          return { ...state, logs: [...state.logs, event.data].slice(-LOG_LINES) };
       }
     }
   }
@@ -117,7 +125,7 @@ export function reducer(state: State, action: Action): State {
 
 /** Every message type the daemon sends; a type added to its ServerEvent fails to compile here until listed. */
 const KNOWN: Record<ServerEvent['type'], true> = {
-  snapshot: true, streams: true, speakers: true, routing: true, player: true, ptp: true, remoteStream: true, liveInputs: true, interface: true, stats: true,
+  snapshot: true, streams: true, speakers: true, routing: true, player: true, ptp: true, remoteStream: true, liveInputs: true, interface: true, stats: true, log: true,
 };
 
 /** Parses one WebSocket message; unknown or malformed messages give null rather than corrupting state. */

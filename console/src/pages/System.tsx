@@ -4,10 +4,14 @@ import { api } from '../api/client.js';
 import { useFetch } from '../api/useFetch.js';
 import { Badge } from '../components/Badge.js';
 import { RtpSettingsForm } from '../components/RtpSettingsForm.js';
+import { LogView } from '../components/LogView.js';
+import { mergeLogs } from '../logic/logs.js';
 
 export function System({ auth, onLogout }: { auth: { authRequired: boolean; authenticated: boolean } | null; onLogout: () => void }) {
   const { state, report } = useStore();
   const sys = useFetch(api.system, [state.connection === 'open']);
+  // The log as it was when the page opened (or the event stream reconnected); the event stream adds what comes after.
+  const logs = useFetch(api.logs, [state.connection === 'open']);
   const mod = useFetch(api.module);
   const rtp = useFetch(api.rtpSettings);
   const [busy, setBusy] = useState(false);
@@ -109,9 +113,8 @@ export function System({ auth, onLogout }: { auth: { authRequired: boolean; auth
         )}
       </section>
       <section className="card wide" aria-labelledby="log-h">
-        <h2 id="log-h">Log (latest lines)</h2>
-        <div className="row"><button type="button" onClick={sys.reload}>Refresh log</button></div>
-        <pre className="logs" tabIndex={0} aria-label="Daemon log">{sys.data?.logs.join('\n') || 'No log lines.'}</pre>
+        <h2 id="log-h">Log</h2>
+        <LogView entries={mergeLogs(logs.data ?? [], state.logs)} />
       </section>
     </div>
   );

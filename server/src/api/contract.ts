@@ -1,8 +1,9 @@
 import type { StreamStats } from '../daemon/stream-view.js';
 import type { DaemonEvent, RemoteStreamDelta, SliceEvent, Slices } from '../daemon/events.js';
 import type { InterfaceView } from '../daemon/interface-follower.js';
+import type { LogEntry } from '../daemon/log-tail.js';
 
-export type { DaemonEvent, InterfaceView, RemoteStreamDelta, SliceEvent, Slices };
+export type { DaemonEvent, InterfaceView, LogEntry, RemoteStreamDelta, SliceEvent, Slices };
 
 /**
  * The daemon's REST and WebSocket contract as types (docs/api-contract.md): the shapes the routes answer
@@ -35,4 +36,4 @@ export interface AuthStatus {
 export type Snapshot = Slices;
 
 /** One message on GET /api/v1/events. */
-export type ServerEvent = { type: 'snapshot'; data: Snapshot } | DaemonEvent | { type: 'stats'; data: StreamStats };
+export type ServerEvent = { type: 'snapshot'; data: Snapshot } | DaemonEvent | { type: 'stats'; data: StreamStats } | { type: 'log'; data: LogEntry };

@@ -8,6 +8,7 @@ import type { Auth } from './auth.js';
 import type { ServerEvent, Snapshot } from './contract.js';
 import { crossSiteRefusal, type OriginPolicy } from './origin.js';
 import type { SocketEndpoint } from './monitor.js';
+import type { LogEntry, LogTail } from '../daemon/log-tail.js';
 
 /**
  * Largest message a client may send (the client sends nothing the daemon needs; this only bounds what a
@@ -51,6 +52,8 @@ export function attachEvents(
   snapshot: () => Snapshot,
   /** Other WebSocket paths, behind the same origin and auth checks (the monitor). */
   endpoints: Record<string, SocketEndpoint> = {},
+  /** The daemon's log: each new line goes out as a `log` event. */
+  logs?: LogTail,
 ): { close: () => Promise<void>; stats: EventStats } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: true });
   wss.on('error', (err) => d.log.warn({ err: err.message }, 'event stream server error'));
@@ -81,8 +84,10 @@ export function attachEvents(
   };
   const onEvent = (msg: DaemonEvent) => broadcast(msg);
   const onStats = (data: StreamStats) => broadcast({ type: 'stats', data });
+  const onLog = (data: LogEntry) => broadcast({ type: 'log', data });
   d.on('event', onEvent);
   d.on('stats', onStats);
+  logs?.on('entry', onLog);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Until ws takes the socket (and after, alongside ws's own), a reset or a write error must not be unhandled.
     socket.on('error', () => socket.destroy());
@@ -113,6 +118,7 @@ export function attachEvents(
       new Promise<void>((resolve) => {
         d.off('event', onEvent);
         d.off('stats', onStats);
+        logs?.off('entry', onLog);
         for (const ws of wss.clients) ws.terminate();
         void Promise.all(Object.values(endpoints).map((e) => e.close())).then(() => wss.close(() => resolve()));
       }),

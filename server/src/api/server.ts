@@ -22,6 +22,7 @@ import { openApi } from './openapi.js';
 import { createMetrics } from './metrics.js';
 import { attachEvents, type EventStats } from './events.js';
 import { MONITOR_PATH, monitorEndpoint } from './monitor.js';
+import type { LogTail } from '../daemon/log-tail.js';
 import { contentSecurityPolicy, crossSiteRefusal, type OriginPolicy } from './origin.js';
 
 /** Methods that change nothing; every other method is a mutation and must come from an allowed origin. */
@@ -35,7 +36,8 @@ export interface ApiOptions {
   daemon: Daemon;
   module: ModuleManager;
   consoleDir: string | null;
-  logs: () => string[];
+  /** The daemon's log: GET /logs, the System page, `aes67 logs`, and `log` events. */
+  logs: LogTail;
   player: PlayerDeps;
 }
 
@@ -140,7 +142,7 @@ export function createApiServer(opts: ApiOptions): ApiServer {
     remoteStreams: d.discovery.remote.list(),
     liveInputs: d.liveInputs(),
     interface: d.interfaceState(),
-  }), { [MONITOR_PATH]: monitorEndpoint(d.monitors) });
+  }), { [MONITOR_PATH]: monitorEndpoint(d.monitors) }, opts.logs);
   events = attached.stats;
   return {
     server,

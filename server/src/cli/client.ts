@@ -36,7 +36,7 @@ export function target(config: string | undefined, url: string | undefined): { u
   return { url: base.replace(/\/$/, ''), token: process.env.AES67_TOKEN ?? cfg?.auth.token ?? null };
 }
 
-async function call(t: { url: string; token: string | null }, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function call(t: { url: string; token: string | null }, method: string, path: string, body?: unknown): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(`${t.url}/api/v1${path}`, {

@@ -8,6 +8,7 @@ import { defaultConfig } from '../config/defaults.js';
 import { saveAtomically, serializeConfig } from '../config/save.js';
 import type { Config } from '../config/schema.js';
 import { waitForInterface } from '../net/interface-wait.js';
+import { LogTail } from '../daemon/log-tail.js';
 import { UserError } from '../errors.js';
 import { ConfigStore } from '../daemon/store.js';
 import { Daemon, type DaemonOptions } from '../daemon/daemon.js';
@@ -71,12 +72,11 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   }
   // A port another process holds would refuse the API after the streams had started: find out first.
   await checkPortFree(cfg.http.host, cfg.http.port);
-  const tail: string[] = [];
+  const tail = new LogTail();
   const write = opts.write ?? ((l: string) => void process.stdout.write(l));
   const log: Logger = pino({ base: { pid: process.pid } }, {
     write(line: string) {
-      tail.push(line.trimEnd());
-      if (tail.length > 200) tail.shift();
+      tail.push(line);
       write(line);
     },
   });
@@ -100,7 +100,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
     daemon,
     module: opts.module ?? createModuleManager(),
     consoleDir: consoleDir(),
-    logs: () => tail.slice(-50),
+    logs: tail,
     player: { player, library, root },
   });
   let port: number;

@@ -10,7 +10,10 @@ import type { SettingsService } from '../../services/settings.js';
 import type { Auth } from '../auth.js';
 import type { AuthStatus, SystemInfo } from '../contract.js';
 import { ApiError } from '../errors.js';
-import { route, type RouteDef } from '../route.js';
+import { route, validate, type RouteDef } from '../route.js';
+import { LOG_LEVELS, LogEntrySchema, type LogTail } from '../../daemon/log-tail.js';
+
+const LogsQuery = z.object({ level: z.enum(LOG_LEVELS).default('trace'), limit: z.coerce.number().int().min(1).max(500).default(200) }).strict();
 
 export const VERSION = '0.1.0';
 
@@ -33,7 +36,7 @@ export interface SystemDeps {
   iface: () => InterfaceView;
   module: ModuleManager;
   auth: Auth;
-  logs: () => string[];
+  logs: LogTail;
 }
 
 export function systemRoutes({ clock, settings, remoteStreams, pacer, iface, module, auth, logs }: SystemDeps): RouteDef[] {
@@ -79,9 +82,19 @@ export function systemRoutes({ clock, settings, remoteStreams, pacer, iface, mod
         return {
           version: VERSION,
           interface: iface(),
-          logs: logs(),
+          logs: logs.entries('trace', 50).map((e) => e.raw),
           pacer: { realtimePriority: thread?.realtime.priority ?? 0, reason: thread ? thread.realtime.reason : 'the pacer thread has not started yet', nice: thread?.nice ?? null, gcPauses: gc.gcPauses, gcPauseMaxMs: gc.gcPauseMaxMs },
         };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/logs',
+      summary: "The daemon's last log lines parsed (time, level, message, raw line), oldest first: ?level=warn keeps warn and above, ?limit= the newest n (200, at most 500)",
+      response: z.array(LogEntrySchema),
+      handler: (ctx) => {
+        const q = validate(LogsQuery, { ...ctx.query });
+        return logs.entries(q.level, q.limit);
       },
     }),
     route({
