@@ -3,7 +3,8 @@
  * only `lo` up and no multicast route (stock-host.ts). The run block installs, builds and starts the
  * embedded default; the "Listen to it" block, run as a user would in a second terminal, records five
  * seconds of stream 1, which must be the 440 Hz demo tone at its level; the "Check this host" block
- * then passes every line but timing beside it (timing is the machine's load, not asserted). The namespace has no network, so
+ * then passes every line but timing beside it (timing is the machine's load, not asserted), and
+ * docs/usage.md's `aes67 logs` line prints the daemon's log as time, level and message. The namespace has no network, so
  * npm installs from the cache that the suite's own `npm ci` filled; the clone is made in the host's
  * namespace (git needs nothing from the network for a local clone).
  */
@@ -29,6 +30,15 @@ function commandUnder(heading: string): string {
   const at = readme.indexOf(`## ${heading}\n`);
   const m = /```sh\n([^`]+?)\n```/.exec(readme.slice(at));
   if (at < 0 || !m) throw new Error(`README has no sh block under '## ${heading}'`);
+  return m[1].trim();
+}
+
+/** The first shell block under a heading of a file in docs/. */
+function docsCommandUnder(file: string, heading: string): string {
+  const text = readFileSync(join(REPO, 'docs', file), 'utf8');
+  const at = text.indexOf(`## ${heading}\n`);
+  const m = /```sh\n([^`]+?)\n```/.exec(text.slice(at));
+  if (at < 0 || !m) throw new Error(`docs/${file} has no sh block under '## ${heading}'`);
   return m[1].trim();
 }
 
@@ -97,6 +107,12 @@ describe.runIf(enabled)('README commands from a clean clone on a stock host', ()
       const checkLog = collect(check);
       const code = await exited(check, 60_000);
       expectCleanOnLoopback(expectConsistent(code, checkLog.out(), checkLog.err()));
+
+      // docs/usage.md's log recipe, its first line verbatim, against the same daemon.
+      const logsOut = await shell(host, docsCommandUnder('usage.md', 'The log: `aes67 logs`').split('\n')[0], clone, 60_000);
+      const lines = logsOut.trim().split('\n');
+      expect(lines.length, logsOut).toBeGreaterThan(0);
+      for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (INFO |WARN |ERROR|FATAL) /);
     } finally {
       if (daemon.exitCode === null) {
         process.kill(-daemon.pid!, 'SIGINT');
