@@ -316,6 +316,7 @@ describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon,
   });
 
   it('turns the warning into a plain note once no speakers are configured', async () => {
+    await visit(page, rig.url, 'overview');
     for (const id of ['left', 'right']) {
       const status = await page.evaluate((p) => fetch(p, { method: 'DELETE' }).then((r) => r.status), `/api/v1/speakers/${id}`);
       expect(status).toBeLessThan(300);
