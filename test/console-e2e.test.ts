@@ -224,6 +224,8 @@ describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon,
   });
 
   it('warns on the Overview when a Dante-profile speaker is fed a 96 kHz stream, the profile picked on its card', async () => {
+    // The page's own origin for the fetches below, whatever page the test before left open.
+    await visit(page, rig.url, 'speakers');
     const patch = (path: string, json: unknown) => page.evaluate(([p, b]) => fetch(p, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: b }).then((r) => r.status), [path, JSON.stringify(json)] as const);
     expect(await patch('/api/v1/streams/2', { sampleRate: 96000 })).toBe(200);
     await visit(page, rig.url, 'speakers');

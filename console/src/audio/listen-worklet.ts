@@ -5,7 +5,7 @@
  * variable resampler, underruns concealed). It also taps what it plays: four times a second it posts
  * the queue's state with the output's peak level and its frequency from zero crossings.
  */
-import { AdaptiveQueue } from '@aes67/server/listen';
+import { AdaptiveQueue, type AdaptiveQueueStats } from '@aes67/server/listen';
 
 // The AudioWorkletGlobalScope's names, which TypeScript's DOM library does not declare.
 declare const sampleRate: number;
@@ -17,17 +17,8 @@ declare class AudioWorkletProcessor {
 /** What the worklet posts: its tap, or why it cannot play. */
 export type ListenMessage = ListenTap | { type: 'error'; message: string };
 
-export interface ListenTap {
+export interface ListenTap extends AdaptiveQueueStats {
   type: 'stats';
-  phase: 'measuring' | 'holding';
-  levelMs: number;
-  targetMs: number;
-  sigmaMs: number;
-  skewPpm: number;
-  ratioPpm: number;
-  underruns: number;
-  concealedFrames: number;
-  corrections: number;
   /** The output's peak over the last quarter second, dBFS, and its frequency from zero crossings, Hz. */
   peakDb: number | null;
   frequencyHz: number;

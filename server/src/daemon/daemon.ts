@@ -66,9 +66,8 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
   private applied: Config;
   /** Streams the console monitors, joined only while watched. */
   readonly monitors: Monitors;
-  /** The profile issues of `issuesOf`, the config they were computed for (views are built 4 times a second). */
-  private issues = new Map<string, ProfileIssue[]>();
-  private issuesOf: Config | null = null;
+  /** Each config's profile issues, computed once (views are built 4 times a second, and a change compares two configs). */
+  private readonly issues = new WeakMap<Config, Map<string, ProfileIssue[]>>();
   private readonly meters = new Map<string, StreamView['meters']>();
   private statsTimer: NodeJS.Timeout | null = null;
   /** Whether the last stats tick had a live input to report (one empty event follows the last one). */
@@ -231,16 +230,20 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
       .catch((e: Error) => this.log.error({ err: e.message }, 'could not bump the SDP versions to re-announce the streams'));
   }
 
+  private issuesOf(cfg: Config): Map<string, ProfileIssue[]> {
+    let m = this.issues.get(cfg);
+    if (!m) this.issues.set(cfg, (m = configProfileIssues(cfg)));
+    return m;
+  }
+
   private profileIssues(id: string): ProfileIssue[] {
-    const cfg = this.store.current;
-    if (this.issuesOf !== cfg) [this.issues, this.issuesOf] = [configProfileIssues(cfg), cfg];
-    return this.issues.get(id) ?? [];
+    return this.issuesOf(this.store.current).get(id) ?? [];
   }
 
   /** A config that breaks a receiver profile runs, and says so in the log: at start, and once per new issue. */
   private warnIssues(prev: Config | null, next: Config): void {
-    const before = new Set(prev ? [...configProfileIssues(prev).values()].flat().map((i) => i.text) : []);
-    for (const [stream, list] of configProfileIssues(next)) {
+    const before = new Set(prev ? [...this.issuesOf(prev).values()].flat().map((i) => i.text) : []);
+    for (const [stream, list] of this.issuesOf(next)) {
       for (const i of list.filter((x) => !before.has(x.text))) this.log.warn({ stream, profile: i.profile, rule: i.rule }, `${i.text}: ${i.fix}`);
     }
   }

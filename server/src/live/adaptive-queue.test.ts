@@ -96,6 +96,8 @@ describe('adaptive listening queue (JamBerry) in simulation', () => {
     it(`0-20 ms jitter, sound card ${skewPpm > 0 ? '+' : ''}${skewPpm} ppm: settles at beta * sigma, then no underrun, no correction, no pitch step`, () => {
       const r = simulate(120, skewPpm, 20, seed);
       const s = r.q.stats();
+      // settledAt is the simulation's own clock (ms of simulated audio), not wall time: the phase
+      // change after 3 s of measuring, an event of the queue's, not a speed.
       expect(r.settledAt, 'settled after measuring 3 s').toBeGreaterThan(3000);
       expect(r.settledAt).toBeLessThan(4000);
       // sigma_Q of 10 ms blocks each late by U(0, 20 ms): the arrival jitter (5.8 ms) and the block sawtooth (2.9 ms).

@@ -97,7 +97,8 @@ export class AdaptiveQueue {
       this.gain = 1;
       for (let i = 0; i < frames; i++) out[i] = tmp[i];
       if (this.last.length !== frames) this.last = new Float64Array(frames);
-      this.last.set(tmp.subarray(0, frames));
+      // A plain loop: subarray() would allocate a view on every pull of the audio thread.
+      for (let i = 0; i < frames; i++) this.last[i] = tmp[i];
       this.observe(frames);
       return;
     }
@@ -110,7 +111,7 @@ export class AdaptiveQueue {
   }
 
   private observe(frames: number): void {
-    const level = this.buffer.stats().filteredLevel;
+    const level = this.buffer.filteredLevel;
     if (!this.holding) {
       const w = this.w;
       const x = this.buffer.level;

@@ -155,6 +155,11 @@ export class SkewBuffer {
     return 0;
   }
 
+  /** The low-passed level the skew loop holds (NaN before it has one), without building stats(). */
+  get filteredLevel(): number {
+    return this.controller.filteredLevel;
+  }
+
   /** Input frames waiting in the FIFO. */
   get level(): number {
     return this.st[WRITE] - this.st[READ];
