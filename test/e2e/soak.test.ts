@@ -5,8 +5,8 @@
  * faults (link down and up, renumbered) at intervals, from a seeded schedule. tshark in a receiver's
  * namespace watches every stream and SAP for the whole run (test/harness/wire-audit.ts). Judged on the
  * wire: no sequence gap but the packets the daemon counted as failed sends (the interface was down), no
- * timestamp step it did not report, SAP cadence within 10 % of the interval outside the faults; RSS and
- * heap from start to end, as growth per hour.
+ * timestamp step it did not report, SAP cadence at its interval outside the faults (within 4 standard
+ * errors of the announcer's jitter); RSS and heap from start to end, as growth per hour.
  *
  * SOAK_SECONDS sets the length: CI runs the short default; the figures in docs/reliability.md come from
  * SOAK_SECONDS=600.
@@ -40,6 +40,13 @@ const TRACKS = [
 ];
 /** The announcer's interval in the test config (writeDaemonConfig: SAP every second). */
 const SAP_INTERVAL_S = 1;
+/**
+ * How far the mean of `n` intervals may stray from SAP_INTERVAL_S: the announcer draws each interval
+ * uniformly from 2/3 to 4/3 of it (RFC 2974), a standard deviation of 1/(3 sqrt 3) of the interval, so
+ * 4 standard errors leave a chance below 1e-4 of failing a sound announcer; plus 50 ms for a busy
+ * host's late timers. A fixed 10 % failed a sound run whose renames and faults left few intervals (CI).
+ */
+const cadenceTolerance = (n: number) => (4 * SAP_INTERVAL_S) / (3 * Math.sqrt(3) * Math.sqrt(n)) + 0.05;
 
 interface Memory {
   rss: number;
@@ -201,7 +208,7 @@ describe.runIf(enabled)('soak: 8 streams, a busy player, REST and interface faul
       const sessionId = String(424242 + k);
       const cadence = sapCadence(report.sap.get(sessionId) ?? { announces: [], deletes: 0 }, faults);
       expect(cadence.intervals, `SAP announcements of ${s.id}`).toBeGreaterThan(SECONDS / 4);
-      expect(Math.abs(cadence.meanS - SAP_INTERVAL_S) / SAP_INTERVAL_S, `${s.id}: mean SAP interval ${cadence.meanS} s`).toBeLessThan(0.1);
+      expect(Math.abs(cadence.meanS - SAP_INTERVAL_S), `${s.id}: mean SAP interval ${cadence.meanS} s over ${cadence.intervals}`).toBeLessThan(cadenceTolerance(cadence.intervals));
     }
     // A leak, not a figure: what a soak of any length may add (the figures per hour are in the log above).
     expect((memEnd.rss - memStart.rss) / 2 ** 20, 'RSS growth (MB)').toBeLessThan(64);

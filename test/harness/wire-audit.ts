@@ -20,10 +20,12 @@ export interface WireAudit {
 export async function auditWire(lan: Lan, host: string, opts: { framesPerPacket: number; payloads?: boolean }): Promise<WireAudit> {
   const fields = opts.payloads ? TSHARK_FIELDS : TSHARK_FIELDS.slice(0, -1);
   // A short snap length keeps what tshark reads off the copy path when payloads are not wanted (a SAP
-  // packet's SDP still fits); a 64 MiB capture buffer rides out a busy host.
+  // packet's SDP still fits); a 64 MiB capture buffer rides out a busy host. A display filter, not a
+  // capture filter: libpcap installs a capture filter on the running socket behind a reject-all filter,
+  // and a packet arriving in that window is lost uncounted, a sequence gap the sender never made (CI).
   const snap = opts.payloads ? [] : ['-s', '600'];
   const child: ChildProcess = lan.spawn(host, 'tshark', [
-    '-l', '-n', '-i', lan.hosts[host].ifname, '-B', '64', ...snap, '-f', 'udp port 5004 or udp port 9875',
+    '-l', '-n', '-i', lan.hosts[host].ifname, '-B', '64', ...snap, '-Y', 'udp.port == 5004 || udp.port == 9875',
     '-d', 'udp.port==5004,rtp', '-T', 'fields', '-E', 'separator=,', ...fields.flatMap((f) => ['-e', f]),
   ]);
   const tally = new WireTally(opts.framesPerPacket);

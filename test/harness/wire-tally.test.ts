@@ -25,14 +25,15 @@ describe('WireTally', () => {
     ]);
   });
 
-  it('keeps announcements and deletions per session; the cadence leaves out new versions and faults', () => {
+  it('keeps announcements and deletions per session; the cadence leaves out each version\'s first interval and faults', () => {
     const t = new WireTally(48);
     for (const row of [sap(10, '1'), sap(11, '1'), sap(12, '1'), sap(12.1, '2'), sap(13.1, '2'), sap(20, '2'), sap(21, '2'), sap(22, '2', '1')]) t.row(row);
     const s = t.report().sap.get('4242')!;
     expect(s.deletes).toBe(1);
     expect(s.announces.map((a) => a.version)).toEqual(['1', '1', '1', '2', '2', '2', '2']);
-    expect(sapCadence(s, [[15, 16]])).toEqual({ intervals: 4, meanS: expect.closeTo(1, 9) });
-    expect(sapCadence(s).meanS).toBeCloseTo((2 + 1 + 6.9 + 1) / 5, 9);
+    // Left out: each version's first interval (10-11 and the at-once 12.1-13.1), and 13.1-20 over the fault.
+    expect(sapCadence(s, [[15, 16]])).toEqual({ intervals: 2, meanS: expect.closeTo(1, 9) });
+    expect(sapCadence(s).meanS).toBeCloseTo((1 + 6.9 + 1) / 3, 9);
   });
 });
 
