@@ -7,7 +7,8 @@
  * checks the Overview's verdict: a warning with its fix while speakers are configured, a plain note without.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireNetns } from './harness/netns.js';
 import { CHROMIUM, CHROMIUM_ARGS, startPtpOffRig, startRig, type DaemonRig, type Rig } from './console/rig.js';
@@ -245,6 +246,29 @@ describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon,
     expect(await patch('/api/v1/speakers/right', { profile: null })).toBe(200);
     expect(await patch('/api/v1/streams/2', { sampleRate: 48000 })).toBe(200);
     await expect.poll(() => warning.count(), { timeout: 30_000 }).toBe(0);
+  });
+
+  it('adds a speaker from the KH 120 II preset on the Speakers page, saved with its model, rate and profile, and removes it', async () => {
+    await visit(page, rig.url, 'speakers');
+    await page.getByRole('button', { name: 'Add speaker' }).click();
+    const form = page.getByRole('form', { name: 'New speaker' });
+    await form.getByLabel('Name').fill('KH centre');
+    await form.getByLabel('Model').selectOption({ label: 'Neumann KH 120 II AES67' });
+    await form.getByLabel('Set to').selectOption({ label: '48 kHz' });
+    await form.getByLabel('Stream').selectOption({ label: 'Left' });
+    expect(await axeSerious(page)).toEqual([]);
+    await form.getByRole('button', { name: 'Add speaker' }).click();
+    const added = page.locator('section.speaker[data-speaker="KH centre"]');
+    await expect.poll(() => added.locator('p.muted').first().textContent(), { timeout: 30_000 }).toBe('Neumann KH 120 II AES67 · set to 48 kHz · takes L24/L16 up to 1 ch');
+    expect(await added.getByLabel('Receiver profile').inputValue()).toBe('neumann-kh');
+    const saved = () => (JSON.parse(readFileSync(join(rig.dir, 'aes67.json'), 'utf8')) as { speakers: Record<string, unknown>[] }).speakers;
+    expect(saved().find((s) => s.name === 'KH centre')).toMatchObject({ model: 'Neumann KH 120 II AES67', sampleRate: 48000, encodings: ['L24', 'L16'], maxChannels: 1, profile: 'neumann-kh', streamId: '1' });
+    await screenshot(page, 'speakers-desktop-added-from-preset');
+
+    page.once('dialog', (d) => void d.accept());
+    await added.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => added.count(), { timeout: 30_000 }).toBe(0);
+    expect(saved().some((s) => s.name === 'KH centre')).toBe(false);
   });
 
   it("monitors a speaker's stream from its card: tone, statistics and verdict, and the group joined only while watched", async () => {

@@ -145,6 +145,25 @@ describe('daemon API without auth (loopback)', () => {
     expect(((await (await d.api$('/streams/1')).json()) as { profileIssues: unknown[] }).profileIssues).toEqual([]);
   });
 
+  it('speaker presets: listed, a speaker added from one takes its model, rate, channels and profile, saved; a rate the model cannot take is refused on its field', async () => {
+    const presets = (await (await d.api$('/speaker-presets')).json()) as { id: string; rates: number[] }[];
+    expect(presets.map((p) => p.id)).toEqual(['neumann-kh-80', 'neumann-kh-120-ii', 'neumann-kh-150', 'neumann-kh-310', 'generic-aes67']);
+    expect(presets[1].rates).toEqual([48000, 96000]);
+
+    const bad = await d.api$('/speakers', { method: 'POST', json: { name: 'KH R', preset: 'neumann-kh-120-ii', sampleRate: 44100 } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: { code: 'invalid', field: 'sampleRate', message: 'sampleRate: the Neumann KH 120 II AES67 can be set to 48 or 96 kHz, not 44.1 kHz' } });
+
+    const res = await d.api$('/speakers', { method: 'POST', json: { name: 'KH R', preset: 'neumann-kh-120-ii', streamId: '2' } });
+    expect(res.status).toBe(201);
+    const sp = (await res.json()) as Record<string, unknown>;
+    expect(sp).toMatchObject({ name: 'KH R', model: 'Neumann KH 120 II AES67', sampleRate: 48000, encodings: ['L24', 'L16'], maxChannels: 1, profile: 'neumann-kh', streamId: '2' });
+    expect(sp).not.toHaveProperty('preset');
+    const saved = (parse(readFileSync(d.file, 'utf8')) as { speakers: { id: string }[] }).speakers.find((s) => s.id === sp.id);
+    expect(saved).toEqual(sp);
+    expect((await d.api$(`/speakers/${String(sp.id)}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
   it('PTP, remote streams, module, system, auth status and metrics', async () => {
     expect(((await (await d.api$('/ptp')).json()) as { state: string }).state).toBe('disabled');
     expect(await (await d.api$('/ptp/history')).json()).toEqual([]);

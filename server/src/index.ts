@@ -23,6 +23,7 @@ export type {
   StreamPatchBody,
   StreamSettings,
 } from './config/schema.js';
+export type { SpeakerCreateBody } from './config/speaker-create.js';
 export type { FifoSource, RoutingSource, SignalSource } from './config/source.js';
 export type { SignalSpec } from './audio/signal-spec.js';
 export type { RawFormat } from './audio/raw-pcm.js';

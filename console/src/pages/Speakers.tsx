@@ -1,9 +1,12 @@
+import { useState } from 'react';
 import { useStore } from '../api/StoreContext.js';
 import { api } from '../api/client.js';
 import type { Speaker, SpeakerPatch } from '../api/types.js';
 import { Badge, ptpTone } from '../components/Badge.js';
 import { RxPatchList, type VisibleStream } from '../components/RxPatchList.js';
 import { SpeakerControls } from '../components/SpeakerControls.js';
+import { SpeakerForm } from '../components/SpeakerForm.js';
+import { StreamOptions } from '../components/StreamOptions.js';
 import { PROFILE_IDS, PROFILES, type ProfileId } from '@aes67/server/profiles';
 import { canPlay } from '../logic/compat.js';
 import { hashFor } from '../logic/monitor.js';
@@ -12,6 +15,7 @@ import { feedFrom, inputCount, inputLabel, sourceValue } from '../logic/patch.js
 
 export function Speakers() {
   const { state, change, report } = useStore();
+  const [adding, setAdding] = useState(false);
   const streams = state.streams ?? [];
   const speakers = state.speakers ?? [];
   const ptpState = state.ptp?.state;
@@ -25,6 +29,11 @@ export function Speakers() {
   const patchSpeaker = (sp: Speaker, patch: SpeakerPatch, what: string) =>
     change(what, { speakers: speakers.map((x) => (x.id === sp.id ? { ...x, ...patch } : x)) }, () => api.updateSpeaker(sp.id, patch));
 
+  const remove = (sp: Speaker) => {
+    if (!window.confirm(`Remove speaker ${sp.name}? Its stream keeps sending.`)) return;
+    void change(`Removing ${sp.name}`, { speakers: speakers.filter((x) => x.id !== sp.id) }, () => api.deleteSpeaker(sp.id));
+  };
+
   const setSource = (sp: Speaker, value: string) => {
     const routing = state.routing;
     if (!routing || sp.streamId === null) return;
@@ -35,7 +44,15 @@ export function Speakers() {
   return (
     <div className="page">
       <h1>Speakers</h1>
-      {speakers.length === 0 && <p className="muted">No speakers configured.</p>}
+      {adding ? (
+        <section className="card wide" aria-label="New speaker">
+          <h2>New speaker</h2>
+          <SpeakerForm streams={streams} onSubmit={api.createSpeaker} onDone={() => setAdding(false)} />
+        </section>
+      ) : (
+        <p><button type="button" className="primary" onClick={() => setAdding(true)}>Add speaker</button></p>
+      )}
+      {speakers.length === 0 && !adding && <p className="muted">No speakers configured.</p>}
       <div className="cards">
         {speakers.map((sp) => {
           const feed = streams.find((s) => s.id === sp.streamId);
@@ -73,10 +90,7 @@ export function Speakers() {
                       onChange={(e) => void patchSpeaker(sp, { streamId: e.target.value || null, channel: 0 }, `Patching ${sp.name}`)}
                     >
                       <option value="">(none)</option>
-                      {streams.map((s) => {
-                        const c = canPlay(sp, s);
-                        return <option key={s.id} value={s.id} disabled={!c.ok}>{s.name}{c.ok ? '' : ` — ${c.reason}`}</option>;
-                      })}
+                      <StreamOptions speaker={sp} streams={streams} />
                     </select>
                   </span>
                   <span className="pick">
@@ -111,12 +125,15 @@ export function Speakers() {
                 </div>
               </div>
               <SpeakerControls speaker={sp} meters={meters} channel={sp.channel} onChange={(p) => void patchSpeaker(sp, p, `Changing ${sp.name}`)} />
-              <button
-                type="button"
-                onClick={() => api.identify(sp.id).catch((e: Error) => report(`Identify ${sp.name} failed: ${e.message}`))}
-              >
-                Identify
-              </button>
+              <div className="row">
+                <button
+                  type="button"
+                  onClick={() => api.identify(sp.id).catch((e: Error) => report(`Identify ${sp.name} failed: ${e.message}`))}
+                >
+                  Identify
+                </button>
+                <button type="button" className="danger" onClick={() => remove(sp)}>Remove</button>
+              </div>
               <div>
                 <h3>Streams this speaker sees ({visible.filter((v) => canPlay(sp, v).ok).length} playable of {visible.length})</h3>
                 <RxPatchList speaker={sp} speakerName={sp.name} streams={visible} currentStreamId={sp.streamId} onPatch={(id) => void patchSpeaker(sp, { streamId: id, channel: 0 }, `Patching ${sp.name}`)} />

@@ -7,7 +7,8 @@ import { DomainError, notFound } from '../errors.js';
 import { intToIpv4, ipv4ToInt } from '../net/multicast.js';
 import { endpointKey } from './cross-check.js';
 import { newSessionId } from './defaults.js';
-import type { Config, Preset, RoutingEntry, SpeakerCreate, SpeakerPatch, StoredStream, StreamCreate, StreamPatch } from './schema.js';
+import type { Config, Preset, RoutingEntry, SpeakerPatch, StoredStream, StreamCreate, StreamPatch } from './schema.js';
+import type { SpeakerCreate } from './speaker-create.js';
 
 /** New streams take the first free group from here (the administratively scoped range Dante also uses). */
 const FIRST_GROUP = ipv4ToInt('239.69.0.1');

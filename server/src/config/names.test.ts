@@ -4,7 +4,8 @@
  * broke every later change), wherever a name enters: stream and speaker, create and patch.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigSchema, SpeakerCreate, StreamCreate, StreamPatch } from './schema.js';
+import { ConfigSchema, StreamCreate, StreamPatch } from './schema.js';
+import { SpeakerCreate } from './speaker-create.js';
 import { defaultConfig } from './defaults.js';
 import { crossCheck } from './cross-check.js';
 import { NAME_MAX_BYTES, nameProblem } from './names.js';

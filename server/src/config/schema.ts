@@ -107,21 +107,6 @@ export const SpeakerSettings = z.object({
 });
 export const SpeakerSchema = SpeakerSettings.extend({ id: Id });
 export type Speaker = z.infer<typeof SpeakerSchema>;
-export const SpeakerCreate = SpeakerSettings.partial()
-  .required({ name: true })
-  .extend({
-    host: SpeakerSettings.shape.host.default(null),
-    model: SpeakerSettings.shape.model.default(null),
-    sampleRate: SampleRate.default(FORMAT_DEFAULTS.sampleRate),
-    encodings: SpeakerSettings.shape.encodings.default(['L24', 'L16']),
-    maxChannels: SpeakerSettings.shape.maxChannels.default(1),
-    streamId: SpeakerSettings.shape.streamId.default(null),
-    channel: SpeakerSettings.shape.channel.default(0),
-    gainDb: GainDb.default(0),
-    mute: z.boolean().default(false),
-    delayMs: SpeakerSettings.shape.delayMs.default(0),
-  })
-  .strict();
 export const SpeakerPatch = SpeakerSettings.partial().strict();
 export type SpeakerPatchBody = z.input<typeof SpeakerPatch>;
 

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { DomainError, notFound } from '../errors.js';
 import { addSpeaker, changeSpeaker, presetEntries, removeSpeaker } from '../config/edits.js';
-import type { PresetRequest, Routing, Speaker, SpeakerCreate, SpeakerPatch } from '../config/schema.js';
+import type { PresetRequest, Routing, Speaker, SpeakerPatch } from '../config/schema.js';
+import type { SpeakerCreate } from '../config/speaker-create.js';
 import type { ConfigStore } from '../daemon/store.js';
 
 const IDENTIFY_S = 3;

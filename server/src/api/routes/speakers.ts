@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { Encoding, ProfileId, SpeakerCreate, SpeakerPatch, SpeakerSchema, RoutingSchema, PresetRequest } from '../../config/schema.js';
+import { Encoding, ProfileId, SpeakerPatch, SpeakerSchema, RoutingSchema, PresetRequest } from '../../config/schema.js';
+import { SpeakerCreate, SpeakerPresetId } from '../../config/speaker-create.js';
+import { SPEAKER_PRESET_IDS, SPEAKER_PRESETS } from '../../streams/speaker-presets.js';
 import { PROFILE_IDS, PROFILE_RULES, PROFILES } from '../../streams/profiles.js';
 import type { SpeakerService } from '../../services/speakers.js';
 import { route, type RouteDef } from '../route.js';
@@ -18,10 +20,29 @@ const ProfileView = z.object({
   sources: z.partialRecord(z.enum(PROFILE_RULES), z.string()),
 });
 
+/** A speaker model as GET /speaker-presets lists it (streams/speaker-presets.ts's data). */
+const SpeakerPresetView = z.object({
+  id: SpeakerPresetId,
+  model: z.string(),
+  rates: z.array(z.number()),
+  encodings: z.array(Encoding),
+  maxChannels: z.number(),
+  profile: ProfileId,
+  matches: z.array(z.string()),
+  source: z.string(),
+});
+
 export function speakerRoutes(speakers: SpeakerService): RouteDef[] {
   return [
     route({ method: 'get', path: '/speakers', summary: 'List speakers', response: z.array(SpeakerSchema), handler: () => speakers.list() }),
-    route({ method: 'post', path: '/speakers', summary: 'Add a speaker', body: SpeakerCreate, response: SpeakerSchema, status: 201, handler: (_ctx, body) => speakers.create(body) }),
+    route({
+      method: 'get',
+      path: '/speaker-presets',
+      summary: 'Speaker models to add a speaker from (POST /speakers with `preset`), with the rates, encodings, channels and profile each fills',
+      response: z.array(SpeakerPresetView),
+      handler: () => SPEAKER_PRESET_IDS.map((id) => SPEAKER_PRESETS[id]),
+    }),
+    route({ method: 'post', path: '/speakers', summary: 'Add a speaker, from a preset or not', body: SpeakerCreate, response: SpeakerSchema, status: 201, handler: (_ctx, body) => speakers.create(body) }),
     route({ method: 'get', path: '/speakers/:id', summary: 'One speaker', response: SpeakerSchema, handler: (ctx) => speakers.get(ctx.params.id) }),
     route({
       method: 'patch',
