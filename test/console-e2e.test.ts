@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireNetns } from './harness/netns.js';
+import { REPO } from './harness/sender.js';
 import { CHROMIUM, CHROMIUM_ARGS, startPtpOffRig, startRig, type DaemonRig, type Rig } from './console/rig.js';
 import { axeSerious, PAGES, screenshot, VIEWPORTS, visit } from './console/browser.js';
 
@@ -248,27 +249,43 @@ describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon,
     await expect.poll(() => warning.count(), { timeout: 30_000 }).toBe(0);
   });
 
-  it('adds a speaker from the KH 120 II preset on the Speakers page, saved with its model, rate and profile, and removes it', async () => {
+  it('adds a speaker found by mDNS from the KH 120 II preset on the Speakers page, saved with its model, rate and profile, and removes it', async () => {
+    // A FAKE speaker's mDNS presence (test/harness/fake-ssc-speaker.mjs): no Neumann speaker runs here.
+    const kh = rig.lan.hosts.speaker;
+    const fake = rig.lan.spawn('speaker', process.execPath, [join(REPO, 'test/harness/fake-ssc-speaker.mjs'), 'KH 120 II AES67 W 3021', kh.address, 'kh120-3021']);
+    type Found = { name: string; host: string; address: string; preset: string | null; speakerId: string | null };
+    const found = () => page.evaluate(() => fetch('/api/v1/found-speakers').then((r) => r.json() as Promise<Found[]>));
     await visit(page, rig.url, 'speakers');
+    await expect.poll(found, { timeout: 30_000 }).toEqual([{ name: 'KH 120 II AES67 W 3021', host: 'kh120-3021.local', address: kh.address, preset: 'neumann-kh-120-ii', speakerId: null }]);
+
     await page.getByRole('button', { name: 'Add speaker' }).click();
+    const list = page.getByRole('list', { name: 'Speakers found on the network' });
+    await list.getByRole('button', { name: 'Use' }).click();
     const form = page.getByRole('form', { name: 'New speaker' });
+    expect(await form.getByLabel('Name').inputValue()).toBe('KH 120 II AES67 W 3021');
+    expect(await form.getByLabel('Model').inputValue()).toBe('neumann-kh-120-ii');
+    expect(await form.getByLabel('Address (optional)').inputValue()).toBe(kh.address);
     await form.getByLabel('Name').fill('KH centre');
-    await form.getByLabel('Model').selectOption({ label: 'Neumann KH 120 II AES67' });
     await form.getByLabel('Set to').selectOption({ label: '48 kHz' });
     await form.getByLabel('Stream').selectOption({ label: 'Left' });
     expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'speakers-desktop-add-from-found');
     await form.getByRole('button', { name: 'Add speaker' }).click();
     const added = page.locator('section.speaker[data-speaker="KH centre"]');
-    await expect.poll(() => added.locator('p.muted').first().textContent(), { timeout: 30_000 }).toBe('Neumann KH 120 II AES67 · set to 48 kHz · takes L24/L16 up to 1 ch');
+    await expect.poll(() => added.locator('p.muted').first().textContent(), { timeout: 30_000 }).toBe(`Neumann KH 120 II AES67 · ${kh.address} · set to 48 kHz · takes L24/L16 up to 1 ch`);
     expect(await added.getByLabel('Receiver profile').inputValue()).toBe('neumann-kh');
     const saved = () => (JSON.parse(readFileSync(join(rig.dir, 'aes67.json'), 'utf8')) as { speakers: Record<string, unknown>[] }).speakers;
-    expect(saved().find((s) => s.name === 'KH centre')).toMatchObject({ model: 'Neumann KH 120 II AES67', sampleRate: 48000, encodings: ['L24', 'L16'], maxChannels: 1, profile: 'neumann-kh', streamId: '1' });
-    await screenshot(page, 'speakers-desktop-added-from-preset');
+    // The page shows the change when it is current; the file is written a moment later, before the API answers.
+    const entry = () => saved().find((s) => s.name === 'KH centre');
+    await expect.poll(entry, { timeout: 30_000 }).toMatchObject({ host: kh.address, model: 'Neumann KH 120 II AES67', sampleRate: 48000, encodings: ['L24', 'L16'], maxChannels: 1, profile: 'neumann-kh', streamId: '1' });
+    expect((await found())[0].speakerId).toBe(entry()!.id);
 
     page.once('dialog', (d) => void d.accept());
     await added.getByRole('button', { name: 'Remove' }).click();
     await expect.poll(() => added.count(), { timeout: 30_000 }).toBe(0);
-    expect(saved().some((s) => s.name === 'KH centre')).toBe(false);
+    await expect.poll(entry, { timeout: 30_000 }).toBeUndefined();
+    fake.kill('SIGTERM');
+    await expect.poll(found, { timeout: 30_000 }).toEqual([]);
   });
 
   it("monitors a speaker's stream from its card: tone, statistics and verdict, and the group joined only while watched", async () => {

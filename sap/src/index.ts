@@ -39,7 +39,9 @@ export { RavennaAdvertiser } from './mdns-advertiser.js';
 export type { RavennaAdvertiserOptions } from './mdns-advertiser.js';
 export { RavennaBrowser, MDNS_MAX_TTL_S, MDNS_MAX_SESSIONS, MDNS_MAX_HOSTS, MDNS_MAX_SDP_BYTES } from './mdns-browser.js';
 export type { RavennaBrowserOptions, RavennaSession, RavennaRemovalReason, RavennaBrowserEvents } from './mdns-browser.js';
-export { RAVENNA_SESSION, RAVENNA_RTSP, RAVENNA_HTTP, RTSP_SERVICE, HTTP_SERVICE, mdnsLabel } from './mdns.js';
+export { RAVENNA_SESSION, RAVENNA_RTSP, RAVENNA_HTTP, RTSP_SERVICE, HTTP_SERVICE, SSC_SERVICE, mdnsLabel } from './mdns.js';
+export { DnssdBrowser, MDNS_MAX_INSTANCES } from './dnssd-browser.js';
+export type { DnssdInstance, DnssdRemovalReason, DnssdBrowserOptions, DnssdBrowserEvents } from './dnssd-browser.js';
 export type { MdnsTransportOptions } from './mdns.js';
 /** Remote-list changes: subscribe to `added`/`updated`/`removed` (one stream each) rather than re-reading `list()` on `changed`. */
 export { RemoteStreams } from './remote-streams.js';

@@ -7,6 +7,8 @@ export const HTTP_SERVICE = '_http._tcp.local';
 export const RAVENNA_RTSP = '_ravenna._sub._rtsp._tcp.local';
 export const RAVENNA_HTTP = '_ravenna._sub._http._tcp.local';
 export const RAVENNA_SESSION = '_ravenna_session._sub._rtsp._tcp.local';
+/** Sennheiser Sound Control: Neumann's DSP speakers announce themselves with it (AES67 reference notes). */
+export const SSC_SERVICE = '_ssc._tcp.local';
 
 export interface MdnsTransportOptions {
   /** Interface address for multicast; tests use 127.0.0.1 or a namespace's address. */

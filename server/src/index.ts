@@ -24,6 +24,7 @@ export type {
   StreamSettings,
 } from './config/schema.js';
 export type { SpeakerCreateBody } from './config/speaker-create.js';
+export type { FoundSpeaker } from './services/speakers.js';
 export type { FifoSource, RoutingSource, SignalSource } from './config/source.js';
 export type { SignalSpec } from './audio/signal-spec.js';
 export type { RawFormat } from './audio/raw-pcm.js';

@@ -143,9 +143,10 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
 }
 
 /**
- * The daemon with PTP off in its config (as the embedded default has it), alone in a namespace: no ptp4l
- * runs, so the console shows what a first `npm start` shows.
+ * The daemon with PTP off in its config (as the embedded default has it) in a namespace, and an empty
+ * `speaker` host beside it where a test can put what a speaker announces: no ptp4l runs, so the console
+ * shows what a first `npm start` shows.
  */
 export async function startPtpOffRig(opts: RigOptions): Promise<DaemonRig> {
-  return withLan<DaemonRig>(['sender'], 79, (lan, dir) => startDaemon(lan, dir, opts, { mode: 'off' }));
+  return withLan<DaemonRig>(['sender', 'speaker'], 79, (lan, dir) => startDaemon(lan, dir, opts, { mode: 'off' }));
 }

@@ -1,7 +1,7 @@
 /** Typed REST client for /api/v1 (docs/api-contract.md). Every failure becomes an ApiError. */
 import type {
   AuthStatus, HistorySample, LibraryStatus, LogEntry, ModuleStatus, Player, Preset, PresetBody, PtpConfig, PtpSettingsPatchBody, Routing, RoutingBody, RtpSettings, RtpSettingsPatchBody, Speaker,
-  SpeakerCreateBody, SpeakerPatch, Stream, StreamCreateBody, StreamPatchBody, SystemInfo, Track,
+  FoundSpeaker, SpeakerCreateBody, SpeakerPatch, Stream, StreamCreateBody, StreamPatchBody, SystemInfo, Track,
 } from './types.js';
 
 export class ApiError extends Error {
@@ -60,6 +60,7 @@ export const api = {
   sdp: (id: string) => request<string>('GET', `/streams/${encodeURIComponent(id)}/sdp`, undefined, 'text'),
   sdpUrl: (id: string) => `${BASE}/streams/${encodeURIComponent(id)}/sdp`,
 
+  foundSpeakers: () => request<FoundSpeaker[]>('GET', '/found-speakers'),
   createSpeaker: (b: SpeakerCreateBody) => request<Speaker>('POST', '/speakers', b),
   deleteSpeaker: (id: string) => request<void>('DELETE', `/speakers/${encodeURIComponent(id)}`),
   updateSpeaker: (id: string, p: SpeakerPatch) => request<Speaker>('PATCH', `/speakers/${encodeURIComponent(id)}`, p),

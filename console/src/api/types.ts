@@ -11,7 +11,7 @@ import type { HistorySample, PlayerView, PtpView, ScanStatus, StreamSettings, St
 export type {
   AuthStatus, Encoding, FifoSource, LiveInputView as LiveInput, LogEntry, LogLevel, ModuleStatus, MonitorFrame, MonitorMessage, Preset, PresetBody, Ptime, PtpConfig, PtpSettingsPatchBody,
   RawFormat, RemoteStream, RemoteStreamDelta, RefClock, Routing, RoutingBody, RoutingEntry, RoutingSource, RtpSettings, RtpSettingsPatchBody, SampleRate, ServerEvent, SignalSource, SignalSpec,
-  Snapshot, Speaker, SpeakerCreateBody, SpeakerPatchBody as SpeakerPatch, StreamCreateBody, StreamPatchBody, StreamStats as StatsMap, SystemInfo, Track,
+  FoundSpeaker, Snapshot, Speaker, SpeakerCreateBody, SpeakerPatchBody as SpeakerPatch, StreamCreateBody, StreamPatchBody, StreamStats as StatsMap, SystemInfo, Track,
 } from '@aes67/server';
 
 export type Stream = StreamView;

@@ -15,14 +15,14 @@ type Draft = Record<'name' | 'preset' | 'sampleRate' | 'host' | 'streamId', stri
 
 export const DEFAULT_PRESET: SpeakerPresetId = 'neumann-kh-120-ii';
 
-/** A speaker found on the network, offered to fill the form. */
-export interface FoundSpeaker {
+/** What fills the form for a speaker found on the network. */
+export interface Prefill {
   name: string;
   host: string;
   preset: SpeakerPresetId | null;
 }
 
-const draftFor = (found?: FoundSpeaker): Draft => {
+const draftFor = (found?: Prefill): Draft => {
   const preset = found?.preset ?? DEFAULT_PRESET;
   return { name: found?.name ?? '', preset, sampleRate: String(SPEAKER_PRESETS[preset].rates[0]), host: found?.host ?? '', streamId: '' };
 };
@@ -39,7 +39,7 @@ export function fieldOf(path: string | undefined): keyof Draft | null {
   return (k as keyof Draft | undefined) ?? null;
 }
 
-export function SpeakerForm({ streams, found, onSubmit, onDone }: { streams: Stream[]; found?: FoundSpeaker; onSubmit: (body: SpeakerCreateBody) => Promise<unknown>; onDone: () => void }) {
+export function SpeakerForm({ streams, found, onSubmit, onDone }: { streams: Stream[]; found?: Prefill; onSubmit: (body: SpeakerCreateBody) => Promise<unknown>; onDone: () => void }) {
   const id = useId();
   const [d, setD] = useState<Draft>(() => draftFor(found));
   const [errors, setErrors] = useState<Partial<Record<keyof Draft, string>>>({});

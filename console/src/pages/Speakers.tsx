@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useStore } from '../api/StoreContext.js';
 import { api } from '../api/client.js';
-import type { Speaker, SpeakerPatch } from '../api/types.js';
+import type { FoundSpeaker, Speaker, SpeakerPatch } from '../api/types.js';
 import { Badge, ptpTone } from '../components/Badge.js';
 import { RxPatchList, type VisibleStream } from '../components/RxPatchList.js';
 import { SpeakerControls } from '../components/SpeakerControls.js';
@@ -16,6 +16,13 @@ import { feedFrom, inputCount, inputLabel, sourceValue } from '../logic/patch.js
 export function Speakers() {
   const { state, change, report } = useStore();
   const [adding, setAdding] = useState(false);
+  const [found, setFound] = useState<FoundSpeaker[]>([]);
+  const [prefill, setPrefill] = useState<FoundSpeaker | null>(null);
+  const startAdding = () => {
+    setAdding(true);
+    setPrefill(null);
+    api.foundSpeakers().then(setFound, (e: Error) => report(`Looking for speakers on the network failed: ${e.message}`));
+  };
   const streams = state.streams ?? [];
   const speakers = state.speakers ?? [];
   const ptpState = state.ptp?.state;
@@ -47,10 +54,17 @@ export function Speakers() {
       {adding ? (
         <section className="card wide" aria-label="New speaker">
           <h2>New speaker</h2>
-          <SpeakerForm streams={streams} onSubmit={api.createSpeaker} onDone={() => setAdding(false)} />
+          <FoundList found={found} onPick={setPrefill} />
+          <SpeakerForm
+            key={prefill?.address ?? ''}
+            streams={streams}
+            found={prefill ? { name: prefill.name, host: prefill.address, preset: prefill.preset } : undefined}
+            onSubmit={api.createSpeaker}
+            onDone={() => setAdding(false)}
+          />
         </section>
       ) : (
-        <p><button type="button" className="primary" onClick={() => setAdding(true)}>Add speaker</button></p>
+        <p><button type="button" className="primary" onClick={startAdding}>Add speaker</button></p>
       )}
       {speakers.length === 0 && !adding && <p className="muted">No speakers configured.</p>}
       <div className="cards">
@@ -142,6 +156,24 @@ export function Speakers() {
           );
         })}
       </div>
+    </div>
+  );
+}
+
+/** Speakers that announced themselves on the media network: one click fills the form with one. */
+function FoundList({ found, onPick }: { found: FoundSpeaker[]; onPick: (f: FoundSpeaker) => void }) {
+  if (found.length === 0) return <p className="muted">No speaker announces itself on the media network (Neumann speakers do, by mDNS, in network mode); fill in the form.</p>;
+  return (
+    <div>
+      <h3>Found on the network</h3>
+      <ul className="found" aria-label="Speakers found on the network">
+        {found.map((f) => (
+          <li key={f.address + f.name}>
+            <strong>{f.name}</strong> <span className="mono">{f.address}</span>
+            {f.speakerId !== null ? <span className="muted"> · already added</span> : <button type="button" onClick={() => onPick(f)}>Use</button>}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

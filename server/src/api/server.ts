@@ -54,7 +54,7 @@ export function createApiServer(opts: ApiOptions): ApiServer {
   const system = { clock: d.clock, settings: settingsService(d.store), remoteStreams: () => d.discovery.remote.list(), pacer: d.engine, iface: () => d.interfaceState() };
   const routes = [
     ...streamRoutes(streamService(d.store, d)),
-    ...speakerRoutes(speakerService(d.store, (id, ch, s) => d.runtime.identify(id, ch, s))),
+    ...speakerRoutes(speakerService(d.store, (id, ch, s) => d.runtime.identify(id, ch, s), () => d.discovery.speakers())),
     ...inputRoutes(() => d.liveInputs()),
     ...systemRoutes({ ...system, module: opts.module, auth, logs: opts.logs }),
     ...playerRoutes(opts.player),

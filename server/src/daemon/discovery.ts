@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { RavennaAdvertiser, RavennaBrowser, RemoteStreams, RtspServer, SapAnnouncer, SapBrowser, type SapAnnouncerCounters } from '@aes67/sap';
+import { DnssdBrowser, RavennaAdvertiser, RavennaBrowser, RemoteStreams, RtspServer, SapAnnouncer, SapBrowser, SSC_SERVICE, type DnssdInstance, type SapAnnouncerCounters } from '@aes67/sap';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 
@@ -19,6 +19,9 @@ export class Discovery {
   private ravennaBrowser: RavennaBrowser | null = null;
   remote: RemoteStreams;
   received = 0;
+  /** Speakers that announce themselves by mDNS (Neumann's `_ssc._tcp`), by instance. */
+  private readonly speakerBrowser: DnssdBrowser;
+  private readonly foundSpeakers = new Map<string, DnssdInstance>();
 
   constructor(
     private address: string,
@@ -31,6 +34,15 @@ export class Discovery {
     this.browser.on('added', () => this.received++);
     this.browser.on('updated', () => this.received++);
     this.remote = new RemoteStreams({ sap: this.browser });
+    this.speakerBrowser = new DnssdBrowser(SSC_SERVICE, SSC_SERVICE, { mdns: { interface: address, bind: '0.0.0.0' } });
+    this.speakerBrowser.on('resolved', (i) => this.foundSpeakers.set(i.key, i));
+    this.speakerBrowser.on('removed', (key) => this.foundSpeakers.delete(key));
+    this.speakerBrowser.on('warning', (w) => this.log.debug({ mdns: w }, 'speaker browser warning'));
+  }
+
+  /** The speakers found on the media network by mDNS, as they announce themselves. */
+  speakers(): DnssdInstance[] {
+    return [...this.foundSpeakers.values()];
   }
 
   get announcer(): SapAnnouncer {
@@ -102,6 +114,7 @@ export class Discovery {
   async start(): Promise<void> {
     await this.sap.start();
     await this.browser.start().catch((e: Error) => this.log.warn({ err: e.message }, 'SAP browser not started'));
+    await this.speakerBrowser.start().catch((e: Error) => this.log.warn({ err: e.message }, 'mDNS speaker browser not started'));
     if (!this.cfg.ravenna.enabled) return;
     try {
       this.rtsp = new RtspServer({ host: this.address, port: this.cfg.ravenna.rtspPort });
@@ -136,6 +149,7 @@ export class Discovery {
     this.remote.close();
     await this.sap.stop().catch(() => undefined);
     await this.browser.stop().catch(() => undefined);
+    await this.speakerBrowser.stop().catch(() => undefined);
     await this.advertiser?.stop().catch(() => undefined);
     await this.ravennaBrowser?.stop().catch(() => undefined);
     await this.rtsp?.close().catch(() => undefined);

@@ -32,6 +32,8 @@ const SpeakerPresetView = z.object({
   source: z.string(),
 });
 
+const FoundSpeakerView = z.object({ name: z.string(), host: z.string(), address: z.string(), preset: SpeakerPresetId.nullable(), speakerId: z.string().nullable() });
+
 export function speakerRoutes(speakers: SpeakerService): RouteDef[] {
   return [
     route({ method: 'get', path: '/speakers', summary: 'List speakers', response: z.array(SpeakerSchema), handler: () => speakers.list() }),
@@ -41,6 +43,13 @@ export function speakerRoutes(speakers: SpeakerService): RouteDef[] {
       summary: 'Speaker models to add a speaker from (POST /speakers with `preset`), with the rates, encodings, channels and profile each fills',
       response: z.array(SpeakerPresetView),
       handler: () => SPEAKER_PRESET_IDS.map((id) => SPEAKER_PRESETS[id]),
+    }),
+    route({
+      method: 'get',
+      path: '/found-speakers',
+      summary: "Speakers that announce themselves on the media network by mDNS (Neumann's _ssc._tcp), with the preset their name names and the configured speaker each already is",
+      response: z.array(FoundSpeakerView),
+      handler: () => speakers.found(),
     }),
     route({ method: 'post', path: '/speakers', summary: 'Add a speaker, from a preset or not', body: SpeakerCreate, response: SpeakerSchema, status: 201, handler: (_ctx, body) => speakers.create(body) }),
     route({ method: 'get', path: '/speakers/:id', summary: 'One speaker', response: SpeakerSchema, handler: (ctx) => speakers.get(ctx.params.id) }),
