@@ -35,7 +35,7 @@ export function expectConsistent(code: number, out: string, err: string, withCon
  * a margin of the machine's load, which a test does not assert (its rule is check-verdict.test.ts's).
  */
 export function expectCleanOnLoopback(got: CheckLineSeen[], group = '239.69.255.254'): void {
-  for (const l of got.filter((x) => x.aspect !== 'timing')) expect(l).toMatchObject({ ok: true });
+  for (const l of got.filter((x) => x.aspect !== 'timing')) expect(l, `${l.aspect}: ${l.text}`).toMatchObject({ ok: true });
   expect(got[0].text).toMatch(/^\d+ announcements on 239\.255\.255\.255:9875 on lo, /);
   expect(got[1].text).toBe(`only the check stream is on ${group}:5004 on lo`);
   expect(got[2].text).toBe('5000 packets, none lost (0 duplicated, 0 reordered)');

@@ -4,9 +4,14 @@
  * Rows are tallied as they arrive, so a capture of hours keeps no file and no list of packets.
  */
 import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import type { Lan } from './netns.js';
 import { interrupt, waitFor } from './process.js';
 import { TSHARK_FIELDS, WireTally, type WireReport } from './wire-tally.js';
+import { REPO } from './sender.js';
+
+/** The discard port the capture's start marks go to (capture-mark.mjs). */
+const MARK_PORT = 9;
 
 export interface WireAudit {
   /** RTP packets seen so far on `group`. */
@@ -20,29 +25,38 @@ export interface WireAudit {
 export async function auditWire(lan: Lan, host: string, opts: { framesPerPacket: number; payloads?: boolean }): Promise<WireAudit> {
   const fields = opts.payloads ? TSHARK_FIELDS : TSHARK_FIELDS.slice(0, -1);
   // A short snap length keeps what tshark reads off the copy path when payloads are not wanted (a SAP
-  // packet's SDP still fits); a 64 MiB capture buffer rides out a busy host. A display filter, not a
-  // capture filter: libpcap installs a capture filter on the running socket behind a reject-all filter,
-  // and a packet arriving in that window is lost uncounted, a sequence gap the sender never made (CI).
+  // packet's SDP still fits); a 64 MiB capture buffer rides out a busy host.
   const snap = opts.payloads ? [] : ['-s', '600'];
   const child: ChildProcess = lan.spawn(host, 'tshark', [
-    '-l', '-n', '-i', lan.hosts[host].ifname, '-B', '64', ...snap, '-Y', 'udp.port == 5004 || udp.port == 9875',
+    '-l', '-n', '-i', lan.hosts[host].ifname, '-B', '64', ...snap, '-f', `udp port 5004 or udp port 9875 or udp dst port ${MARK_PORT}`,
     '-d', 'udp.port==5004,rtp', '-T', 'fields', '-E', 'separator=,', ...fields.flatMap((f) => ['-e', f]),
   ]);
   const tally = new WireTally(opts.framesPerPacket);
   const counts = new Map<string, number>();
   let partial = '';
   let err = '';
+  let marked = false;
   child.stdout!.on('data', (d: Buffer) => {
     const lines = (partial + d.toString()).split('\n');
     partial = lines.pop()!;
     for (const l of lines) {
+      const [, , dst, port] = l.split(',', 4);
+      if (Number(port) === MARK_PORT) marked = true;
+      if (!marked || Number(port) === MARK_PORT) continue;
       tally.row(l);
-      const dst = l.split(',', 3)[2];
       if (dst) counts.set(dst, (counts.get(dst) ?? 0) + 1);
     }
   });
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  await waitFor(() => err.includes('Capturing on'), 30_000, `tshark to start capturing: ${err}`);
+  // tshark says "Capturing on" before dumpcap has even opened the interface, and libpcap then swaps the
+  // capture filter in behind a reject-all filter: a packet arriving meanwhile is lost uncounted, a
+  // sequence gap the sender never made (CI, twice). Marks sent until one is seen fence that off.
+  const mark = lan.spawn(host, process.execPath, [join(REPO, 'test/harness/capture-mark.mjs'), lan.hosts[host].address]);
+  try {
+    await waitFor(() => marked, 30_000, `tshark to capture a mark: ${err}`);
+  } finally {
+    mark.kill('SIGTERM');
+  }
   return {
     packets: (group) => counts.get(group) ?? 0,
     latest: () => tally.latest,

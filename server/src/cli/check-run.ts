@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openAudioFile } from '../audio/open.js';
 import { resolveInterface } from '../net/interface.js';
 import { checkSignal } from '../receiver/check-signal.js';
@@ -60,11 +61,13 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   wav.close();
 
   let sap: SapWatch | null = null;
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
   let rx: CheckReceiver | null = null;
   let running: Running | null = null;
   try {
     // Watching first: the announcer sends its first announcement the moment the stream starts.
     sap = await watchSap(iface, stream.sessionId);
+    stalls.enable();
     let fatal: (e: Error) => void = () => undefined;
     const failed = new Promise<Error>((resolve) => (fatal = resolve));
     running = await serve({
@@ -104,7 +107,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
       where,
       format,
       sampleRate: s.streamRate,
-      sap: { where: sap.where, intervalMs: 1000 * s.sapIntervalS, arrivalsMs: sap.arrivals() },
+      sap: { where: sap.where, intervalMs: 1000 * s.sapIntervalS, arrivalsMs: sap.arrivals(), stallMs: stalls.max / 1e6 },
       senders,
       ourSsrc: stats.ssrc === null ? null : ourSsrc(senders, iface.address, stats.ssrc),
       stats,
@@ -121,6 +124,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   } finally {
     await rx?.close();
     await sap?.close();
+    stalls.disable();
     await running?.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ const healthy = (over: Partial<CheckMeasurements> = {}): CheckMeasurements => ({
   where: '239.69.255.254:5004 on v0',
   format: 'L24/48000, 1000 us packets',
   sampleRate: 48000,
-  sap: { where: '239.255.255.255:9875 on v0', intervalMs: 1000, arrivalsMs: [0, 900, 2100, 2800, 4000] },
+  sap: { where: '239.255.255.255:9875 on v0', intervalMs: 1000, arrivalsMs: [0, 900, 2100, 2800, 4000], stallMs: 0 },
   senders: [{ address: '10.0.0.1', ssrc: 0xabc, packets: 5000 }],
   ourSsrc: 0xabc,
   stats: stats(),
@@ -34,12 +34,15 @@ describe("aes67 check's verdicts", () => {
   });
 
   it("SAP: none, one, and gaps outside the announcer's 2/3..4/3 of its interval plus the slack", () => {
-    const sap = (arrivalsMs: number[]) => judgeSap({ where: 'W', intervalMs: 1000, arrivalsMs });
+    const sap = (arrivalsMs: number[], stallMs = 0) => judgeSap({ where: 'W', intervalMs: 1000, arrivalsMs, stallMs });
     expect(sap([])).toEqual({ aspect: 'sap', ok: false, text: 'no SAP announcement of the check stream arrived on W' });
     expect(sap([5]).ok).toBe(true);
     expect(sap([0, 667 - SAP_SLACK_MS + 1, 2000]).ok).toBe(true);
     expect(sap([0, 1000, 1000 + 1334 + SAP_SLACK_MS])).toMatchObject({ ok: false, text: expect.stringMatching(/^SAP announcements on W came 1\.58 s apart; expected every 1\.00 s/) });
     expect(sap([0, 300, 1300]).text).toMatch(/came 0\.30 s apart/);
+    // The process's own stall widens the window by twice its length, and says so when it still fails.
+    expect(sap([0, 1000, 1000 + 1334 + SAP_SLACK_MS], 40).ok).toBe(true);
+    expect(sap([0, 1000, 1000 + 1334 + SAP_SLACK_MS + 300], 100)).toMatchObject({ ok: false, text: expect.stringMatching(/apart; expected every 1\.00 s \(0\.67 s-1\.33 s apart\) \(this process stalled up to 100 ms meanwhile\)$/) });
   });
 
   it('another sender on the group fails, naming it; loss fails with its share; a differing sample fails', () => {

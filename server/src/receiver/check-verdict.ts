@@ -16,6 +16,11 @@ export interface SapArrivals {
   intervalMs: number;
   /** When each announcement of the check stream arrived (ms, any steady clock). */
   arrivalsMs: number[];
+  /**
+   * The longest the check's own event loop was held up meanwhile (ms): the announcer's timer and the
+   * arrival stamps both run on it, so a stall moves a gap by up to twice this without any announcer fault.
+   */
+  stallMs: number;
 }
 
 export interface ClockState {
@@ -65,12 +70,14 @@ export function judgeSap(sap: SapArrivals): CheckLine {
   const n = sap.arrivalsMs.length;
   if (n === 0) return { aspect: 'sap', ok: false, text: `no SAP announcement of the check stream arrived on ${sap.where}` };
   const gaps = sap.arrivalsMs.slice(1).map((t, i) => t - sap.arrivalsMs[i]);
-  const lo = (2 / 3) * sap.intervalMs - SAP_SLACK_MS;
-  const hi = (4 / 3) * sap.intervalMs + SAP_SLACK_MS;
+  const slack = SAP_SLACK_MS + 2 * sap.stallMs;
+  const lo = (2 / 3) * sap.intervalMs - slack;
+  const hi = (4 / 3) * sap.intervalMs + slack;
   const every = `every ${seconds(sap.intervalMs / 1000)} (${seconds((2 / 3) * sap.intervalMs / 1000)}-${seconds((4 / 3) * sap.intervalMs / 1000)} apart)`;
   const span = gaps.length ? `, ${seconds(Math.min(...gaps) / 1000)}-${seconds(Math.max(...gaps) / 1000)} apart` : '';
   const odd = gaps.filter((g) => g < lo || g > hi);
-  if (odd.length) return { aspect: 'sap', ok: false, text: `SAP announcements on ${sap.where} came ${odd.map((g) => seconds(g / 1000)).join(', ')} apart; expected ${every}` };
+  const stalled = sap.stallMs >= 50 ? ` (this process stalled up to ${Math.round(sap.stallMs)} ms meanwhile)` : '';
+  if (odd.length) return { aspect: 'sap', ok: false, text: `SAP announcements on ${sap.where} came ${odd.map((g) => seconds(g / 1000)).join(', ')} apart; expected ${every}${stalled}` };
   return { aspect: 'sap', ok: true, text: `${n} announcement${n === 1 ? '' : 's'} on ${sap.where}${span}, expected ${every}` };
 }
 
