@@ -157,6 +157,24 @@ export class SapBrowser extends EventEmitter<SapBrowserEvents> {
     this.timer.unref();
   }
 
+  /**
+   * Listens on another interface from now on: the groups are left on the old one and joined on the new.
+   * The sessions heard so far stay until they time out or are deleted, as a receiver would keep them.
+   */
+  moveTo(interfaceAddress: string): void {
+    const from = this.opts.interfaceAddress;
+    this.opts.interfaceAddress = interfaceAddress;
+    if (!this.socket || from === interfaceAddress) return;
+    for (const g of this.opts.groups) {
+      try {
+        this.socket.dropMembership(g, from);
+      } catch {
+        // The old address is gone with its interface, and its memberships with it.
+      }
+      this.socket.addMembership(g, interfaceAddress);
+    }
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     const socket = this.socket;

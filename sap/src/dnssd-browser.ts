@@ -91,6 +91,14 @@ export class DnssdBrowser extends EventEmitter<DnssdBrowserEvents> {
     this.timer.unref();
   }
 
+  /** Asks and listens on another interface from now on; what was found stays until it expires or says goodbye. */
+  async moveTo(interfaceAddress: string): Promise<void> {
+    this.opts.mdns = { ...this.opts.mdns, interface: interfaceAddress, bind: this.opts.mdns?.bind ?? '0.0.0.0' };
+    if (!this.mdns) return;
+    await this.stop();
+    await this.start();
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     const mdns = this.mdns;

@@ -89,6 +89,11 @@ export class RavennaBrowser extends EventEmitter<RavennaBrowserEvents> {
     return this.dnssd.start();
   }
 
+  /** Asks and listens on another interface from now on; sessions found stay until they go. */
+  moveTo(interfaceAddress: string): Promise<void> {
+    return this.dnssd.moveTo(interfaceAddress);
+  }
+
   async stop(): Promise<void> {
     for (const l of this.links.values()) l.conn?.close();
     await this.dnssd.stop();

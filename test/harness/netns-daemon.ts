@@ -46,7 +46,7 @@ export async function startNetnsDaemon(
   lan: Lan,
   host: string,
   dir: string,
-  opts: { port: number; streams: TestStream[] } & Pick<DaemonConfigOptions, 'routed' | 'ptp'>,
+  opts: { port: number; streams: TestStream[] } & Pick<DaemonConfigOptions, 'routed' | 'ptp'> & Partial<Pick<DaemonConfigOptions, 'iface'>>,
 ): Promise<NetnsDaemon> {
   const config = writeDaemonConfig(dir, { iface: lan.hosts[host].ifname, ...opts });
   const base = `http://127.0.0.1:${opts.port}/api/v1`;

@@ -51,7 +51,7 @@ export interface ApiServer {
 export function createApiServer(opts: ApiOptions): ApiServer {
   const d = opts.daemon;
   const auth = new Auth(() => d.store.current.auth);
-  const system = { clock: d.clock, settings: settingsService(d.store), remoteStreams: () => d.discovery.remote.list(), pacer: d.engine, iface: () => d.interfaceState() };
+  const system = { clock: d.clock, settings: settingsService(d.store, { view: () => d.interfaceState(), settled: () => d.interfaceSettled() }), remoteStreams: () => d.discovery.remote.list(), pacer: d.engine, iface: () => d.interfaceState() };
   const routes = [
     ...streamRoutes(streamService(d.store, d)),
     ...speakerRoutes(speakerService(d.store, (id, ch, s) => d.runtime.identify(id, ch, s), () => d.discovery.speakers())),

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { RtpEngine, type ClockStep } from '../rtp/engine.js';
 import type { Config } from '../config/schema.js';
-import type { ResolvedInterface } from '../net/interface.js';
+import { resolveInterface, type ResolvedInterface } from '../net/interface.js';
 import { ConfigStore } from './store.js';
 import { bumpAllVersions } from '../config/edits.js';
 import { DomainError, EXIT, UserError } from '../errors.js';
@@ -156,6 +156,26 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     else this.log.warn({ ptp: st.state, reason: st.reason }, `PTP not locked: ${this.ptpMuted() ? 'the streams are muted' : 'the streams keep sending'} per the lock-loss policy`);
   }
 
+  /**
+   * Moves the streams and discovery to another media interface (a name or one of its addresses): the
+   * follower rebinds them as for a new address, re-announcing every stream. Refused, and so undone,
+   * when the host has no such interface with an IPv4 address.
+   */
+  private followInterface(spec: string): void {
+    let to: ResolvedInterface;
+    try {
+      to = resolveInterface(spec);
+    } catch (e) {
+      throw new DomainError('invalid', 'invalid_interface', (e as Error).message, 'interface');
+    }
+    this.watcher.follow(to.name, to.address);
+  }
+
+  /** Resolves once the streams and discovery follow the media interface as last changed. */
+  interfaceSettled(): Promise<void> {
+    return this.follower.settled();
+  }
+
   /** The media interface as the daemon follows it (GET /system, the `interface` event). */
   interfaceState(): InterfaceView {
     return this.follower.view();
@@ -211,6 +231,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
       throw new DomainError('conflict', 'not_applied', `the change could not run, so it was undone: ${failures.map((f) => `stream '${f.id}': ${f.error}`).join('; ')}`);
     }
     const prev = this.applied;
+    if (next.interface !== prev.interface) this.followInterface(next.interface);
     this.applied = next;
     if (JSON.stringify(next.ptp) !== JSON.stringify(prev.ptp)) await this.clock.reconfigure(next.ptp);
     if (next.rtp.dscp !== prev.rtp.dscp || next.rtp.sendOffsetMs !== prev.rtp.sendOffsetMs) this.engine.setSending(next.rtp);

@@ -81,16 +81,26 @@ export class Discovery {
    * The interface has a new address: the SAP announcer, the RTSP server (same port) and the mDNS
    * advertiser start again bound to it, empty; the caller re-publishes every stream with its new SDP.
    * The old ones are stopped first (their deletions and goodbyes go out if the old address still
-   * works, and fail quietly if it is gone). The browsers keep running: they listen on 0.0.0.0 and their
-   * group memberships belong to the interface, not to its address.
+   * works, and fail quietly if it is gone). On the same interface the browsers keep running: they
+   * listen on 0.0.0.0 and their group memberships belong to the interface, not to its address; moved
+   * to `anotherInterface`, they join and ask there instead.
    */
-  async rebind(address: string): Promise<void> {
+  async rebind(address: string, anotherInterface = false): Promise<void> {
     const old = this.sap;
     this.address = address;
     this.sap = this.newAnnouncer();
     await old.stop().catch(() => undefined);
     for (const k of ['announcements', 'deletions', 'sendErrors'] as const) this.retired[k] += old.counters[k];
     await this.sap.start();
+    if (anotherInterface) {
+      try {
+        this.browser.moveTo(address);
+      } catch (e) {
+        this.log.warn({ err: (e as Error).message, address }, 'SAP browser could not join on the new interface');
+      }
+      await this.speakerBrowser.moveTo(address).catch((e: Error) => this.log.warn({ err: e.message }, 'mDNS speaker browser not moved'));
+      await this.ravennaBrowser?.moveTo(address).catch((e: Error) => this.log.warn({ err: e.message }, 'RAVENNA browser not moved'));
+    }
     if (!this.rtsp) return;
     await this.advertiser?.stop().catch(() => undefined);
     await this.rtsp.close().catch(() => undefined);

@@ -41,8 +41,8 @@ export interface FollowerDeps {
 }
 
 export class InterfaceFollower extends EventEmitter<{ change: [InterfaceView] }> {
-  /** The address and ifindex the sockets are bound to. */
-  private bound: { address: string; ifindex: number | null };
+  /** The interface, address and ifindex the sockets are bound to. */
+  private bound: { name: string; address: string; ifindex: number | null };
   private since = new Date().toISOString();
   private changes = 0;
   private rebinds = 0;
@@ -54,7 +54,7 @@ export class InterfaceFollower extends EventEmitter<{ change: [InterfaceView] }>
     private readonly deps: FollowerDeps,
   ) {
     super();
-    this.bound = { address, ifindex: watcher.state().ifindex };
+    this.bound = { name: watcher.state().name, address, ifindex: watcher.state().ifindex };
     watcher.on('change', (state, prev) => this.onChange(state, prev));
     watcher.on('warning', (message) => deps.log.warn(message));
   }
@@ -81,27 +81,28 @@ export class InterfaceFollower extends EventEmitter<{ change: [InterfaceView] }>
     else log.info(fields, 'media interface changed');
     this.emit('change', this.view());
     if (!state.up || state.address === null) return;
-    if (state.address === this.bound.address && state.ifindex === this.bound.ifindex) return;
-    const to = { address: state.address, ifindex: state.ifindex };
+    if (state.name === this.bound.name && state.address === this.bound.address && state.ifindex === this.bound.ifindex) return;
+    const to = { name: state.name, address: state.address, ifindex: state.ifindex };
     this.chain = this.chain.then(() => this.rebind(to)).catch((e: Error) => log.error({ err: e.message }, 'could not follow the media interface'));
   }
 
-  private async rebind(to: { address: string; ifindex: number | null }): Promise<void> {
+  private async rebind(to: { name: string; address: string; ifindex: number | null }): Promise<void> {
     const { engine, discovery, runtime, log } = this.deps;
     const moved = to.address !== this.bound.address;
+    const anotherInterface = to.name !== this.bound.name;
     const from = this.bound.address;
     this.bound = to;
-    runtime.setAddress(to.address);
+    runtime.setAddress(to.name, to.address);
     const r = await engine.rebind(to.address);
     for (const f of r.failed) log.error({ engineStream: f.id, err: f.message, address: to.address }, 'stream not moved to the new address: it keeps its old socket');
-    await discovery.rebind(to.address);
+    await discovery.rebind(to.address, anotherInterface);
     // A new address changes every SDP (o=, source-filter): a higher version, or receivers keep the old.
     if (moved) await this.deps.bumpVersions();
     // The new announcer starts empty: without a bump (same address, interface re-created) or when the
     // bump could not be saved, the streams are announced with their SDPs as they are.
     await runtime.reannounce();
     this.rebinds++;
-    log.info({ from, address: to.address, ifindex: to.ifindex, streams: r.rebound.length }, 'streams and discovery follow the media interface');
+    log.info({ from, interface: to.name, address: to.address, ifindex: to.ifindex, streams: r.rebound.length }, 'streams and discovery follow the media interface');
     this.emit('change', this.view());
   }
 }

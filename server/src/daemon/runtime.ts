@@ -176,8 +176,9 @@ export class Runtime {
     this.announceOrFail(live, failures);
   }
 
-  /** The media interface's new address: streams started from now bind to it, and every SDP names it. */
-  setAddress(address: string): void {
+  /** The media interface (or its address) changed: streams started from now bind to it and claim their groups on it, and every SDP names it. */
+  setAddress(name: string, address: string): void {
+    this.node.name = name;
     this.node.address = address;
   }
 

@@ -88,7 +88,7 @@ export class InterfaceWatcher extends EventEmitter<{ change: [InterfaceState, In
   private readonly reader: InterfaceReader;
 
   constructor(
-    readonly name: string,
+    private name: string,
     initialAddress: string | null,
     private readonly opts: WatchOptions = {},
   ) {
@@ -106,6 +106,13 @@ export class InterfaceWatcher extends EventEmitter<{ change: [InterfaceState, In
     this.timer = setInterval(() => this.check(), this.opts.pollMs ?? 2000);
     this.timer.unref();
     if (this.opts.monitor ?? true) this.startMonitor();
+  }
+
+  /** Follows another interface from now on (the media interface was changed), preferring `address` on it. */
+  follow(name: string, address: string): void {
+    this.name = name;
+    this.preferred = address;
+    this.check();
   }
 
   /** Reads the state again and emits 'change' when it moved. */

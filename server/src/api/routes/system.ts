@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ModuleManager } from '@aes67/kernel-module';
 import { isModuleError } from '@aes67/kernel-module';
-import { PtpSettingsPatch, PtpSettingsSchema, RtpSettingsPatch, RtpSettingsSchema } from '../../config/schema.js';
+import { ConfigSchema, PtpSettingsPatch, PtpSettingsSchema, RtpSettingsPatch, RtpSettingsSchema } from '../../config/schema.js';
 import type { RemoteStream } from '@aes67/sap';
 import type { ClockReference } from '../../clock/reference.js';
 import type { RtpEngine } from '../../rtp/engine.js';
@@ -58,6 +58,13 @@ export function systemRoutes({ clock, settings, remoteStreams, pacer, iface, mod
       body: PtpSettingsPatch,
       response: PtpSettingsSchema,
       handler: (_ctx, body) => settings.changePtp(body),
+    }),
+    route({
+      method: 'put',
+      path: '/system/interface',
+      summary: 'Move every stream, SAP, RAVENNA and the browsers to another media interface (a name or one of its IPv4 addresses), live and saved; answers with the interface once the streams are re-announced there',
+      body: z.object({ interface: ConfigSchema.shape.interface }).strict(),
+      handler: (_ctx, body) => settings.changeInterface(body.interface),
     }),
     route({ method: 'get', path: '/rtp/settings', summary: 'The RTP settings: DSCP, send offset, pacer scheduling', response: RtpSettingsSchema, handler: () => settings.rtp() }),
     route({
