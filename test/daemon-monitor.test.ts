@@ -92,6 +92,23 @@ describe('stream monitor over WebSocket', () => {
     expect(d.daemon.monitors.watching()).toEqual([]);
   });
 
+  it('follows a watched stream moved to another group: the old group is left, the new one joined, the watcher keeps its socket', async () => {
+    const w = watch(`${base}?stream=2`);
+    await until('frames from the first group', () => w.frames.some((f) => f.group === GROUPS[1] && f.stats.received > 100));
+    const moved = '239.69.226.9';
+    expect((await d.api$('/streams/2', { method: 'PATCH', json: { address: moved } })).status).toBe(200);
+    await until('frames from the new group with its packets', () => w.frames.some((f) => f.group === moved && f.stats.received > 100 && f.peakDb[0] !== null));
+    expect(joined(moved)).toBe(true);
+    await until('the old group left', () => !joined(GROUPS[1]));
+    expect(d.daemon.monitors.watching()).toEqual([{ key: 'stream:2', watchers: 1 }]);
+    expect(w.errors).toEqual([]);
+    expect((await d.api$('/streams/2', { method: 'PATCH', json: { address: GROUPS[1] } })).status).toBe(200);
+    await until('back on the first group', () => joined(GROUPS[1]) && !joined(moved));
+    w.ws.close();
+    await w.closed;
+    await until('the group left', () => !joined(GROUPS[1]));
+  });
+
   it('stream 2 carries the 660 Hz tone', async () => {
     const w = watch(`${base}?stream=2`);
     await until('a frame with levels', () => w.frames.some((f) => f.peakDb[0] !== null && f.stats.received > 100));

@@ -124,6 +124,8 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
       // Below the pacer and the DSP worker (ten below it): sending comes first.
       thread: { nice: cfg.rtp.pacerNice, realtimePriority: Math.max(0, cfg.rtp.pacerRealtimePriority - 20) },
     });
+    // A watched stream may have moved (another group, port or format, or the interface): follow it.
+    this.follower.on('change', () => void this.monitors.refresh());
     this.clock.on('status', (st) => {
       this.emit('event', { type: 'ptp', data: st });
       // RTP timestamps count TAI: follow the grandmaster's currentUtcOffset (a leap second re-anchors).
@@ -210,7 +212,10 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     this.warnIssues(null, this.store.current);
     const remote = this.discovery.remote;
     remote.on('added', (stream) => this.emit('event', { type: 'remoteStream', data: { op: 'added', stream } }));
-    remote.on('updated', (stream) => this.emit('event', { type: 'remoteStream', data: { op: 'updated', stream } }));
+    remote.on('updated', (stream) => {
+      this.emit('event', { type: 'remoteStream', data: { op: 'updated', stream } });
+      void this.monitors.refresh();
+    });
     remote.on('removed', (stream) => this.emit('event', { type: 'remoteStream', data: { op: 'removed', id: stream.id } }));
     this.statsTimer = setInterval(() => {
       this.emit('stats', this.stats());
@@ -240,6 +245,7 @@ export class Daemon extends EventEmitter<{ event: [DaemonEvent]; stats: [StreamS
     this.warnIssues(prev, next);
     // A speaker's profile or patch changes its stream's issues, so the streams go out then too.
     if (next.streams !== prev.streams || speakersChanged) this.emit('event', { type: 'streams', data: this.streams() });
+    if (next.streams !== prev.streams) void this.monitors.refresh();
     if (speakersChanged) this.emit('event', { type: 'speakers', data: next.speakers });
     if (JSON.stringify(next.routing) !== JSON.stringify(prev.routing)) this.emit('event', { type: 'routing', data: next.routing });
   }

@@ -9,7 +9,7 @@ import { DomainError, UserError } from '../errors.js';
 import type { ResolvedInterface } from '../net/interface.js';
 import type { MonitorFrame } from '../receiver/monitor.js';
 import { MonitorThread, type ThreadMonitor } from '../receiver/monitor-thread.js';
-import { receiveTarget } from '../receiver/sdp.js';
+import { receiveTarget, type ReceiveTarget } from '../receiver/sdp.js';
 
 /** One of our streams by id, or a remote one by its id in the remote-stream list. */
 export type MonitorKey = { kind: 'stream' | 'remote'; id: string };
@@ -20,12 +20,19 @@ export interface MonitorSource {
 }
 
 interface Entry {
+  key: MonitorKey;
   /** Resolves with the monitor once it has joined. */
   opening: Promise<ThreadMonitor>;
+  /** The monitor receiving now (a refresh swaps it), and what it was opened for. */
+  monitor: ThreadMonitor | null;
+  opened: string;
   watchers: Set<(f: MonitorFrame) => void>;
   /** Watchers that also listen: channel 1's audio goes to them, and is only sent while there are some. */
   listeners: Set<(samples: Float32Array) => void>;
 }
+
+/** What opening a monitor needs of its entry: the key, whom to send frames, and where it records what it opened. */
+type Opening = Pick<Entry, 'key' | 'watchers' | 'opened'>;
 
 /** One watcher's hold on a monitor. */
 export interface Watch {
@@ -49,6 +56,7 @@ export interface MonitorsOptions {
 export class Monitors {
   private readonly entries = new Map<string, Entry>();
   private readonly thread: MonitorThread;
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: MonitorsOptions) {
     this.thread = new MonitorThread({ tickMs: MONITOR_TICK_MS, ...opts.thread });
@@ -59,21 +67,19 @@ export class Monitors {
     const name = `${key.kind}:${key.id}`;
     let entry = this.entries.get(name);
     if (!entry) {
-      const watchers = new Set<(f: MonitorFrame) => void>();
-      const opening = this.open(key, (f) => {
-        for (const w of watchers) w(f);
-      });
-      entry = { opening, watchers, listeners: new Set() };
-      this.entries.set(name, entry);
-      opening.catch(() => this.entries.delete(name));
+      const fresh: Omit<Entry, 'opening'> = { key, monitor: null, opened: '', watchers: new Set(), listeners: new Set() };
+      const opened = Object.assign(fresh, { opening: this.open(fresh).then((m) => (fresh.monitor = m)) });
+      this.entries.set(name, opened);
+      opened.opening.catch(() => this.entries.delete(name));
+      entry = opened;
     }
     const e = entry;
-    const monitor = await e.opening;
+    await e.opening;
     // The last watcher may have closed it while this one waited for the join: start again.
     if (this.entries.get(name) !== e) return this.watch(key, onFrame);
     e.watchers.add(onFrame);
     let mine: ((samples: Float32Array) => void) | null = null;
-    const relisten = () => monitor.listen(e.listeners.size === 0 ? null : (samples) => e.listeners.forEach((l) => l(samples)));
+    const relisten = () => this.relisten(e);
     const listen = (onAudio: ((samples: Float32Array) => void) | null) => {
       const had = e.listeners.size;
       if (mine) e.listeners.delete(mine);
@@ -87,7 +93,7 @@ export class Monitors {
         listen(null);
         if (!e.watchers.delete(onFrame) || e.watchers.size > 0) return;
         this.entries.delete(name);
-        await monitor.close();
+        await e.monitor?.close();
         this.opts.log.info({ monitor: name }, 'monitor closed: nobody watches');
       },
     };
@@ -103,19 +109,74 @@ export class Monitors {
     return [...this.entries].map(([key, e]) => ({ key, watchers: e.watchers.size }));
   }
 
-  private async open(key: MonitorKey, onFrame: (f: MonitorFrame) => void): Promise<ThreadMonitor> {
+  /**
+   * Follows what each watched stream has become: one whose SDP now names another group, port, sender
+   * or format, or the media interface moved, is received again as it is now (the old join left, the
+   * watchers and listeners kept). A stream that is gone keeps its last monitor until its watchers leave.
+   */
+  refresh(): Promise<void> {
+    const run = this.refreshing.then(async () => {
+      for (const e of [...this.entries.values()]) {
+        if (!e.monitor) continue;
+        const now = this.target(e.key);
+        if (!now || now.id === e.opened) continue;
+        const old = e.monitor;
+        try {
+          e.monitor = await this.openTarget(e, now);
+        } catch (err) {
+          this.opts.log.warn({ monitor: `${e.key.kind}:${e.key.id}`, err: (err as Error).message }, 'monitor kept on the stream as it was');
+          continue;
+        }
+        this.relisten(e);
+        await old.close();
+      }
+    });
+    this.refreshing = run.catch(() => undefined);
+    return run;
+  }
+
+  private relisten(e: Entry): void {
+    e.monitor?.listen(e.listeners.size === 0 ? null : (samples) => e.listeners.forEach((l) => l(samples)));
+  }
+
+  /** Where `key` is received now, with an identity that changes when any of it does; null when it is gone. */
+  private target(key: MonitorKey): { target: ReceiveTarget; iface: ResolvedInterface; id: string } | null {
     const src = this.opts.find(key);
-    if (!src) throw new DomainError('not_found', 'no_stream', key.kind === 'stream' ? `no stream '${key.id}'` : `no remote stream '${key.id}'`);
     const iface = this.opts.iface();
-    if (!iface) throw new DomainError('unavailable', 'no_interface', 'the media interface has no address');
+    if (!src || !iface) return null;
     try {
       const target = receiveTarget(src.sdp, src.from);
-      const monitor = await this.thread.open(target, iface, onFrame);
-      this.opts.log.info({ monitor: `${key.kind}:${key.id}`, group: target.group }, 'monitor joined');
+      return { target, iface, id: JSON.stringify([target.group, target.port, target.source, target.format, iface.name, iface.address]) };
+    } catch {
+      return null;
+    }
+  }
+
+  private async open(e: Opening): Promise<ThreadMonitor> {
+    const { key } = e;
+    const src = this.opts.find(key);
+    if (!src) throw new DomainError('not_found', 'no_stream', key.kind === 'stream' ? `no stream '${key.id}'` : `no remote stream '${key.id}'`);
+    if (!this.opts.iface()) throw new DomainError('unavailable', 'no_interface', 'the media interface has no address');
+    try {
+      receiveTarget(src.sdp, src.from);
+    } catch (err) {
+      if (err instanceof UserError) throw new DomainError('invalid', 'cannot_monitor', err.message);
+      throw err;
+    }
+    return this.openTarget(e, this.target(key)!);
+  }
+
+  private async openTarget(e: Opening, at: { target: ReceiveTarget; iface: ResolvedInterface; id: string }): Promise<ThreadMonitor> {
+    try {
+      const monitor = await this.thread.open(at.target, at.iface, (f) => {
+        for (const w of e.watchers) w(f);
+      });
+      e.opened = at.id;
+      this.opts.log.info({ monitor: `${e.key.kind}:${e.key.id}`, group: at.target.group, interface: at.iface.name }, 'monitor joined');
       return monitor;
-    } catch (e) {
-      if (e instanceof UserError) throw new DomainError('invalid', 'cannot_monitor', e.message);
-      throw e;
+    } catch (err) {
+      if (err instanceof UserError) throw new DomainError('invalid', 'cannot_monitor', err.message);
+      throw err;
     }
   }
 
