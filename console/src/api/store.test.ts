@@ -7,7 +7,7 @@ const ptp = (over: Partial<PtpStatus> = {}): PtpStatus => ({
   state: 'locked', reason: 'SLAVE', gmIdentity: 'aa', gmIdentitySdp: 'AA', domain: 0, offsetNs: 120, pathDelayNs: 18000,
   utcOffset: 37, portState: 'SLAVE', since: 1000, policy: 'keep-streaming', ...over,
 });
-const snapshot = { streams: [], speakers: [], routing: { source: 'player', entries: [], preset: 'custom' }, player: { state: 'stopped', queue: [], current: null, positionS: 0 }, ptp: ptp(), remoteStreams: [], liveInputs: [], interface: { name: 'eth0', address: '192.0.2.10', up: true, reason: '', operstate: 'up', since: '2026-01-01T00:00:00.000Z', changes: 0, rebinds: 0 } } as Snapshot;
+const snapshot = { streams: [], speakers: [], routing: { source: 'player', entries: [], preset: 'custom' }, player: { state: 'stopped', queue: [], current: null, positionS: 0 }, library: { path: '/srv/music', scanning: false, scanned: 0, total: 0 }, ptp: ptp(), remoteStreams: [], liveInputs: [], interface: { name: 'eth0', address: '192.0.2.10', up: true, reason: '', operstate: 'up', since: '2026-01-01T00:00:00.000Z', changes: 0, rebinds: 0 } } as Snapshot;
 const stats = (packets: number): StatsMap => ({ s1: { counters: { packets, bytes: 0, latePackets: 0, maxLatenessUs: 0, underruns: 0, sendErrors: 0 }, meters: { peakDb: [-6], rmsDb: [-12], clips: 0 } } });
 
 describe('event reducer', () => {
