@@ -20,6 +20,14 @@ describe('event reducer', () => {
     expect(s.playerAt).toBe(5000);
   });
 
+  it('a library event replaces the folder and its scan', () => {
+    let s = reducer(initialState, { type: 'event', event: { type: 'snapshot', data: snapshot }, at: 0 });
+    expect(s.library).toEqual({ path: '/srv/music', scanning: false, scanned: 0, total: 0 });
+    s = reducer(s, { type: 'event', event: { type: 'library', data: { path: '/mnt/music', scanning: true, scanned: 20, total: 40 } }, at: 1 });
+    expect(s.library).toEqual({ path: '/mnt/music', scanning: true, scanned: 20, total: 40 });
+    expect(parseEvent(JSON.stringify({ type: 'library', data: { path: '/mnt/music', scanning: false, scanned: 40, total: 40 } }))?.type).toBe('library');
+  });
+
   it('remote-stream deltas add, replace and remove one stream, keeping the order by name then id', () => {
     const r = (id: string, name: string): RemoteStream => ({
       id, source: 'sap', name, origin: '192.0.2.7', address: '239.69.1.1', port: 5004, encoding: 'L24', sampleRate: 48000, channels: 2, ptimeMs: 1, ptp: { kind: 'traceable' }, lastSeen: 0, own: false, sdp: 'v=0',

@@ -20,6 +20,7 @@ export function LibraryFolder({ status, onChange, onRescan }: { status: LibraryS
   const show = { errors: setErrors, form: setFormError, busy: setBusy };
   return (
     <form
+      className="library-folder"
       aria-label="Library folder"
       onSubmit={(e) => {
         e.preventDefault();
@@ -33,7 +34,9 @@ export function LibraryFolder({ status, onChange, onRescan }: { status: LibraryS
       </div>
       {formError && <p className="field-error" role="alert">{formError}</p>}
       <div className="scan" aria-live="polite">
-        {status.scanning ? 'Scanning' : 'Scanned'} <code>{status.path}</code>: {status.scanned} of {status.total} files
+        <span>
+          {status.scanning ? 'Scanning' : 'Scanned'} <code>{status.path}</code>: {status.scanned} of {status.total} files
+        </span>
         <progress max={Math.max(status.total, 1)} value={status.scanned} aria-label="Library scan progress" />
       </div>
       {status.error && <p className="field-error" role="alert">{status.error}</p>}
