@@ -54,6 +54,13 @@ describe('checkLibraryFolder on the real file system', () => {
     expect(await checkLibraryFolder(path)).toEqual({ real });
   });
 
+  it('scans the folder the config file names even inside a system tree, but still only an existing folder', async () => {
+    expect(await checkLibraryFolder(join(work, 'to-etc'), { configured: true })).toEqual({ real: '/etc/ssl' });
+    expect(await checkLibraryFolder('/', { configured: true })).toEqual({ real: '/' });
+    const v = await checkLibraryFolder(join(work, 'missing'), { configured: true });
+    expect('problem' in v && v.problem).toMatch(/missing does not exist$/);
+  });
+
   // Root may list and enter any folder whatever its mode, so chmod 000 proves nothing to a root test run:
   // the row below checks the same verdict through a probe that answers as the kernel answers anyone else.
   it.skipIf(process.getuid?.() === 0)('refuses a folder of mode 000 (skipped as root: root reads it)', async () => {
@@ -73,18 +80,18 @@ describe('checkLibraryFolder with a stand-in probe', () => {
     ['an error it has no words for', probe({ realpath: async () => Promise.reject(errno('EIO')) }), /cannot be resolved \(EIO: refused\)$/],
     ['a path that stat cannot read', probe({ isDirectory: async () => Promise.reject(errno('EIO')) }), /is not a folder$/],
   ])('refuses %s', async (_what, p, why) => {
-    const v = await checkLibraryFolder('/srv/music', p);
+    const v = await checkLibraryFolder('/srv/music', { probe: p });
     expect('problem' in v && v.problem).toMatch(why);
   });
 
   it('refuses a folder inside each system tree, whatever this host has of them', async () => {
     for (const tree of SYSTEM_TREES) {
-      const v = await checkLibraryFolder('/srv/music', probe({ realpath: async () => `${tree}/music` }));
+      const v = await checkLibraryFolder('/srv/music', { probe: probe({ realpath: async () => `${tree}/music` }) });
       expect('problem' in v && v.problem).toBe(`/srv/music is inside ${tree} (it leads to ${tree}/music), a system folder of the host, not a music library`);
     }
   });
 
   it('judges a system tree by the whole name: /etcetera and /process are not /etc and /proc', async () => {
-    for (const real of ['/etcetera/music', '/process', '/devices']) expect(await checkLibraryFolder('/srv/music', probe({ realpath: async () => real }))).toEqual({ real });
+    for (const real of ['/etcetera/music', '/process', '/devices']) expect(await checkLibraryFolder('/srv/music', { probe: probe({ realpath: async () => real }) })).toEqual({ real });
   });
 });

@@ -38,12 +38,22 @@ const unresolved: Record<string, string> = {
 
 const systemTree = (real: string): string | undefined => SYSTEM_TREES.find((t) => real === t || real.startsWith(`${t}/`));
 
+export interface FolderCheck {
+  probe?: FolderProbe;
+  /**
+   * The folder the config file names, which the host's admin wrote: it is scanned even inside a system
+   * tree, as before this check existed (a config folder such as /etc/aes67-sender may carry its music).
+   * A change through the API is never `configured`.
+   */
+  configured?: boolean;
+}
+
 /**
  * Whether `path` may be the music library: an absolute path to a folder the daemon can read, outside the
  * host's system trees. It is judged by its real path, so a link that leads into /etc is refused like /etc.
  * The file system root is refused too: it holds every system tree.
  */
-export async function checkLibraryFolder(path: string, probe: FolderProbe = hostProbe): Promise<FolderVerdict> {
+export async function checkLibraryFolder(path: string, { probe = hostProbe, configured = false }: FolderCheck = {}): Promise<FolderVerdict> {
   if (path.length === 0 || path.length > MAX_PATH) return { problem: `must be 1 to ${MAX_PATH} characters` };
   if (path.includes('\0')) return { problem: 'must not contain a NUL byte' };
   if (!isAbsolute(path)) return { problem: `${path} is not an absolute path (it must start with /)` };
@@ -55,9 +65,9 @@ export async function checkLibraryFolder(path: string, probe: FolderProbe = host
     return { problem: `${path} ${unresolved[code] ?? `cannot be resolved (${(e as Error).message})`}` };
   }
   const via = real === path ? '' : ` (it leads to ${real})`;
-  if (real === '/') return { problem: `${path} is the whole file system${via}, which holds the system folders: choose the folder the music is in` };
+  if (!configured && real === '/') return { problem: `${path} is the whole file system${via}, which holds the system folders: choose the folder the music is in` };
   const tree = systemTree(real);
-  if (tree) return { problem: `${path} is inside ${tree}${via}, a system folder of the host, not a music library` };
+  if (tree && !configured) return { problem: `${path} is inside ${tree}${via}, a system folder of the host, not a music library` };
   if (!(await probe.isDirectory(real).catch(() => false))) return { problem: `${path} is not a folder${via}` };
   if (!(await probe.readable(real))) return { problem: `${path} is not readable by the daemon${via}: it needs permission to list and enter it` };
   return { real };

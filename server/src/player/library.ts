@@ -16,9 +16,8 @@ const MAX_RESULTS = 500;
 /**
  * The searchable index of FLAC/WAV files under the library root. Scanning walks the tree without
  * following links out of the root (each entry's real path is checked) or into a folder twice. The root
- * must pass the library folder check (folder.ts) at every scan, so a hand-edited config gets the same
- * rules as a change through the API. A scan of another folder clears the index first: its tracks' paths
- * mean nothing under the new root.
+ * is checked (folder.ts) at every scan, so a folder that went missing or unreadable says so. A scan of
+ * another folder clears the index first: its tracks' paths mean nothing under the new root.
  */
 export class Library extends EventEmitter<{ status: [LibraryStatus] }> {
   private index = new Map<string, Track>();
@@ -79,7 +78,7 @@ export class Library extends EventEmitter<{ status: [LibraryStatus] }> {
     if (root !== this.indexed) this.index = new Map();
     this.update({ scanning: true, scanned: 0, total: 0, error: undefined });
     try {
-      const folder = await checkLibraryFolder(root);
+      const folder = await checkLibraryFolder(root, { configured: true });
       if (!live()) return;
       if ('problem' in folder) throw new Error(folder.problem);
       const files = await this.walk(folder.real, live);

@@ -50,7 +50,7 @@ export function lexicalLibraryPath(root: string, rel: string): string {
 export async function resolveLibraryPath(root: string, rel: string): Promise<string> {
   const abs = lexicalLibraryPath(root, rel);
   const notFound = new DomainError('not_found', 'not_found', `no file '${rel}' in the library`, 'path');
-  const folder = await checkLibraryFolder(root);
+  const folder = await checkLibraryFolder(root, { configured: true });
   if ('problem' in folder) throw new DomainError('not_found', 'no_library', `no library: the folder ${folder.problem}`);
   const realRoot = folder.real;
   let real: string;
