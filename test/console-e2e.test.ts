@@ -3,17 +3,21 @@
  * namespace with a real ptp4l grandmaster/follower pair. Creates and patches a stream, watches the meter
  * follow the gain, checks the RX patch view greys out a 44.1 kHz stream with its reason, plays and seeks a
  * FLAC, picks a test sine as the source, screenshots and axe-checks every page at desktop and tablet widths, then kills the grandmaster and
- * watches the Overview leave "locked". A second daemon with PTP off (the embedded default's setting)
+ * watches the Overview leave "locked", and changes the Player's library folder. A second daemon with PTP off (the embedded default's setting)
  * checks the Overview's verdict: a warning with its fix while speakers are configured, a plain note without.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireNetns } from './harness/netns.js';
 import { REPO } from './harness/sender.js';
 import { CHROMIUM, CHROMIUM_ARGS, startPtpOffRig, startRig, type DaemonRig, type Rig } from './console/rig.js';
 import { axeSerious, PAGES, screenshot, VIEWPORTS, visit } from './console/browser.js';
+import { makeFlac } from './daemon/library-fixture.js';
+
+/** The text of the element a field's aria-describedby names ('' when it names none). */
+const describedText = (page: Page, id: string | null) => (id ? page.locator(`[id="${id}"]`).textContent() : '');
 
 const enabled = requireNetns('console end-to-end test');
 if (enabled && !existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-deps.sh (Debian package chromium)`);
@@ -180,6 +184,31 @@ describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)'
     await expect.poll(() => page.getByTestId('overview-ptp-state').textContent(), { timeout: 30_000, interval: 100 }).not.toMatch(/^locked/);
     await expect.poll(() => page.locator('.warning.ptp').count()).toBe(1);
     await screenshot(page, 'overview-desktop-gm-lost');
+  });
+
+  it('changes the library folder on the Player page: the folder shown, its two tracks listed, a system folder refused beside the field', async () => {
+    const folder = join(rig.dir, 'second-music');
+    mkdirSync(folder);
+    makeFlac(folder, 'one.flac', { rate: 48000, bits: 16, seconds: 1, tags: { TITLE: 'Second Folder One' } });
+    makeFlac(folder, 'two.flac', { rate: 48000, bits: 16, seconds: 1, tags: { TITLE: 'Second Folder Two' } });
+    const own = await browser.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'light' });
+    try {
+      await visit(own, rig.url, 'player');
+      const form = own.getByRole('form', { name: 'Library folder' });
+      const field = form.getByLabel('Music folder');
+      await field.fill('/proc');
+      await form.getByRole('button', { name: 'Apply' }).click();
+      await expect.poll(async () => describedText(own, await field.getAttribute('aria-describedby')), { timeout: 30_000 }).toMatch(/^path: \/proc is inside \/proc, a system folder/);
+      await field.fill(folder);
+      await form.getByRole('button', { name: 'Apply' }).click();
+      const titles = () => own.getByRole('list', { name: 'Library tracks' }).locator('.q-title').allTextContents();
+      await expect.poll(titles, { timeout: 30_000 }).toEqual(['Second Folder One', 'Second Folder Two']);
+      await expect.poll(() => form.locator('.scan').textContent(), { timeout: 30_000 }).toBe(`Scanned ${folder}: 2 of 2 files`);
+      expect(await field.getAttribute('aria-invalid')).toBe('false');
+      await screenshot(own, 'player-desktop-library-folder');
+    } finally {
+      await own.close();
+    }
   });
 });
 

@@ -24,7 +24,7 @@ describe('daemon events', () => {
     ws.on('message', (m: Buffer) => msgs.push(JSON.parse(m.toString()) as { type: string; data: unknown }));
     await until('the first message', () => msgs.length > 0);
     expect(msgs[0].type).toBe('snapshot');
-    expect(Object.keys(msgs[0].data as object).sort()).toEqual(['interface', 'liveInputs', 'player', 'ptp', 'remoteStreams', 'routing', 'speakers', 'streams']);
+    expect(Object.keys(msgs[0].data as object).sort()).toEqual(['interface', 'library', 'liveInputs', 'player', 'ptp', 'remoteStreams', 'routing', 'speakers', 'streams']);
     const res = await d.api$('/streams', { method: 'POST', json: { name: 'ws test' } });
     const id = ((await res.json()) as { id: string }).id;
     await until(`a streams event with stream ${id}`, () => msgs.some((m) => m.type === 'streams' && (m.data as { id: string }[]).some((s) => s.id === id)));

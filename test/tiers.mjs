@@ -29,7 +29,7 @@ export const TIERS = [
     what: 'the daemon in-process and aes67 as a child, on loopback',
     include: test(
       'daemon-accepted', 'daemon-api', 'daemon-config', 'daemon-crash', 'daemon-events', 'daemon-pacer-failure', 'daemon-player',
-      'daemon-rtp-settings', 'daemon-monitor', 'daemon-logs', 'dsp-worker', 'play-parity', 'rtp-pacer-send', 'rtp-thread', 'e2e/bad-input', 'install', 'play-live-short', 'daemon-security',
+      'daemon-library-folder', 'daemon-rtp-settings', 'daemon-monitor', 'daemon-logs', 'dsp-worker', 'play-parity', 'rtp-pacer-send', 'rtp-thread', 'e2e/bad-input', 'install', 'play-live-short', 'daemon-security',
     ),
     testTimeoutMs: 120_000,
     budgetS: 600,

@@ -77,7 +77,7 @@ export const api = {
 
   library: (q: string) => request<Track[]>('GET', `/library?q=${encodeURIComponent(q)}`),
   scan: () => request<LibraryStatus>('POST', '/library/scan'),
-  libraryStatus: () => request<LibraryStatus>('GET', '/library/status'),
+  setLibrary: (path: string) => request<LibraryStatus>('PUT', '/player/library', { path }),
   coverUrl: (trackId: string) => `${BASE}/library/cover/${encodeURIComponent(trackId)}`,
 
   ptpHistory: () => request<HistorySample[]>('GET', '/ptp/history'),

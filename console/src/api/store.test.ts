@@ -7,7 +7,7 @@ const ptp = (over: Partial<PtpStatus> = {}): PtpStatus => ({
   state: 'locked', reason: 'SLAVE', gmIdentity: 'aa', gmIdentitySdp: 'AA', domain: 0, offsetNs: 120, pathDelayNs: 18000,
   utcOffset: 37, portState: 'SLAVE', since: 1000, policy: 'keep-streaming', ...over,
 });
-const snapshot = { streams: [], speakers: [], routing: { source: 'player', entries: [], preset: 'custom' }, player: { state: 'stopped', queue: [], current: null, positionS: 0 }, ptp: ptp(), remoteStreams: [], liveInputs: [], interface: { name: 'eth0', address: '192.0.2.10', up: true, reason: '', operstate: 'up', since: '2026-01-01T00:00:00.000Z', changes: 0, rebinds: 0 } } as Snapshot;
+const snapshot = { streams: [], speakers: [], routing: { source: 'player', entries: [], preset: 'custom' }, player: { state: 'stopped', queue: [], current: null, positionS: 0 }, library: { path: '/srv/music', scanning: false, scanned: 0, total: 0 }, ptp: ptp(), remoteStreams: [], liveInputs: [], interface: { name: 'eth0', address: '192.0.2.10', up: true, reason: '', operstate: 'up', since: '2026-01-01T00:00:00.000Z', changes: 0, rebinds: 0 } } as Snapshot;
 const stats = (packets: number): StatsMap => ({ s1: { counters: { packets, bytes: 0, latePackets: 0, maxLatenessUs: 0, underruns: 0, sendErrors: 0 }, meters: { peakDb: [-6], rmsDb: [-12], clips: 0 } } });
 
 describe('event reducer', () => {
@@ -18,6 +18,14 @@ describe('event reducer', () => {
     expect(s.ptpStates).toEqual([{ t: 1000, state: 'locked', reason: 'SLAVE' }]);
     expect(s.ptpSamples).toEqual([{ t: 5000, offsetNs: 120, pathDelayNs: 18000 }]);
     expect(s.playerAt).toBe(5000);
+  });
+
+  it('a library event replaces the folder and its scan', () => {
+    let s = reducer(initialState, { type: 'event', event: { type: 'snapshot', data: snapshot }, at: 0 });
+    expect(s.library).toEqual({ path: '/srv/music', scanning: false, scanned: 0, total: 0 });
+    s = reducer(s, { type: 'event', event: { type: 'library', data: { path: '/mnt/music', scanning: true, scanned: 20, total: 40 } }, at: 1 });
+    expect(s.library).toEqual({ path: '/mnt/music', scanning: true, scanned: 20, total: 40 });
+    expect(parseEvent(JSON.stringify({ type: 'library', data: { path: '/mnt/music', scanning: false, scanned: 40, total: 40 } }))?.type).toBe('library');
   });
 
   it('remote-stream deltas add, replace and remove one stream, keeping the order by name then id', () => {

@@ -109,6 +109,8 @@ export function reducer(state: State, action: Action): State {
           return { ...state, routing: event.data };
         case 'player':
           return { ...state, player: event.data, playerAt: at };
+        case 'library':
+          return { ...state, library: event.data };
         case 'remoteStream':
           return { ...state, remoteStreams: withRemoteDelta(state.remoteStreams ?? [], event.data) };
         case 'liveInputs':
@@ -125,7 +127,7 @@ export function reducer(state: State, action: Action): State {
 
 /** Every message type the daemon sends; a type added to its ServerEvent fails to compile here until listed. */
 const KNOWN: Record<ServerEvent['type'], true> = {
-  snapshot: true, streams: true, speakers: true, routing: true, player: true, ptp: true, remoteStream: true, liveInputs: true, interface: true, stats: true, log: true,
+  snapshot: true, streams: true, speakers: true, routing: true, player: true, library: true, ptp: true, remoteStream: true, liveInputs: true, interface: true, stats: true, log: true,
 };
 
 /** Parses one WebSocket message; unknown or malformed messages give null rather than corrupting state. */

@@ -6,7 +6,7 @@
  * JSON has no -Infinity: where the daemon's value can be -Infinity (meters, gains) or absent (PTP
  * offsets) its types already say `number | null`, so the daemon's in-memory shapes are the JSON shapes.
  */
-import type { HistorySample, PlayerView, PtpView, ScanStatus, StreamSettings, StreamView } from '@aes67/server';
+import type { HistorySample, LibraryStatus, PlayerView, PtpView, StreamSettings, StreamView } from '@aes67/server';
 
 export type {
   AuthStatus, Encoding, FifoSource, LiveInputView as LiveInput, LogEntry, LogLevel, ModuleStatus, MonitorFrame, MonitorMessage, Preset, PresetBody, Ptime, PtpConfig, PtpSettingsPatchBody,
@@ -18,7 +18,7 @@ export type Stream = StreamView;
 export type Counters = StreamView['counters'];
 export type Meters = StreamView['meters'];
 export type Player = PlayerView;
-export type LibraryStatus = ScanStatus;
+export type { LibraryStatus };
 export type PtpStatus = PtpView;
 export type PtpState = PtpView['state'];
 export type { HistorySample };

@@ -1,36 +1,25 @@
 import { useState } from 'react';
 import { useStore } from '../api/StoreContext.js';
 import { api } from '../api/client.js';
-import type { LibraryStatus, Player } from '../api/types.js';
+import type { Player } from '../api/types.js';
 import { useFetch } from '../api/useFetch.js';
+import { LibraryFolder } from '../components/LibraryFolder.js';
 import { Queue, trackTitle } from '../components/Queue.js';
 import { Transport } from '../components/Transport.js';
 import { duration } from '../logic/format.js';
 import { optimisticTransport } from '../logic/transport.js';
 
 export function PlayerPage() {
-  const { state, change, report } = useStore();
+  const { state, change } = useStore();
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
-  const [scan, setScan] = useState<LibraryStatus | null>(null);
-  const library = useFetch(() => api.library(query), [query]);
-  const status = useFetch(api.libraryStatus, [scan]);
-  const shown = scan ?? status.data;
+  const scan = state.library;
+  // The list is read again when a scan starts or ends and when the folder changes: the events say when.
+  const library = useFetch(() => api.library(query), [query, scan?.scanning, scan?.path]);
   const player = state.player;
 
   const act = (what: string, optimistic: Partial<Player> | null, call: () => Promise<unknown>) =>
     void change(what, optimistic && player ? { player: { ...player, ...optimistic } } : {}, call);
-
-  const rescan = async () => {
-    setScan({ scanning: true, scanned: 0, total: 0 });
-    try {
-      setScan(await api.scan());
-      library.reload();
-    } catch (e) {
-      setScan(null);
-      report(`Library scan failed: ${(e as Error).message}`);
-    }
-  };
 
   return (
     <div className="page">
@@ -64,6 +53,7 @@ export function PlayerPage() {
         </section>
         <section className="card" aria-labelledby="lib-h">
           <h2 id="lib-h">Library</h2>
+          {scan ? <LibraryFolder status={scan} onChange={api.setLibrary} onRescan={api.scan} /> : <p className="muted">Waiting for the daemon…</p>}
           <form
             className="row"
             role="search"
@@ -75,14 +65,7 @@ export function PlayerPage() {
             <label htmlFor="lib-q" className="sr-only">Search the library</label>
             <input id="lib-q" type="search" value={q} placeholder="Title, artist, album or file" onChange={(e) => setQ(e.target.value)} />
             <button type="submit">Search</button>
-            <button type="button" onClick={() => void rescan()} disabled={shown?.scanning}>Rescan</button>
           </form>
-          {shown && (
-            <div className="scan" aria-live="polite">
-              {shown.scanning ? 'Scanning' : 'Scanned'} {shown.scanned} of {shown.total} files
-              <progress max={Math.max(shown.total, 1)} value={shown.scanned} aria-label="Library scan progress" />
-            </div>
-          )}
           {library.error && <p className="field-error" role="alert">{library.error}</p>}
           <ul className="library" aria-label="Library tracks">
             {(library.data ?? []).map((t) => (

@@ -11,6 +11,7 @@ import { ApiError, asApiError } from './errors.js';
 import { streamService } from '../services/streams.js';
 import { speakerService } from '../services/speakers.js';
 import { settingsService } from '../services/settings.js';
+import { libraryService } from '../services/library.js';
 import { Auth } from './auth.js';
 import { readJson, validate, type RouteDef } from './route.js';
 import { streamRoutes } from './routes/streams.js';
@@ -57,7 +58,7 @@ export function createApiServer(opts: ApiOptions): ApiServer {
     ...speakerRoutes(speakerService(d.store, (id, ch, s) => d.runtime.identify(id, ch, s), () => d.discovery.speakers())),
     ...inputRoutes(() => d.liveInputs()),
     ...systemRoutes({ ...system, module: opts.module, auth, logs: opts.logs }),
-    ...playerRoutes(opts.player),
+    ...playerRoutes(opts.player, libraryService(d.store, opts.player.library)),
   ];
   const app = new Koa({ proxy: false });
   const router = new Router({ prefix: '/api/v1' });
@@ -138,6 +139,7 @@ export function createApiServer(opts: ApiOptions): ApiServer {
     speakers: d.store.current.speakers,
     routing: d.store.current.routing,
     player: opts.player.player.view(),
+    library: opts.player.library.status(),
     ptp: d.clock.status(),
     remoteStreams: d.discovery.remote.list(),
     liveInputs: d.liveInputs(),

@@ -3,7 +3,7 @@ import type { Routing, Speaker } from '../config/schema.js';
 import type { PtpView } from '../clock/reference.js';
 import type { LiveInputView } from './live-view.js';
 import type { StreamView } from './stream-view.js';
-import type { PlayerView } from '../player/view.js';
+import type { LibraryStatus, PlayerView } from '../player/view.js';
 import type { InterfaceView } from './interface-follower.js';
 
 /** The parts of the daemon's state its events carry; each is sent whole whenever it changes. */
@@ -12,6 +12,8 @@ export interface Slices {
   speakers: Speaker[];
   routing: Routing;
   player: PlayerView;
+  /** The library folder and its scan; sent as the scan goes (every 20 files), and when it ends. */
+  library: LibraryStatus;
   ptp: PtpView;
   remoteStreams: RemoteStream[];
   liveInputs: LiveInputView[];

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { DomainError } from '../errors.js';
+import { checkLibraryFolder } from './folder.js';
 
 const MAX_PATH = 4096;
 
@@ -49,12 +50,9 @@ export function lexicalLibraryPath(root: string, rel: string): string {
 export async function resolveLibraryPath(root: string, rel: string): Promise<string> {
   const abs = lexicalLibraryPath(root, rel);
   const notFound = new DomainError('not_found', 'not_found', `no file '${rel}' in the library`, 'path');
-  let realRoot: string;
-  try {
-    realRoot = await realpath(root);
-  } catch {
-    throw new DomainError('not_found', 'no_library', `the library folder ${root} does not exist`);
-  }
+  const folder = await checkLibraryFolder(root, { configured: true });
+  if ('problem' in folder) throw new DomainError('not_found', 'no_library', `no library: the folder ${folder.problem}`);
+  const realRoot = folder.real;
   let real: string;
   try {
     real = await realpath(abs);

@@ -15,6 +15,8 @@ export type OpenTrack = () => Promise<AudioSource>;
 interface Entry {
   track: Track;
   open: OpenTrack;
+  /** The file it plays, when it is one: its cover stays this file's after the library folder changes. */
+  file?: string;
 }
 
 const MAX_QUEUE = 1000;
@@ -94,12 +96,17 @@ export class Player extends EventEmitter<{ changed: [PlayerView]; skipped: [path
     return i;
   }
 
-  add(track: Omit<Track, 'id'>, open: OpenTrack): Track {
+  add(track: Omit<Track, 'id'>, open: OpenTrack, file?: string): Track {
     if (this.queue.length >= MAX_QUEUE) throw new DomainError('conflict', 'queue_full', `the queue holds at most ${MAX_QUEUE} tracks`);
     const t: Track = { ...track, id: `q${this.nextEntryId++}` };
-    this.queue.push({ track: t, open });
+    this.queue.push({ track: t, open, ...(file !== undefined ? { file } : {}) });
     this.changed();
     return t;
+  }
+
+  /** The file a queued track plays (undefined: no such track, or it plays no file). */
+  fileOf(id: string): string | undefined {
+    return this.queue[this.index(id) ?? -1]?.file;
   }
 
   remove(id: string): void {

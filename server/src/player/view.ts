@@ -33,3 +33,7 @@ export type PlayerView = z.infer<typeof PlayerSchema>;
 
 export const ScanStatusSchema = z.object({ scanning: z.boolean(), scanned: z.number(), total: z.number(), error: z.string().optional() });
 export type ScanStatus = z.infer<typeof ScanStatusSchema>;
+
+/** The library folder (`player.library`, absolute: a relative one resolved from the config file's folder) and its scan. */
+export const LibraryStatusSchema = ScanStatusSchema.extend({ path: z.string() });
+export type LibraryStatus = z.infer<typeof LibraryStatusSchema>;

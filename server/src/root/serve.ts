@@ -89,6 +89,7 @@ export async function serve(opts: ServeOptions): Promise<Running> {
   const library = new Library(root);
   const daemon = new Daemon(store, iface, log, (rate) => player.input(rate), opts.onFatal, opts.node);
   player.on('changed', (view) => daemon.emit('event', { type: 'player', data: view }));
+  library.on('status', (status) => daemon.emit('event', { type: 'library', data: status }));
   try {
     await daemon.start();
   } catch (e) {

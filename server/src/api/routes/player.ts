@@ -4,7 +4,8 @@ import type { Library } from '../../player/library.js';
 import { resolveLibraryPath } from '../../player/paths.js';
 import { readTrackInfo, readCover } from '../../player/metadata.js';
 import { openAudioFile } from '../../audio/open.js';
-import { PlayerSchema, ScanStatusSchema, TrackSchema } from '../../player/view.js';
+import { LibraryStatusSchema, PlayerSchema, TrackSchema } from '../../player/view.js';
+import type { LibraryService } from '../../services/library.js';
 import { ApiError } from '../errors.js';
 import { sniffImage } from '../image-type.js';
 import { route, type RouteDef } from '../route.js';
@@ -16,7 +17,7 @@ export interface PlayerDeps {
   root(): string;
 }
 
-export function playerRoutes({ player, library, root }: PlayerDeps): RouteDef[] {
+export function playerRoutes({ player, library, root }: PlayerDeps, folder: LibraryService): RouteDef[] {
   const transport = (name: 'play' | 'pause' | 'next' | 'previous', summary: string) =>
     route({ method: 'post', path: `/player/${name}`, summary, response: PlayerSchema, handler: () => (player[name](), player.view()) });
   return [
@@ -30,7 +31,7 @@ export function playerRoutes({ player, library, root }: PlayerDeps): RouteDef[] 
       status: 201,
       handler: async (_ctx, body) => {
         const file = await resolveLibraryPath(root(), body.path);
-        return player.add({ path: body.path, ...(await readTrackInfo(file)) }, () => openAudioFile(file));
+        return player.add({ path: body.path, ...(await readTrackInfo(file)) }, () => openAudioFile(file), file);
       },
     }),
     route({ method: 'delete', path: '/player/queue/:trackId', summary: 'Remove a queued track', status: 204, handler: (ctx) => void player.remove(ctx.params.trackId) }),
@@ -56,6 +57,22 @@ export function playerRoutes({ player, library, root }: PlayerDeps): RouteDef[] 
     }),
     route({
       method: 'get',
+      path: '/player/library',
+      summary: 'The music library folder (`player.library`) and its scan: files scanned of the total, and why a scan failed',
+      response: LibraryStatusSchema,
+      handler: () => folder.status(),
+    }),
+    route({
+      method: 'put',
+      path: '/player/library',
+      summary:
+        'Change the music library folder: an absolute path to a folder the daemon can read, outside /proc, /sys, /dev, /run, /boot and /etc (judged after resolving links). Saved as its real path; a scan starts at once (progress in `library` events). Queued tracks keep playing from their files',
+      body: z.object({ path: z.string().min(1).max(4096) }).strict(),
+      response: LibraryStatusSchema,
+      handler: (_ctx, body) => folder.change(body.path),
+    }),
+    route({
+      method: 'get',
       path: '/library',
       summary: 'Tracks found under the library root (?q= searches path, title, artist and album)',
       response: z.array(TrackSchema),
@@ -68,15 +85,15 @@ export function playerRoutes({ player, library, root }: PlayerDeps): RouteDef[] 
     route({
       method: 'post',
       path: '/library/scan',
-      summary: 'Rescan the library root (progress in GET /library/status)',
-      response: ScanStatusSchema,
+      summary: 'Rescan the library folder (progress in `library` events and GET /player/library)',
+      response: LibraryStatusSchema,
       status: 202,
       handler: () => {
         void library.scan();
         return library.status();
       },
     }),
-    route({ method: 'get', path: '/library/status', summary: 'Scan progress', response: ScanStatusSchema, handler: () => library.status() }),
+    route({ method: 'get', path: '/library/status', summary: 'Scan progress (as GET /player/library)', response: LibraryStatusSchema, handler: () => library.status() }),
     route({
       method: 'get',
       path: '/library/cover/:trackId',
@@ -85,7 +102,10 @@ export function playerRoutes({ player, library, root }: PlayerDeps): RouteDef[] 
         const id = ctx.params.trackId;
         const track = library.get(id) ?? player.view().queue.find((t) => t.id === id);
         if (!track) throw new ApiError(404, 'not_found', `no track '${id}'`);
-        const cover = track.hasCover ? await readCover(await resolveLibraryPath(root(), track.path)) : null;
+        // A queued track's own file: the folder may have changed since, and its path now name another file.
+        const file = async () => (library.get(id) ? resolveLibraryPath(root(), track.path) : player.fileOf(id));
+        const from = track.hasCover ? await file() : undefined;
+        const cover = from ? await readCover(from) : null;
         if (!cover) throw new ApiError(404, 'no_cover', `track '${id}' has no cover art`);
         // Served only as the image type its bytes show, never as the type the file declares.
         const type = sniffImage(cover.data);
