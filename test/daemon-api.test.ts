@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from './harness/wait.js';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startTestDaemon } from './daemon/start.js';
 import { hashPassword } from '../server/dist/api/auth.js';
@@ -162,6 +165,52 @@ describe('daemon API without auth (loopback)', () => {
     const saved = (parse(readFileSync(d.file, 'utf8')) as { speakers: { id: string }[] }).speakers.find((s) => s.id === sp.id);
     expect(saved).toEqual(sp);
     expect((await d.api$(`/speakers/${String(sp.id)}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('refuses PTP settings this host cannot run with 400 on the field, keeping the file, and applies a mode change live', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptp-settings-'));
+    const socket = join(dir, 'ptp4l.sock');
+    const listener = createServer();
+    try {
+      const before = readFileSync(d.file, 'utf8');
+      const full = { mode: 'off', socket: join(dir, 'ours.sock'), interface: null, domain: 0, priority1: 250, timestamping: 'software', freeRunning: true, policy: 'keep-streaming' };
+      const cases: [string, unknown, string, RegExp][] = [
+        ['PATCH', { mode: 'supervise' }, 'interface', /supervise runs ptp4l on an interface/],
+        ['PATCH', { mode: 'grandmaster', interface: 'nope0', priority1: 10 }, 'interface', /no interface 'nope0' on this host \(interfaces: .*lo/],
+        ['PATCH', { mode: 'supervise', interface: 'eth 0' }, 'interface', /an interface name/],
+        // Loopback does not multicast, and ptp4l's messages are multicast.
+        ['PATCH', { mode: 'supervise', interface: 'lo' }, 'interface', /'lo' cannot multicast/],
+        ['PUT', { ...full, mode: 'grandmaster', interface: 'lo', priority1: 128 }, 'priority1', /below 128/],
+        ['PATCH', { mode: 'attach', socket }, 'socket', /no ptp4l management socket at/],
+        ['PATCH', { mode: 'attach', socket: d.file }, 'socket', /is not a socket/],
+        ['PATCH', { socket: 'relative/ptp4l' }, 'socket', /absolute path/],
+      ];
+      for (const [method, json, field, message] of cases) {
+        const res = await d.api$('/ptp/settings', { method, json });
+        const body = (await res.json()) as { error: { field?: string; message: string } };
+        expect([res.status, body.error.field], JSON.stringify(json)).toEqual([400, field]);
+        expect(body.error.message).toMatch(message);
+      }
+      expect(readFileSync(d.file, 'utf8')).toBe(before);
+      expect(((await (await d.api$('/ptp')).json()) as { state: string }).state).toBe('disabled');
+
+      // A socket that is there: the monitor attaches at once (it is no ptp4l, so it never answers).
+      await new Promise<void>((resolve) => listener.listen(socket, resolve));
+      const attach = await d.api$('/ptp/settings', { method: 'PATCH', json: { mode: 'attach', socket } });
+      expect(attach.status).toBe(200);
+      expect((parse(readFileSync(d.file, 'utf8')) as { ptp: unknown }).ptp).toMatchObject({ mode: 'attach', socket });
+      // Not ptp4l's datagram socket: the monitor's reason names the one it attached to.
+      await until('the monitor to report the socket it attached to', async () => {
+        const st = (await (await d.api$('/ptp')).json()) as { state: string; reason: string };
+        return st.state !== 'disabled' && st.reason.includes(socket);
+      });
+      expect((await d.api$('/ptp/settings', { method: 'PATCH', json: { mode: 'off' } })).status).toBe(200);
+      expect(await (await d.api$('/ptp')).json()).toMatchObject({ state: 'disabled', reason: 'PTP is off in the configuration' });
+      expect(((await (await d.api$('/ptp/settings')).json()) as { mode: string }).mode).toBe('off');
+    } finally {
+      listener.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('PTP, remote streams, module, system, auth status and metrics', async () => {

@@ -34,6 +34,7 @@ export type { LogEntry, LogLevel } from './daemon/log-tail.js';
 export type { MonitorMessage } from './api/monitor.js';
 export type { LiveInputView } from './daemon/live-view.js';
 export type { PtpView } from './clock/reference.js';
+export type { HostInterface } from './net/interfaces.js';
 export type { LibraryStatus, PlayerState, PlayerView, ScanStatus, Track } from './player/view.js';
 export type { RemoteStream, RefClock } from '@aes67/sap';
 export type { HistorySample } from '@aes67/ptp';

@@ -12,6 +12,7 @@ import { streamService } from '../services/streams.js';
 import { speakerService } from '../services/speakers.js';
 import { settingsService } from '../services/settings.js';
 import { libraryService } from '../services/library.js';
+import { hostInterfaces } from '../net/interfaces.js';
 import { Auth } from './auth.js';
 import { readJson, validate, type RouteDef } from './route.js';
 import { streamRoutes } from './routes/streams.js';
@@ -52,7 +53,7 @@ export interface ApiServer {
 export function createApiServer(opts: ApiOptions): ApiServer {
   const d = opts.daemon;
   const auth = new Auth(() => d.store.current.auth);
-  const system = { clock: d.clock, settings: settingsService(d.store, { view: () => d.interfaceState(), settled: () => d.interfaceSettled() }), remoteStreams: () => d.discovery.remote.list(), pacer: d.engine, iface: () => d.interfaceState() };
+  const system = { clock: d.clock, settings: settingsService(d.store, { view: () => d.interfaceState(), settled: () => d.interfaceSettled() }), remoteStreams: () => d.discovery.remote.list(), pacer: d.engine, iface: () => d.interfaceState(), interfaces: hostInterfaces };
   const routes = [
     ...streamRoutes(streamService(d.store, d)),
     ...speakerRoutes(speakerService(d.store, (id, ch, s) => d.runtime.identify(id, ch, s), () => d.discovery.speakers())),

@@ -79,7 +79,7 @@ function ptpSettings(v: Values, site: Config | null): PtpConfig {
   const common = { ...base, domain, freeRunning: v['ptp-free-running'] || base.freeRunning, policy: 'keep-streaming' as const };
   if (v['ptp-socket']) return { ...common, mode: 'attach', socket: v['ptp-socket'] };
   if (v['ptp-interface']) return { ...common, mode: 'supervise', interface: v['ptp-interface'], socket: `/tmp/aes67-check-ptp4l-${process.pid}.sock` };
-  return base.mode === 'supervise' ? { ...common, mode: 'attach' } : common;
+  return base.mode === 'supervise' || base.mode === 'grandmaster' ? { ...common, mode: 'attach' } : common;
 }
 
 export async function checkCommand(argv: string[]): Promise<number> {

@@ -28,12 +28,14 @@ export class ClockReference extends EventEmitter<{ status: [PtpView]; refClock: 
   private start(): void {
     const s = this.settings;
     if (s.mode === 'attach') this.monitor = PtpMonitor.attach(s.socket, { domainNumber: s.domain });
-    else if (s.mode === 'supervise' && s.interface) {
+    else if ((s.mode === 'supervise' || s.mode === 'grandmaster') && s.interface) {
       this.monitor = PtpMonitor.supervise({
         interface: s.interface,
         socketPath: s.socket,
         domain: s.domain,
         priority1: s.priority1,
+        // A follower is slaveOnly, so it never takes over the network when its grandmaster goes away.
+        followerOnly: s.mode === 'supervise',
         timestamping: s.timestamping,
         phc2sys: false,
         safeForTests: s.freeRunning,

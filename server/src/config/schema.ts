@@ -127,12 +127,24 @@ export type Preset = z.infer<typeof Preset>;
 export const PresetRequest = z.object({ preset: Preset, streamIds: z.array(Id).min(1).max(3) }).strict();
 export type PresetBody = z.input<typeof PresetRequest>;
 
-export const PtpSettingsSchema = z
+/**
+ * Below ptp4l's default priority1 (128), so a grandmaster wins the BMCA against clocks left at their
+ * defaults; a real grandmaster set lower still wins over this host.
+ */
+const GRANDMASTER_PRIORITY1_BELOW = 128;
+
+const PtpFields = z
   .object({
-    /** off: no PTP (streams say "traceable"); attach: watch a running ptp4l; supervise: run ptp4l ourselves. */
-    mode: z.enum(['off', 'attach', 'supervise']),
-    socket: z.string().min(1).max(108),
-    interface: z.string().max(15).nullable(),
+    /**
+     * off: no PTP (streams say "traceable"); attach: watch a running ptp4l at `socket`; supervise: run
+     * ptp4l on `interface` as a follower (slaveOnly: it never becomes master); grandmaster: run ptp4l on
+     * `interface` able to become master, with `priority1` low enough to win.
+     */
+    mode: z.enum(['off', 'attach', 'supervise', 'grandmaster']),
+    /** ptp4l's management socket: the one attached to, or where the supervised ptp4l puts its own. */
+    socket: z.string().min(1).max(108).regex(/^\/\S*$/, 'an absolute path without spaces'),
+    /** A Linux interface name as ptp4l takes it (IFNAMSIZ: at most 15 characters). */
+    interface: z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'an interface name: at most 15 letters, digits or _ . : @ -').nullable(),
     domain: z.number().int().min(0).max(127),
     priority1: z.number().int().min(0).max(255),
     timestamping: z.enum(['hardware', 'software']),
@@ -141,9 +153,21 @@ export const PtpSettingsSchema = z
     policy: z.enum(['keep-streaming', 'mute']),
   })
   .strict();
+
+/** The combinations ptp4l cannot run, each on the field to change. */
+function ptpRunnable(s: z.infer<typeof PtpFields>, ctx: z.core.$RefinementCtx): void {
+  if ((s.mode === 'supervise' || s.mode === 'grandmaster') && s.interface === null) {
+    ctx.addIssue({ code: 'custom', path: ['interface'], input: s.interface, message: `${s.mode} runs ptp4l on an interface: name one (e.g. eth0)` });
+  }
+  if (s.mode === 'grandmaster' && s.priority1 >= GRANDMASTER_PRIORITY1_BELOW) {
+    ctx.addIssue({ code: 'custom', path: ['priority1'], input: s.priority1, message: `a grandmaster needs priority1 below ${GRANDMASTER_PRIORITY1_BELOW} (ptp4l's default) to win the BMCA, e.g. 10` });
+  }
+}
+
+export const PtpSettingsSchema = PtpFields.superRefine(ptpRunnable);
 export type PtpConfig = z.infer<typeof PtpSettingsSchema>;
-/** PATCH /ptp/settings: the settings to change; the others stay. */
-export const PtpSettingsPatch = PtpSettingsSchema.partial().strict();
+/** PATCH /ptp/settings: the settings to change; the others stay (the merged settings are checked whole). */
+export const PtpSettingsPatch = PtpFields.partial().strict();
 export type PtpSettingsPatchBody = z.input<typeof PtpSettingsPatch>;
 
 /**

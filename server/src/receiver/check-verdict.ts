@@ -24,7 +24,7 @@ export interface SapArrivals {
 }
 
 export interface ClockState {
-  mode: 'off' | 'attach' | 'supervise';
+  mode: 'off' | 'attach' | 'supervise' | 'grandmaster';
   state: string;
   reason: string;
   gmIdentity: string | null;

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { PtpConfig, PtpSettingsPatch, RtpSettings, RtpSettingsPatch } from '../config/schema.js';
 import type { ConfigStore } from '../daemon/store.js';
 import type { InterfaceView } from '../daemon/interface-follower.js';
+import { ptpHostProblem, systemPtpHost, type PtpHost } from '../clock/host-check.js';
+import { DomainError } from '../errors.js';
 
 /** The media interface as the daemon follows it, and when it has moved there. */
 export interface MediaInterface {
@@ -20,7 +22,17 @@ export interface SettingsService {
   changeRtp(patch: z.output<typeof RtpSettingsPatch>): Promise<RtpSettings>;
 }
 
-export function settingsService(store: ConfigStore, media: MediaInterface): SettingsService {
+export function settingsService(store: ConfigStore, media: MediaInterface, host: PtpHost = systemPtpHost): SettingsService {
+  /** Checked against the host in the store's turn, against the PTP that runs then. */
+  const setPtp = async (next: (running: PtpConfig) => PtpConfig) => {
+    await store.update((cfg) => {
+      const ptp = next(cfg.ptp);
+      const problem = ptpHostProblem(ptp, cfg.ptp, host);
+      if (problem) throw new DomainError('invalid', 'ptp_not_runnable', `${problem.field}: ${problem.message}`, problem.field);
+      cfg.ptp = ptp;
+    });
+    return store.current.ptp;
+  };
   return {
     async changeInterface(spec) {
       await store.update((cfg) => void (cfg.interface = spec));
@@ -28,14 +40,8 @@ export function settingsService(store: ConfigStore, media: MediaInterface): Sett
       return media.view();
     },
     ptp: () => store.current.ptp,
-    async replacePtp(body) {
-      await store.update((cfg) => void (cfg.ptp = body));
-      return store.current.ptp;
-    },
-    async changePtp(patch) {
-      await store.update((cfg) => void (cfg.ptp = { ...cfg.ptp, ...patch }));
-      return store.current.ptp;
-    },
+    replacePtp: (body) => setPtp(() => body),
+    changePtp: (patch) => setPtp((running) => ({ ...running, ...patch })),
     rtp: () => store.current.rtp,
     async changeRtp(patch) {
       await store.update((cfg) => void (cfg.rtp = { ...cfg.rtp, ...patch }));

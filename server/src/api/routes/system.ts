@@ -6,6 +6,7 @@ import type { RemoteStream } from '@aes67/sap';
 import type { ClockReference } from '../../clock/reference.js';
 import type { RtpEngine } from '../../rtp/engine.js';
 import type { InterfaceView } from '../../daemon/interface-follower.js';
+import type { HostInterface } from '../../net/interfaces.js';
 import type { SettingsService } from '../../services/settings.js';
 import type { Auth } from '../auth.js';
 import type { AuthStatus, SystemInfo } from '../contract.js';
@@ -34,19 +35,22 @@ export interface SystemDeps {
   pacer: Pick<RtpEngine, 'pacerThread' | 'pacerCounters'>;
   /** The media interface as the daemon follows it now. */
   iface: () => InterfaceView;
+  /** Every interface of the host, to choose one from. */
+  interfaces: () => HostInterface[];
   module: ModuleManager;
   auth: Auth;
   logs: LogTail;
 }
 
-export function systemRoutes({ clock, settings, remoteStreams, pacer, iface, module, auth, logs }: SystemDeps): RouteDef[] {
+export function systemRoutes({ clock, settings, remoteStreams, pacer, iface, interfaces, module, auth, logs }: SystemDeps): RouteDef[] {
   return [
     route({ method: 'get', path: '/ptp', summary: 'PTP status', handler: () => clock.status() }),
     route({ method: 'get', path: '/ptp/history', summary: 'Offset and path delay samples', handler: () => clock.history() }),
+    route({ method: 'get', path: '/ptp/settings', summary: 'The PTP settings: mode, socket, interface, domain, priority1, ...', response: PtpSettingsSchema, handler: () => settings.ptp() }),
     route({
       method: 'put',
       path: '/ptp/settings',
-      summary: 'Replace the PTP settings (ptp4l restarts only if needed)',
+      summary: 'Replace the PTP settings, live: ptp4l starts, restarts or stops and the monitor re-attaches only if needed; 400 names the field when this host cannot run them',
       body: PtpSettingsSchema,
       response: PtpSettingsSchema,
       handler: (_ctx, body) => settings.replacePtp(body),
@@ -54,7 +58,7 @@ export function systemRoutes({ clock, settings, remoteStreams, pacer, iface, mod
     route({
       method: 'patch',
       path: '/ptp/settings',
-      summary: 'Change some PTP settings, e.g. domain and lock-loss policy (ptp4l restarts only if needed)',
+      summary: 'Change some PTP settings, e.g. mode and interface (as PUT, the merged settings checked whole)',
       body: PtpSettingsPatch,
       response: PtpSettingsSchema,
       handler: (_ctx, body) => settings.changePtp(body),
@@ -93,6 +97,12 @@ export function systemRoutes({ clock, settings, remoteStreams, pacer, iface, mod
           pacer: { realtimePriority: thread?.realtime.priority ?? 0, reason: thread ? thread.realtime.reason : 'the pacer thread has not started yet', nice: thread?.nice ?? null, gcPauses: gc.gcPauses, gcPauseMaxMs: gc.gcPauseMaxMs },
         };
       },
+    }),
+    route({
+      method: 'get',
+      path: '/system/interfaces',
+      summary: "The host's network interfaces: name, IPv4 address, link up, multicast (to choose PTP's interface)",
+      handler: () => interfaces(),
     }),
     route({
       method: 'get',
