@@ -7,12 +7,14 @@
  * checks the Overview's verdict: a warning with its fix while speakers are configured, a plain note without.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireNetns } from './harness/netns.js';
 import { REPO } from './harness/sender.js';
-import { CHROMIUM, CHROMIUM_ARGS, startPtpOffRig, startRig, type DaemonRig, type Rig } from './console/rig.js';
+import { CHROMIUM, CHROMIUM_ARGS, ensureGrandmaster, startPtpOffRig, startRig, type DaemonRig, type Rig } from './console/rig.js';
+import { clockIdentity, hasSysTimeCapability } from './ptp/rig.js';
+import { until } from './harness/wait.js';
 import { axeSerious, PAGES, screenshot, VIEWPORTS, visit } from './console/browser.js';
 import { makeFlac } from './daemon/library-fixture.js';
 
@@ -21,6 +23,15 @@ const describedText = (page: Page, id: string | null) => (id ? page.locator(`[id
 
 const enabled = requireNetns('console end-to-end test');
 if (enabled && !existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-deps.sh (Debian package chromium)`);
+
+/** Whether process `pid` is a ptp4l in network namespace `netns` (a /proc/<pid>/ns/net link); false for one that exits while we look. */
+function isPtp4lIn(pid: string, netns: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'ptp4l' && readlinkSync(`/proc/${pid}/ns/net`) === netns;
+  } catch {
+    return false;
+  }
+}
 
 const speaker = (id: string, name: string, streamId: string | null) => ({
   id, name, host: null, model: 'Neumann KH 120 II AES67', sampleRate: 48000, encodings: ['L24', 'L16'], maxChannels: 1,
@@ -210,6 +221,42 @@ describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)'
       await own.close();
     }
   });
+
+  // The last test of this rig: it leaves the daemon supervising its own ptp4l, and the rig's follower stopped.
+  it('switches PTP to follow the grandmaster with its own ptp4l on the PTP page, and shows it lock live', async () => {
+    const own = await browser.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'light' });
+    try {
+      ensureGrandmaster(rig);
+      const gmIdentity = await clockIdentity(rig.gm.socket);
+      // Only the daemon's own ptp4l can lock from here on.
+      rig.follower.child.kill('SIGTERM');
+      await until('the rig\'s follower ptp4l to exit', () => rig.follower.child.exitCode !== null || rig.follower.child.signalCode !== null);
+      const ifname = rig.lan.hosts.sender.ifname;
+      const socket = join(rig.dir, 'supervised-ptp4l.sock');
+      await visit(own, rig.url, 'ptp');
+      const form = own.getByRole('form', { name: 'PTP settings' });
+      await form.getByLabel('Follow a grandmaster on the network').check();
+      await form.getByLabel(/Run ptp4l on an interface/).check();
+      await form.getByLabel('Interface', { exact: true }).selectOption(ifname);
+      await form.getByLabel(/^ptp4l's socket/).fill(socket);
+      await form.getByLabel('Domain', { exact: true }).fill('0');
+      await form.getByRole('button', { name: 'Apply' }).click();
+      // A liveness limit: the state arrives over the WebSocket as the supervised ptp4l starts, then locks.
+      await expect.poll(() => own.getByTestId('ptp-state').textContent(), { timeout: 60_000 }).toMatch(/^locked/);
+      expect(await own.getByTestId('ptp-gm').textContent()).toBe(gmIdentity);
+      expect(await own.locator('ol.history').textContent()).toContain('starting');
+      const saved = (JSON.parse(readFileSync(join(rig.dir, 'aes67.json'), 'utf8')) as { ptp: Record<string, unknown> }).ptp;
+      expect(saved).toMatchObject({ mode: 'supervise', interface: ifname, domain: 0, socket, freeRunning: true });
+      // Safety: the daemon's ptp4l is free-running under a bounding set without CAP_SYS_TIME.
+      const netns = readlinkSync(`/proc/${rig.daemon.pid}/ns/net`);
+      const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && isPtp4lIn(p, netns));
+      expect(pids.length).toBe(1);
+      expect(hasSysTimeCapability(Number(pids[0]))).toBe(false);
+      await screenshot(own, 'ptp-desktop-supervised');
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon, no ptp4l)', () => {
@@ -246,7 +293,7 @@ describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon,
     const text = await offNote().textContent();
     expect(text).toMatch(/^PTP is off in the configuration: RTP timestamps come from this host's system clock \(UTC \+ 37 s taken as TAI\)/);
     expect(text).toMatch(/the 2 configured speakers will not line up with these streams/);
-    expect(text).toMatch(/Fix: Turn PTP on: set ptp\.mode to attach .* or supervise .* PATCH \/api\/v1\/ptp\/settings; the PTP page/);
+    expect(text).toMatch(/Fix: Turn PTP on: on the PTP page, choose "Follow a grandmaster on the network" .* or "This host is the grandmaster", and Apply; the page then shows/);
     expect(await page.locator('.warning.ptp').count()).toBe(1);
     const body = await page.locator('main').innerText();
     expect(body).not.toMatch(/\blocked\b|looks right/i);

@@ -57,6 +57,12 @@ function startPtp4l(lan: Lan, host: string, dir: string, role: 'gm' | 'follower'
   return { child, socket, log: () => out.out() + out.err() };
 }
 
+/** The rig's grandmaster ptp4l, started again if a test killed it. */
+export function ensureGrandmaster(rig: Rig): void {
+  if (rig.gm.child.exitCode === null && rig.gm.child.signalCode === null) return;
+  rig.gm = startPtp4l(rig.lan, 'gm', rig.dir, 'gm');
+}
+
 /** A 30 s stereo FLAC with tags, so the Player has a title, artist and duration to show and room to seek. */
 function makeLibrary(dir: string): string {
   const lib = join(dir, 'music');

@@ -1,6 +1,6 @@
 /** Typed REST client for /api/v1 (docs/api-contract.md). Every failure becomes an ApiError. */
 import type {
-  AuthStatus, HistorySample, LibraryStatus, LogEntry, ModuleStatus, Player, Preset, PresetBody, PtpConfig, PtpSettingsPatchBody, Routing, RoutingBody, RtpSettings, RtpSettingsPatchBody, Speaker,
+  AuthStatus, HistorySample, HostInterface, LibraryStatus, LogEntry, ModuleStatus, Player, Preset, PresetBody, PtpConfig, PtpSettingsPatchBody, Routing, RoutingBody, RtpSettings, RtpSettingsPatchBody, Speaker,
   FoundSpeaker, SpeakerCreateBody, SpeakerPatch, Stream, StreamCreateBody, StreamPatchBody, SystemInfo, Track,
 } from './types.js';
 
@@ -81,7 +81,8 @@ export const api = {
   coverUrl: (trackId: string) => `${BASE}/library/cover/${encodeURIComponent(trackId)}`,
 
   ptpHistory: () => request<HistorySample[]>('GET', '/ptp/history'),
-  ptpSettings: (s: PtpSettingsPatchBody) => request<PtpConfig>('PATCH', '/ptp/settings', s),
+  ptpSettings: () => request<PtpConfig>('GET', '/ptp/settings'),
+  patchPtpSettings: (s: PtpSettingsPatchBody) => request<PtpConfig>('PATCH', '/ptp/settings', s),
   rtpSettings: () => request<RtpSettings>('GET', '/rtp/settings'),
   patchRtpSettings: (s: RtpSettingsPatchBody) => request<RtpSettings>('PATCH', '/rtp/settings', s),
 
@@ -89,6 +90,7 @@ export const api = {
   loadModule: () => request<unknown>('POST', '/module/load'),
   unloadModule: () => request<unknown>('POST', '/module/unload'),
   system: () => request<SystemInfo>('GET', '/system'),
+  interfaces: () => request<HostInterface[]>('GET', '/system/interfaces'),
   logs: () => request<LogEntry[]>('GET', '/logs?limit=500'),
 
   authStatus: () => request<AuthStatus>('GET', '/auth/status'),

@@ -64,9 +64,8 @@ describe('warnings', () => {
     expect(ws.map((w) => [w.id, w.kind, w.severity])).toEqual([['ptp-off', 'ptp', 'warning']]);
     expect(ws[0].text).toBe('PTP is off in the configuration: RTP timestamps come from this host\'s system clock (UTC + 37 s taken as TAI), not from a PTP grandmaster. '
       + 'AES67 speakers play each packet at its timestamp by their PTP clock, so the 2 configured speakers will not line up with these streams: expect drift, dropouts or silence.');
-    expect(ws[0].fix).toMatch(/^Turn PTP on: set ptp\.mode to attach \(watch a ptp4l already running on eth0, at ptp\.socket/);
-    expect(ws[0].fix).toMatch(/supervise \(the daemon runs ptp4l on ptp\.interface: eth0\)/);
-    expect(ws[0].fix).toMatch(/PATCH \/api\/v1\/ptp\/settings; the PTP page/);
+    expect(ws[0].fix).toMatch(/^Turn PTP on: on the PTP page, choose "Follow a grandmaster on the network" \(run ptp4l on eth0, or attach/);
+    expect(ws[0].fix).toMatch(/or "This host is the grandmaster", and Apply; the page then shows its state and grandmaster\.$/);
   });
   it('PTP disabled because ptp4l is missing: the reason, and the fix is installing linuxptp', () => {
     const [w] = warnings({ ptp: { ...off, reason: "ptp4l not found: no executable 'ptp4l' in PATH or sbin" }, speakers: [speaker()] });
@@ -78,7 +77,7 @@ describe('warnings', () => {
     expect(ws.map((w) => [w.id, w.severity])).toEqual([['ptp-off', 'info']]);
     expect(ws[0].text).toMatch(/^PTP is off in the configuration: RTP timestamps come from this host's system clock \(UTC \+ 37 s taken as TAI\)/);
     expect(ws[0].text).toMatch(/no speakers are configured/);
-    expect(ws[0].fix).toMatch(/^Before adding AES67 speakers, turn PTP on: set ptp\.mode to attach/);
+    expect(ws[0].fix).toMatch(/^Before adding AES67 speakers, turn PTP on: on the PTP page, choose/);
   });
   it('a speaker patched to a stream that is off gets a note, not a format warning', () => {
     const ws = warnings({ ptp, streams: [stream({ enabled: false, sampleRate: 44100 })], speakers: [speaker()] });

@@ -25,15 +25,14 @@ export interface WarningInput {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** How to turn PTP on, with what docs/ptp.md and the API offer (the console's PTP page shows the result). */
+/** How to turn PTP on: the console's PTP page sets the mode, and shows the state as it locks. */
 function ptpOn(ptp: PtpStatus, system?: SystemInfo | null): string {
   if (/ptp4l not found/i.test(ptp.reason)) {
     return 'install linuxptp (apt install linuxptp), then restart the daemon; the PTP page shows when it locks.';
   }
   const ifname = system?.interface.name ?? 'the media interface';
-  return `set ptp.mode to attach (watch a ptp4l already running on ${ifname}, at ptp.socket, /var/run/ptp4l by default) `
-    + `or supervise (the daemon runs ptp4l on ptp.interface: ${ifname}) in the config file, or with PATCH /api/v1/ptp/settings; `
-    + 'the PTP page then shows its state and grandmaster.';
+  return `on the PTP page, choose "Follow a grandmaster on the network" (run ptp4l on ${ifname}, or attach to a ptp4l already running there by its socket) `
+    + 'or "This host is the grandmaster", and Apply; the page then shows its state and grandmaster.';
 }
 
 /** PTP's part of the warnings: off (a warning when speakers are configured, a note when not), or not locked. */
