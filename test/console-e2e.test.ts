@@ -9,13 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { requireNetns } from './harness/netns.js';
 import { REPO } from './harness/sender.js';
-import { CHROMIUM, CHROMIUM_ARGS, ensureGrandmaster, startPtpOffRig, startRig, type DaemonRig, type Rig } from './console/rig.js';
+import { CHROMIUM, ensureGrandmaster, rigStream, startPtpOffRig, startRig, type DaemonRig, type Rig } from './console/rig.js';
 import { clockIdentity, hasSysTimeCapability } from './ptp/rig.js';
 import { until } from './harness/wait.js';
-import { axeSerious, PAGES, screenshot, VIEWPORTS, visit } from './console/browser.js';
+import { axeSerious, openBrowser, PAGES, screenshot, VIEWPORTS, visit } from './console/browser.js';
 import { makeFlac } from './daemon/library-fixture.js';
 
 /** The text of the element a field's aria-describedby names ('' when it names none). */
@@ -37,10 +37,7 @@ const speaker = (id: string, name: string, streamId: string | null) => ({
   id, name, host: null, model: 'Neumann KH 120 II AES67', sampleRate: 48000, encodings: ['L24', 'L16'], maxChannels: 1,
   streamId, channel: 0, gainDb: 0, mute: false, delayMs: 0,
 });
-const stream = (id: string, name: string, address: string, sampleRate: number) => ({
-  id, name, address, port: 5004, ttl: 1, encoding: 'L24', sampleRate, channels: 1, ptimeUs: 1000, payloadType: 96, enabled: true,
-  sessionId: String(1000 + Number(id)), sdpVersion: '1',
-});
+const stream = rigStream;
 
 describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)', () => {
   let rig: Rig;
@@ -53,9 +50,7 @@ describe.runIf(enabled)('console end to end (Chromium, real daemon, real ptp4l)'
       speakers: [speaker('kh-left', 'KH 120 left', null), speaker('kh-right', 'KH 120 right', '1')],
       routing: { source: 'tone', preset: 'custom', entries: [{ input: 1, streamId: '1', channel: 0, gainDb: 0 }] },
     });
-    browser = await chromium.launch({ executablePath: rig.chromium, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'light' });
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    ({ browser, page } = await openBrowser(rig));
   }, 120_000);
 
   afterAll(async () => {
@@ -271,9 +266,7 @@ describe.runIf(enabled)('console end to end with PTP off (Chromium, real daemon,
       speakers: [speaker('left', 'Left', '1'), speaker('right', 'Right', '2')],
       routing: { source: 'tone', preset: 'stereo', entries: [{ input: 0, streamId: '1', channel: 0, gainDb: 0 }, { input: 1, streamId: '2', channel: 0, gainDb: 0 }] },
     });
-    browser = await chromium.launch({ executablePath: rig.chromium, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'light' });
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    ({ browser, page } = await openBrowser(rig));
   }, 60_000);
 
   afterAll(async () => {

@@ -36,6 +36,8 @@ interface Child {
   port: number;
   dir: string;
   api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  /** The daemon's stderr (its log). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ async function startChild(edit: (c: Config) => void = () => undefined): Promise<
     url,
     port: Number(new URL(url).port),
     dir,
+    log: () => log.err(),
     api: (path, init = {}) =>
       fetch(`${api}${path}`, {
         ...init,
@@ -431,7 +434,7 @@ describe('WebSocket clients that never read (finding 5)', () => {
     const churn = async (times: number) => {
       for (let i = 0; i < times; i++) {
         const res = await d.api(`/streams/${3 + (n % BULK_STREAMS)}`, { method: 'PATCH', json: { name: `churn ${n++}` } });
-        expect(res.status).toBe(200);
+        if (res.status !== 200) expect.fail(`PATCH: ${res.status} ${await res.text()}; the daemon's log: ${d.log().slice(-3000)}`);
       }
     };
     // Warm up (heap, JIT, the reader) with the same traffic, then take the baseline.

@@ -58,7 +58,7 @@ export const TIERS = [
   {
     name: 'browser',
     what: "the console in Debian's Chromium against a real daemon and ptp4l",
-    include: test('console-e2e'),
+    include: test('console-e2e', 'console-setup'),
     testTimeoutMs: 120_000,
     budgetS: 600,
     needs: 'root',

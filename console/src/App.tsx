@@ -13,6 +13,10 @@ import { Ptp } from './pages/Ptp.js';
 import { Speakers } from './pages/Speakers.js';
 import { Streams } from './pages/Streams.js';
 import { System } from './pages/System.js';
+import { Setup } from './pages/Setup.js';
+import { useStore } from './api/StoreContext.js';
+import { setupStore } from './logic/setup.js';
+import { useFetch } from './api/useFetch.js';
 
 /** Hash routes (#/speakers) work from the daemon's static files without server-side fallbacks. */
 function pageFromHash(): PageId {
@@ -60,7 +64,24 @@ export function App() {
         {page === 'ptp' && <Ptp />}
         {page === 'network' && <Network />}
         {page === 'system' && <System auth={auth} onLogout={logout} />}
+        {page === 'setup' && <Setup />}
+        <OpenSetup page={page} />
       </Shell>
     </StoreProvider>
   );
+}
+
+/** Opens the setup once, on arrival at the Overview, on the embedded default or while no speaker is configured (logic/setup.ts). */
+function OpenSetup({ page }: { page: PageId }) {
+  const { state } = useStore();
+  const speakers = state.speakers?.length;
+  const system = useFetch(api.system);
+  const configFile = system.data?.configFile;
+  const [checked, setChecked] = useState(false);
+  useEffect(() => {
+    if (checked || speakers === undefined || configFile === undefined) return;
+    setChecked(true);
+    if (page === 'overview' && setupStore.opensItself(speakers, configFile)) window.location.hash = '#/setup';
+  }, [checked, speakers, configFile, page]);
+  return null;
 }

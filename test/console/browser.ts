@@ -2,12 +2,13 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO } from '../harness/sender.js';
+import { CHROMIUM_ARGS, type DaemonRig } from './rig.js';
 
 export const ARTIFACTS = join(REPO, 'test-artifacts', 'console');
 export const VIEWPORTS = { desktop: { width: 1366, height: 900 }, tablet: { width: 768, height: 1024 } } as const;
-export const PAGES = ['overview', 'speakers', 'patch', 'streams', 'player', 'ptp', 'network', 'system'] as const;
+export const PAGES = ['overview', 'speakers', 'patch', 'streams', 'player', 'ptp', 'network', 'system', 'setup'] as const;
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -48,4 +49,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Debian's Chromium inside the rig's sender namespace, with a desktop page that reports its errors. */
+export async function openBrowser(rig: DaemonRig): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: rig.chromium, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: VIEWPORTS.desktop, colorScheme: 'light' });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  return { browser, page };
 }

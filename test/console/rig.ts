@@ -73,11 +73,19 @@ function makeLibrary(dir: string): string {
   return lib;
 }
 
+/** A stream of a rig's config: mono L24 in 1 ms packets, its session id from its id. */
+export const rigStream = (id: string, name: string, address: string, sampleRate = 48000) => ({
+  id, name, address, port: 5004, ttl: 1, encoding: 'L24', sampleRate, channels: 1, ptimeUs: 1000, payloadType: 96, enabled: true,
+  sessionId: String(1000 + Number(id)), sdpVersion: '1',
+});
+
 export interface RigOptions {
   /** Streams and speakers written into the daemon's config before it starts. */
   streams: Record<string, unknown>[];
   speakers: Record<string, unknown>[];
   routing: Record<string, unknown>;
+  /** The media interface in the config; the sender's veth unless given. */
+  interface?: string;
 }
 
 type PtpSettings = Record<string, unknown> & { mode: 'off' | 'attach' };
@@ -87,7 +95,7 @@ async function startDaemon(lan: Lan, dir: string, opts: RigOptions, ptp: PtpSett
   const config = join(dir, 'aes67.json');
   writeFileSync(config, JSON.stringify({
     version: 1,
-    interface: lan.hosts.sender.ifname,
+    interface: opts.interface ?? lan.hosts.sender.ifname,
     http: { host: '127.0.0.1', port: 0 },
     auth: { passwordHash: null, token: null },
     sap: { intervalS: 1 },
@@ -155,4 +163,17 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
  */
 export async function startPtpOffRig(opts: RigOptions): Promise<DaemonRig> {
   return withLan<DaemonRig>(['sender', 'speaker'], 79, (lan, dir) => startDaemon(lan, dir, opts, { mode: 'off' }));
+}
+
+/** The first-run rig: a grandmaster ptp4l on the LAN, a speaker host, and the daemon on `lo` with PTP off and no speakers, as a first start has it. */
+export interface SetupRig extends DaemonRig {
+  gm: Ptp4l;
+}
+
+export async function startSetupRig(opts: RigOptions): Promise<SetupRig> {
+  return withLan<SetupRig>(['gm', 'sender', 'speaker'], 134, async (lan, dir) => {
+    const gm = startPtp4l(lan, 'gm', dir, 'gm');
+    const daemon = await startDaemon(lan, dir, { ...opts, interface: 'lo' }, { mode: 'off' });
+    return { ...daemon, gm };
+  });
 }

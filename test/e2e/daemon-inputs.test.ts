@@ -138,6 +138,8 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     let judged: LiveInputView | undefined;
     let metrics = '';
     let producerLog: ReturnType<typeof collect> | undefined;
+    const pacerUnderruns = async () => (await d.api<{ counters: { underruns: number } }>('GET', '/streams/L')).body.counters.underruns;
+    const pacerBefore = await pacerUnderruns();
     const x = await recordLeft('fifo', async () => {
       // 480-frame periods (10 ms) on the producer's clock, 500 ppm fast. It stands for arecord or MPD,
       // whose clock is a sound card's: SCHED_FIFO, so the machine's load cannot stall it past the 100 ms
@@ -193,12 +195,15 @@ describe.runIf(enabled)('daemon test-signal and FIFO inputs at a real receiver',
     expect(r, 'the tone was recorded').not.toBeNull();
     const inner = { start: r!.start + 960, end: r!.end - 960 };
     expect((inner.end - inner.start) / RATE, 'seconds of tone').toBeGreaterThan(JUDGE_S - 1.5);
-    // An underrun (a producer stall, above) plays silence until the buffer is back at its target.
-    if (judged!.underruns === 0) expect(longestZeroRun(ints, inner).length).toBeLessThanOrEqual(1);
+    // An underrun (a producer stall, above) plays silence until the buffer is back at its target. So does
+    // a packet the pacer sent before the DSP worker had filled it (a host that starved the worker, CI):
+    // the stream counts those as its underruns.
+    const pacer = (await pacerUnderruns()) - pacerBefore;
+    if (judged!.underruns === 0 && pacer === 0) expect(longestZeroRun(ints, inner).length).toBeLessThanOrEqual(1);
     const w = (2 * Math.PI * 1000 * 1.001) / RATE;
     const at = breaks(x, inner, PRODUCER_AMPLITUDE * w * w * 1.01);
-    const skips = judged!.overruns + judged!.underruns;
-    expect(at.length, `breaks in the sine at samples ${at.join(', ')}, with ${judged!.overruns} overruns and ${judged!.underruns} underruns`).toBeLessThanOrEqual(skips);
+    const skips = judged!.overruns + judged!.underruns + pacer;
+    expect(at.length, `breaks in the sine at samples ${at.join(', ')}, with ${judged!.overruns} overruns, ${judged!.underruns} underruns and ${pacer} packets the pacer sent short`).toBeLessThanOrEqual(skips);
     if (skips === 0) expect(maxStep(ints, inner).value / 2 ** 23).toBeLessThan(PRODUCER_AMPLITUDE * w * 1.01);
   });
 

@@ -1,6 +1,6 @@
 /** Typed REST client for /api/v1 (docs/api-contract.md). Every failure becomes an ApiError. */
 import type {
-  AuthStatus, HistorySample, HostInterface, LibraryStatus, LogEntry, ModuleStatus, Player, Preset, PresetBody, PtpConfig, PtpSettingsPatchBody, Routing, RoutingBody, RtpSettings, RtpSettingsPatchBody, Speaker,
+  AuthStatus, HistorySample, HostInterface, InterfaceView, LibraryStatus, LogEntry, ModuleStatus, Player, Preset, PresetBody, PtpConfig, PtpSettingsPatchBody, Routing, RoutingBody, RtpSettings, RtpSettingsPatchBody, Speaker,
   FoundSpeaker, SpeakerCreateBody, SpeakerPatch, Stream, StreamCreateBody, StreamPatchBody, SystemInfo, Track,
 } from './types.js';
 
@@ -91,6 +91,7 @@ export const api = {
   unloadModule: () => request<unknown>('POST', '/module/unload'),
   system: () => request<SystemInfo>('GET', '/system'),
   interfaces: () => request<HostInterface[]>('GET', '/system/interfaces'),
+  setInterface: (name: string) => request<InterfaceView>('PUT', '/system/interface', { interface: name }),
   logs: () => request<LogEntry[]>('GET', '/logs?limit=500'),
 
   authStatus: () => request<AuthStatus>('GET', '/auth/status'),

@@ -9,7 +9,7 @@
 import type { HistorySample, LibraryStatus, PlayerView, PtpView, StreamSettings, StreamView } from '@aes67/server';
 
 export type {
-  AuthStatus, Encoding, FifoSource, HostInterface, LiveInputView as LiveInput, LogEntry, LogLevel, ModuleStatus, MonitorFrame, MonitorMessage, Preset, PresetBody, Ptime, PtpConfig, PtpSettingsPatchBody,
+  AuthStatus, Encoding, FifoSource, HostInterface, InterfaceView, LiveInputView as LiveInput, LogEntry, LogLevel, ModuleStatus, MonitorFrame, MonitorMessage, Preset, PresetBody, Ptime, PtpConfig, PtpSettingsPatchBody,
   RawFormat, RemoteStream, RemoteStreamDelta, RefClock, Routing, RoutingBody, RoutingEntry, RoutingSource, RtpSettings, RtpSettingsPatchBody, SampleRate, ServerEvent, SignalSource, SignalSpec,
   FoundSpeaker, Snapshot, Speaker, SpeakerCreateBody, SpeakerPatchBody as SpeakerPatch, StreamCreateBody, StreamPatchBody, StreamStats as StatsMap, SystemInfo, Track,
 } from '@aes67/server';

@@ -13,6 +13,7 @@ export const PAGES = [
   ['ptp', 'PTP'],
   ['network', 'Network'],
   ['system', 'System'],
+  ['setup', 'Setup'],
 ] as const;
 export type PageId = (typeof PAGES)[number][0];
 

@@ -8,7 +8,7 @@ const stream = (over: Partial<Stream> = {}) => ({ id: 's1', name: 'Left', sample
 const speaker = (over: Partial<Speaker> = {}) => ({ id: 'k1', name: 'KH 120 L', sampleRate: 48000, encodings: ['L24'], maxChannels: 1, streamId: 's1', channel: 0, ...over }) as Speaker;
 const pacer = { realtimePriority: 40, reason: '', nice: -10, gcPauses: 2, gcPauseMaxMs: 0.8 };
 const sys = (up: boolean, over: Partial<SystemInfo['pacer']> = {}) =>
-  ({ version: '1', interface: { name: 'eth0', address: '192.0.2.10', up, reason: up ? '' : 'link down', operstate: up ? 'up' : 'down', since: '2026-01-01T00:00:00.000Z', changes: 0, rebinds: 0 }, logs: [], pacer: { ...pacer, ...over } }) satisfies SystemInfo;
+  ({ version: '1', interface: { name: 'eth0', address: '192.0.2.10', up, reason: up ? '' : 'link down', operstate: up ? 'up' : 'down', since: '2026-01-01T00:00:00.000Z', changes: 0, rebinds: 0 }, configFile: null, logs: [], pacer: { ...pacer, ...over } }) satisfies SystemInfo;
 
 describe('warnings', () => {
   it('none when everything is right', () => {

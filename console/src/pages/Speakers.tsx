@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useStore } from '../api/StoreContext.js';
 import { api } from '../api/client.js';
-import type { FoundSpeaker, Speaker, SpeakerPatch } from '../api/types.js';
+import type { Speaker, SpeakerPatch } from '../api/types.js';
 import { Badge, ptpTone } from '../components/Badge.js';
 import { RxPatchList, type VisibleStream } from '../components/RxPatchList.js';
 import { SpeakerControls } from '../components/SpeakerControls.js';
-import { SpeakerForm } from '../components/SpeakerForm.js';
+import { AddSpeaker } from '../components/AddSpeaker.js';
 import { StreamOptions } from '../components/StreamOptions.js';
 import { PROFILE_IDS, PROFILES, type ProfileId } from '@aes67/server/profiles';
 import { canPlay } from '../logic/compat.js';
@@ -16,13 +16,6 @@ import { feedFrom, inputCount, inputLabel, sourceValue } from '../logic/patch.js
 export function Speakers() {
   const { state, change, report } = useStore();
   const [adding, setAdding] = useState(false);
-  const [found, setFound] = useState<FoundSpeaker[]>([]);
-  const [prefill, setPrefill] = useState<FoundSpeaker | null>(null);
-  const startAdding = () => {
-    setAdding(true);
-    setPrefill(null);
-    api.foundSpeakers().then(setFound, (e: Error) => report(`Looking for speakers on the network failed: ${e.message}`));
-  };
   const streams = state.streams ?? [];
   const speakers = state.speakers ?? [];
   const ptpState = state.ptp?.state;
@@ -54,17 +47,10 @@ export function Speakers() {
       {adding ? (
         <section className="card wide" aria-label="New speaker">
           <h2>New speaker</h2>
-          <FoundList found={found} onPick={setPrefill} />
-          <SpeakerForm
-            key={prefill?.address ?? ''}
-            streams={streams}
-            found={prefill ? { name: prefill.name, host: prefill.address, preset: prefill.preset } : undefined}
-            onSubmit={api.createSpeaker}
-            onDone={() => setAdding(false)}
-          />
+          <AddSpeaker streams={streams} onDone={() => setAdding(false)} />
         </section>
       ) : (
-        <p><button type="button" className="primary" onClick={startAdding}>Add speaker</button></p>
+        <p><button type="button" className="primary" onClick={() => setAdding(true)}>Add speaker</button></p>
       )}
       {speakers.length === 0 && !adding && <p className="muted">No speakers configured.</p>}
       <div className="cards">
@@ -160,20 +146,3 @@ export function Speakers() {
   );
 }
 
-/** Speakers that announced themselves on the media network: one click fills the form with one. */
-function FoundList({ found, onPick }: { found: FoundSpeaker[]; onPick: (f: FoundSpeaker) => void }) {
-  if (found.length === 0) return <p className="muted">No speaker announces itself on the media network (Neumann speakers do, by mDNS, in network mode); fill in the form.</p>;
-  return (
-    <div>
-      <h3>Found on the network</h3>
-      <ul className="found" aria-label="Speakers found on the network">
-        {found.map((f) => (
-          <li key={f.address + f.name}>
-            <strong>{f.name}</strong> <span className="mono">{f.address}</span>
-            {f.speakerId !== null ? <span className="muted"> · already added</span> : <button type="button" onClick={() => onPick(f)}>Use</button>}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}

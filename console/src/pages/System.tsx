@@ -5,6 +5,7 @@ import { useFetch } from '../api/useFetch.js';
 import { Badge } from '../components/Badge.js';
 import { RtpSettingsForm } from '../components/RtpSettingsForm.js';
 import { LogView } from '../components/LogView.js';
+import { InterfacePicker } from '../components/InterfacePicker.js';
 import { mergeLogs } from '../logic/logs.js';
 
 export function System({ auth, onLogout }: { auth: { authRequired: boolean; authenticated: boolean } | null; onLogout: () => void }) {
@@ -14,6 +15,7 @@ export function System({ auth, onLogout }: { auth: { authRequired: boolean; auth
   const logs = useFetch(api.logs, [state.connection === 'open']);
   const mod = useFetch(api.module);
   const rtp = useFetch(api.rtpSettings);
+  const interfaces = useFetch(api.interfaces);
   const [busy, setBusy] = useState(false);
   const moduleAction = async (action: 'load' | 'unload') => {
     setBusy(true);
@@ -60,6 +62,11 @@ export function System({ auth, onLogout }: { auth: { authRequired: boolean; auth
               </dd>
             </dl>
           )}
+        </section>
+        <section className="card" aria-labelledby="if-h">
+          <h2 id="if-h">Media interface</h2>
+          {interfaces.error && <p className="field-error" role="alert">Cannot list the interfaces: {interfaces.error}</p>}
+          {interfaces.data && <InterfacePicker current={state.interface ?? sys.data?.interface} interfaces={interfaces.data} onApply={api.setInterface} />}
         </section>
         <section className="card" aria-labelledby="mod-h">
           <h2 id="mod-h">Kernel module</h2>

@@ -17,6 +17,8 @@ export interface SystemInfo {
   version: string;
   /** The media interface: its address now (null while it has none), whether packets can leave, and why not. */
   interface: InterfaceView;
+  /** The file changes are saved to, or null when nothing is saved (the embedded default, `aes67 play`). */
+  configFile: string | null;
   /** The tail of the daemon's log. */
   logs: string[];
   /**

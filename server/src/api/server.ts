@@ -131,7 +131,12 @@ export function createApiServer(opts: ApiOptions): ApiServer {
     ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
     ctx.body = await readFile(file);
   });
-  app.on('error', () => undefined);
+  // What escapes the error middleware above: a response that failed after it (its body would not
+  // serialize, say) answers a plain 500, and only this says why. A client that went away is no fault.
+  app.on('error', (e: NodeJS.ErrnoException, ctx?: { path: string; method: string }) => {
+    if (e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    d.log.error({ err: e.stack ?? String(e), path: ctx?.path, method: ctx?.method }, 'response failed');
+  });
 
   const server = createServer(app.callback());
   server.requestTimeout = 30_000;

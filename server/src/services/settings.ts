@@ -13,6 +13,8 @@ export interface MediaInterface {
 
 /** The PTP, RTP and interface settings as a client changes them; ptp4l restarts, streams re-time or move before it answers. */
 export interface SettingsService {
+  /** Where changes are saved, or null when they are not. */
+  configFile(): string | null;
   /** Moves the streams and discovery to another interface (name or IPv4 address), saved; answers once they are there. */
   changeInterface(spec: string): Promise<InterfaceView>;
   ptp(): PtpConfig;
@@ -34,6 +36,7 @@ export function settingsService(store: ConfigStore, media: MediaInterface, host:
     return store.current.ptp;
   };
   return {
+    configFile: () => store.file,
     async changeInterface(spec) {
       await store.update((cfg) => void (cfg.interface = spec));
       await media.settled();

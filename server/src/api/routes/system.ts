@@ -93,6 +93,7 @@ export function systemRoutes({ clock, settings, remoteStreams, pacer, iface, int
         return {
           version: VERSION,
           interface: iface(),
+          configFile: settings.configFile(),
           logs: logs.entries('trace', 50).map((e) => e.raw),
           pacer: { realtimePriority: thread?.realtime.priority ?? 0, reason: thread ? thread.realtime.reason : 'the pacer thread has not started yet', nice: thread?.nice ?? null, gcPauses: gc.gcPauses, gcPauseMaxMs: gc.gcPauseMaxMs },
         };
