@@ -64,8 +64,11 @@ export function attachEvents(
     const queued = ws.bufferedAmount;
     if (queued > 0 && queued + data.length > WS_MAX_QUEUED_BYTES) {
       dropped++;
-      d.log.warn({ queued, message: data.length }, 'event stream client does not read; dropped');
+      // Closed before the warning: the warning is itself broadcast (a `log` event) at once, and finding
+      // this client still open it would drop it again, and again: a stack overflow that failed the
+      // change being broadcast with a 500 (CI, the never-reading clients test).
       ws.terminate();
+      d.log.warn({ queued, message: data.length }, 'event stream client does not read; dropped');
       return;
     }
     ws.send(data, { binary: false });
