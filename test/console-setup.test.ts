@@ -4,10 +4,12 @@
  * running, under a bounding set without CAP_SYS_TIME) and a speaker host. The console opens the setup by
  * itself; through it the test picks the sender's veth, sets PTP to follow the grandmaster with the
  * daemon's own ptp4l, adds two speakers from the KH 120 II preset and picks a folder with two FLACs.
- * Then: the PTP step shows "locked" with the grandmaster's identity, the speaker host receives both
- * streams from the veth's address (tshark), and the saved config holds every choice.
+ * Then: the PTP step and page show "locked" with the grandmaster's identity, the speaker host receives
+ * both streams from the veth's address (tshark), the saved config holds every choice, and ffmpeg on the
+ * speaker host records the player's output of one FLAC bit-exact on both streams.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,7 +18,11 @@ import { rigStream, startSetupRig, type SetupRig } from './console/rig.js';
 import { clockIdentity } from './ptp/rig.js';
 import { until } from './harness/wait.js';
 import { auditWire } from './harness/wire-audit.js';
-import { axeSerious, openBrowser, screenshot } from './console/browser.js';
+import { axeSerious, openBrowser, screenshot, visit } from './console/browser.js';
+import { recordSdp } from './harness/api-recorder.js';
+import { untilDrained, untilJoined } from './harness/netns-sockets.js';
+import { findOffset, firstMismatch, readWav } from './harness/pcm.js';
+import { interrupt } from './harness/process.js';
 import { makeFlac } from './daemon/library-fixture.js';
 
 const enabled = requireNetns('console setup test');
@@ -53,7 +59,7 @@ describe.runIf(enabled)('first-run setup (Chromium, the daemon on lo, a grandmas
     const { ifname, address } = rig.lan.hosts.sender;
     const folder = join(rig.dir, 'albums');
     mkdirSync(folder);
-    makeFlac(folder, 'one.flac', { rate: 48000, bits: 24, seconds: 1 });
+    makeFlac(folder, 'one.flac', { rate: 48000, bits: 24, seconds: 3 });
     makeFlac(folder, 'two.flac', { rate: 48000, bits: 24, seconds: 1 });
     const audit = await auditWire(rig.lan, 'speaker', { framesPerPacket: 48 });
 
@@ -123,5 +129,38 @@ describe.runIf(enabled)('first-run setup (Chromium, the daemon on lo, a grandmas
     for (const g of GROUPS) expect(report.groups.get(g)!.sources).toEqual([address]);
     const [sdp, status] = await page.evaluate(() => Promise.all([fetch('/api/v1/streams/1/sdp').then((r) => r.text()), fetch('/api/v1/ptp').then((r) => r.json() as Promise<{ gmIdentitySdp: string }>)]));
     expect(sdp).toContain(`a=ts-refclk:ptp=IEEE1588-2008:${status.gmIdentitySdp}:0`);
+
+    // The PTP page says the same.
+    await visit(page, rig.url, 'ptp');
+    await expect.poll(() => page.getByTestId('ptp-state').textContent(), { timeout: 30_000 }).toMatch(/^locked/);
+    expect(await page.getByTestId('ptp-gm').textContent()).toBe(gmIdentity);
+
+    // The player's output, recorded by ffmpeg on the speakers' host, is the FLAC sample for sample.
+    const call = (method: string, path: string, body?: unknown) =>
+      page.evaluate(([m, p, b]) => fetch(p, { method: m, headers: { 'content-type': 'application/json' }, body: b }).then((r) => r.status), [method, `/api/v1${path}`, body === undefined ? undefined : JSON.stringify(body)] as const);
+    const entries = [{ input: 0, streamId: '1', channel: 0, gainDb: 0 }, { input: 1, streamId: '2', channel: 0, gainDb: 0 }];
+    expect(await call('PUT', '/routing', { source: 'player', preset: 'stereo', entries })).toBe(200);
+    const sdps = await Promise.all(['1', '2'].map((id) => page.evaluate((p) => fetch(p).then((r) => r.text()), `/api/v1/streams/${id}/sdp`)));
+    const recorders = sdps.map((text, i) => recordSdp(rig.lan, 'speaker', rig.dir, `setup-rec${i + 1}`, text));
+    await untilJoined(rig.lan, 'speaker', GROUPS);
+    expect(await call('POST', '/player/queue', { path: 'one.flac' })).toBe(201);
+    expect(await call('POST', '/player/play')).toBe(200);
+    const player = () => page.evaluate(() => fetch('/api/v1/player').then((r) => r.json() as Promise<{ state: string; positionS: number }>));
+    await until('the track to play', async () => (await player()).state === 'playing');
+    await until('the queue to end', async () => (await player()).state === 'stopped');
+    // The player has handed over its last block; what the mixer and the pacer still hold goes out within 200 packets.
+    const packets = () => page.evaluate(() => fetch('/api/v1/streams/1').then((r) => r.json() as Promise<{ counters: { packets: number } }>).then((b) => b.counters.packets));
+    const ended = await packets();
+    await until('200 packets after the end', async () => (await packets()) >= ended + 200);
+    await untilDrained(rig.lan, 'speaker');
+    for (const r of recorders) await interrupt(r.ff);
+    execFileSync('flac', ['-s', '-d', '-f', join(folder, 'one.flac'), '-o', join(rig.dir, 'one-ref.wav')]);
+    const ref = readWav(join(rig.dir, 'one-ref.wav')).channels;
+    for (const [i, r] of recorders.entries()) {
+      const got = readWav(r.out).channels[0];
+      const at = findOffset(got, ref[i].subarray(0, 64));
+      expect(at, `stream ${i + 1}: the track's start in the recording`).toBeGreaterThanOrEqual(0);
+      expect(firstMismatch(got, ref[i], at), `stream ${i + 1}: first differing sample`).toBe(-1);
+    }
   });
 });
