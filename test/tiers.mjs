@@ -41,7 +41,7 @@ export const TIERS = [
     include: test(
       'daemon-fuzz', 'docker-smoke', 'harness/netns', 'ptp-faults', 'ptp-lock', 'ptp-supervisor', 'rtp-netns', 'sap-netns',
       'e2e/config-storage', 'e2e/daemon-inputs', 'e2e/interface-faults', 'e2e/startup-faults', 'e2e/first-sound', 'e2e/live-fifo', 'e2e/mpd', 'e2e/player-receivers', 'e2e/ptp-daemon', 'e2e/ptp-modes', 'e2e/ptp-restart',
-      'e2e/play-discovery', 'e2e/ptp-play', 'e2e/readme', 'e2e/remote-streams', 'e2e/sap-ffmpeg', 'e2e/listen', 'e2e/check', 'e2e/streams-continue', 'e2e/soak', 'e2e/interface-change',
+      'e2e/play-discovery', 'e2e/ptp-play', 'e2e/readme', 'e2e/remote-streams', 'e2e/sap-ffmpeg', 'e2e/listen', 'e2e/check', 'e2e/streams-continue', 'e2e/soak', 'e2e/interface-change', 'e2e/listen-impaired',
     ),
     testTimeoutMs: 180_000,
     budgetS: 1200,

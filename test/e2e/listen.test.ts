@@ -84,9 +84,9 @@ describe.runIf(enabled)('aes67 listen (issue 18)', () => {
   /**
    * Once they have joined, the receivers' main threads (which read the socket) run SCHED_FIFO, as a speaker's
    * receiver on its hardware clock. Only the main thread: several whole node processes under SCHED_FIFO
-   * starting at once on two cores starve their own V8 helper threads, and start-up crawls.
+   * starting at once on two cores starve their own V8 helper threads, and start-up crawls. A listener that
+   * has ended meanwhile needs none.
    */
-  /** SCHED_FIFO for the listeners still running (one that ends meanwhile needs none). */
   function realtime(ls: Listening[]): void {
     for (const l of ls) {
       if (!l.child.pid || l.child.exitCode !== null) continue;
