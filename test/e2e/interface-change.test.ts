@@ -3,8 +3,9 @@
  * `lo`, as the embedded default does, so nothing reaches the speaker's host; `PUT /system/interface`
  * moves it to the namespace's veth. Judged on the speaker's host with tshark: the stream arrives from
  * the veth's address with no sequence gap once it is there, SAP announces it from that address with a
- * higher version, the SDP names the address, and the saved config holds the interface. An interface the
- * host lacks is refused on the field and changes nothing.
+ * higher version, the SDP names the address, the saved config holds the interface, and the stream's claim
+ * on its group moved (another sender on the host is refused it there). An interface the host lacks is
+ * refused on the field and changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { createLan, requireNetns, type Lan } from '../harness/netns.js';
 import { startNetnsDaemon, type NetnsDaemon } from '../harness/netns-daemon.js';
 import { until } from '../harness/wait.js';
 import { auditWire } from '../harness/wire-audit.js';
+import { CLI } from '../harness/sender.js';
 
 const enabled = requireNetns('media interface change test');
 const GROUP = '239.69.133.1';
@@ -63,5 +65,10 @@ describe.runIf(enabled)('the media interface changed live through the API', () =
     const sap = report.sap.get('424242')!;
     expect(sap.announces.map((a) => [a.from, a.version])).toContainEqual([address, '2']);
     expect(sap.announces.every((a) => a.from === address)).toBe(true);
+
+    // The stream's claim on its group moved too: another sender on this host is refused it on the veth.
+    const other = await lan.run('sender', 'node', [CLI, 'play', 'signal:identify', '--interface', ifname, '--address', GROUP, '--api-port', '18136'], { timeoutMs: 60_000 });
+    expect(other.code, other.stderr).toBe(4);
+    expect(other.stderr).toMatch(new RegExp(`${GROUP.replaceAll('.', '\\.')}:5004 on ${ifname} is already sent from this host by aes67 pid \\d+ \\(stream 'moving left'\\)`));
   });
 });

@@ -34,7 +34,7 @@ export interface InterfaceView {
 export interface FollowerDeps {
   engine: Pick<RtpEngine, 'rebind'>;
   discovery: Pick<Discovery, 'rebind'>;
-  runtime: Pick<Runtime, 'setAddress' | 'reannounce'>;
+  runtime: Pick<Runtime, 'setAddress' | 'reannounce' | 'reclaim'>;
   /** Re-announces every stream with a bumped SDP version (through the store, so it is saved). */
   bumpVersions(): Promise<void>;
   log: Logger;
@@ -93,6 +93,7 @@ export class InterfaceFollower extends EventEmitter<{ change: [InterfaceView] }>
     const from = this.bound.address;
     this.bound = to;
     runtime.setAddress(to.name, to.address);
+    if (anotherInterface) await runtime.reclaim();
     const r = await engine.rebind(to.address);
     for (const f of r.failed) log.error({ engineStream: f.id, err: f.message, address: to.address }, 'stream not moved to the new address: it keeps its old socket');
     await discovery.rebind(to.address, anotherInterface);

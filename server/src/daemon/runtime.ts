@@ -182,6 +182,29 @@ export class Runtime {
     this.node.address = address;
   }
 
+  /**
+   * Moved to another interface: each running stream claims its group there and lets the old claim go,
+   * so another sender on this host that starts the same group on the new interface is refused. A group
+   * already sent there by someone else is said once per stream; the stream keeps sending.
+   */
+  reclaim(): Promise<void> {
+    const run = this.chain.then(async () => {
+      for (const live of this.streams.values()) {
+        if (!live.claim) continue;
+        const s = live.cfg;
+        try {
+          const claim = await claimGroup(this.node.name, s.address, s.port, s.name);
+          live.claim.release();
+          live.claim = claim;
+        } catch (e) {
+          this.log.error({ stream: s.id, err: (e as Error).message }, 'stream moved to an interface where its group is already sent: both reach the speakers');
+        }
+      }
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
   /** Publishes every running stream's SDP again, derived anew, in turn with the changes being applied. */
   reannounce(): Promise<void> {
     const run = this.chain.then(() => {
