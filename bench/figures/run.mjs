@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchArgs, numberOption } from '../args.mjs';
+import { printFigure } from '../figure.mjs';
 
 const USAGE = `usage: node bench/figures/run.mjs [--repeats 5] [--decode-seconds 120]
   Run after npm run build; see bench/figures/README.md.`;
@@ -29,6 +30,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 const row = (figure, value, peer, peerValue, unit = 'ms') => {
   rows.push({ figure, value, peer, peerValue, ratio: value / peerValue });
+  printFigure({ bench: 'figures', figure, value, unit, peer, peerValue });
   console.log(`${figure}: ${value.toFixed(unit === 'ms' ? 1 : 2)} ${unit} (${peer}: ${peerValue.toFixed(unit === 'ms' ? 1 : 2)} ${unit}, ratio ${(value / peerValue).toFixed(2)})`);
 };
 

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { printFigure } from '../figure.mjs';
 import { benchArgs, numberOption } from '../args.mjs';
 import { defaultConfig } from '../../server/dist/config/defaults.js';
 
@@ -152,3 +153,4 @@ for (const [i, r] of rows.entries()) {
 }
 const monitors = mean('monitored') - mean('alone');
 console.log(`monitors: ${monitors.toFixed(1)} % of one core for ${n} streams (${(monitors / n).toFixed(2)} % each); GStreamer (udpsrc ! rtpL24depay ! audioconvert ! level ! fakesink): ${mean('gst').toFixed(1)} %; monitors/GStreamer ${(monitors / mean('gst')).toFixed(2)}`);
+printFigure({ bench: 'monitor', figure: `CPU of ${n} stream monitors`, value: monitors, unit: '% of a core', peer: 'GStreamer receiving the same streams', peerValue: mean('gst') });

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { benchArgs, numberOption } from '../args.mjs';
+import { printFigure } from '../figure.mjs';
 import { defaultConfig } from '../../server/dist/config/defaults.js';
 
 const USAGE = `Usage: node bench/pacer-gc/run.mjs [--seconds 9] [--repeats 1]
@@ -112,4 +113,5 @@ for (const load of LOADS) {
   }
   const ratio = (a, b) => (totals[b].pauses === 0 ? (totals[a].pauses === 0 ? '1 (both 0)' : `inf (${b} 0)`) : (totals[a].pauses / totals[b].pauses).toFixed(2));
   console.log(`  serve/engine ${ratio('serve', 'engine')}   engine/dgram ${ratio('engine', 'dgram')}`);
+  printFigure({ bench: 'pacer-gc', figure: `pacer GC pauses per minute, serve, ${load.name}`, value: (totals.serve.pauses / (repeats * seconds)) * 60, unit: '/min', peer: 'the engine alone', peerValue: (totals.engine.pauses / (repeats * seconds)) * 60 });
 }

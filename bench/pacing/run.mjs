@@ -15,6 +15,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyse, parseFields, pct } from './analyse.mjs';
 import { benchArgs, numberOption, usageError } from '../args.mjs';
+import { printFigure } from '../figure.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const USAGE = `usage: node bench/pacing/run.mjs [--seconds 6] [--repeats 3] [--loads 1x1000,8x1000,32x1000,64x1000,8x125]
@@ -267,6 +268,7 @@ async function main() {
       const ref = (k) => pooled.find((q) => q.load === p.load && q.kind === k);
       const ratio = (f, k) => (ours(p.kind) && ref(k) ? (p[f] / ref(k)[f]).toFixed(2) : '');
       console.log(`| ${p.load.streams} x ${p.load.ptimeUs} us | ${p.kind} | ${p.p99.toFixed(0)} | ${p.p999.toFixed(0)} | ${ratio('p99', 'gstreamer')} | ${ratio('p999', 'gstreamer')} | ${ratio('p99', 'floor')} | ${ratio('p999', 'floor')} |`);
+      if (ours(p.kind) && ref('floor')) printFigure({ bench: 'pacing', figure: `inter-departure p99.9, ${p.kind}, ${p.load.streams} x ${p.load.ptimeUs} us`, value: p.p999, unit: 'us', peer: 'the C floor', peerValue: ref('floor').p999 });
     }
     if (AB.length) {
       console.log(`\nA/B: the second build's figures over the first's (medians; pooled p99.9 from the table above):`);

@@ -1,6 +1,7 @@
 // Resampler bench: quality and CPU of ours vs libsamplerate (WASM and native)
 // and soxr (via sox), 44.1 kHz stereo to 48 and 96 kHz. See README.md.
 import { benchArgs, numberOption, usageError } from '../args.mjs';
+import { printFigure } from '../figure.mjs';
 import { importTs } from '../ts-module.mjs';
 import { libsamplerateJs, ours, oursVariable, sndfileResample, soxVeryHigh } from './peers.mjs';
 
@@ -99,3 +100,7 @@ const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | '
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const t of table) console.log(line(t));
+for (const r of rows.filter((x) => x.name === 'ours')) {
+  const sox = rows.find((o) => o.name === 'sox' && o.outRate === r.outRate);
+  if (sox) printFigure({ bench: 'resample', figure: `resampling 44.1 kHz stereo to ${r.outRate / 1000} kHz, CPU`, value: r.cpu, unit: 's', peer: 'soxr (sox -v)', peerValue: sox.cpu });
+}
