@@ -48,12 +48,10 @@ export function ptpHostProblem(next: PtpConfig, running: PtpConfig, host: PtpHos
   }
   // The schema refuses a supervised ptp4l without an interface, with that reason.
   if (next.interface === null) return null;
-  {
-    const all = host.interfaces();
-    const iface = all.find((i) => i.name === next.interface);
-    if (!iface) return { field: 'interface', message: `no interface '${next.interface}' on this host (interfaces: ${all.map((i) => i.name).join(', ')})` };
-    if (!iface.multicast) return { field: 'interface', message: `interface '${iface.name}' cannot multicast, and PTP's messages are multicast` };
-  }
+  const all = host.interfaces();
+  const iface = all.find((i) => i.name === next.interface);
+  if (!iface) return { field: 'interface', message: `no interface '${next.interface}' on this host (interfaces: ${all.map((i) => i.name).join(', ')})` };
+  if (!iface.multicast) return { field: 'interface', message: `interface '${iface.name}' cannot multicast, and PTP's messages are multicast` };
   const dir = dirname(next.socket);
   if (host.pathKind(dir) !== 'directory') return { field: 'socket', message: `${dir} is not a directory: ptp4l creates its socket in an existing one` };
   const ours = supervised(running) && running.socket === next.socket;

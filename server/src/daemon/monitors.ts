@@ -34,6 +34,19 @@ interface Entry {
 /** What opening a monitor needs of its entry: the key, whom to send frames, and where it records what it opened. */
 type Opening = Pick<Entry, 'key' | 'watchers' | 'opened'>;
 
+/** Where a monitor receives: the target, the interface, and an identity of both. */
+interface Located {
+  target: ReceiveTarget;
+  iface: ResolvedInterface;
+  id: string;
+}
+
+/** A receiver's UserError (an SDP it cannot use, a group it cannot join) is the request's fault: a DomainError. */
+function rethrowAsDomain(err: unknown): never {
+  if (err instanceof UserError) throw new DomainError('invalid', 'cannot_monitor', err.message);
+  throw err;
+}
+
 /** One watcher's hold on a monitor. */
 export interface Watch {
   /** Starts (a function taking the audio) or stops (null) sending this watcher channel 1's audio. */
@@ -118,11 +131,16 @@ export class Monitors {
     const run = this.refreshing.then(async () => {
       for (const e of [...this.entries.values()]) {
         if (!e.monitor) continue;
-        const now = this.target(e.key);
-        if (!now || now.id === e.opened) continue;
+        let now: Located;
+        try {
+          now = this.locate(e.key);
+        } catch {
+          continue;
+        }
+        if (now.id === e.opened) continue;
         const old = e.monitor;
         try {
-          e.monitor = await this.openTarget(e, now);
+          e.monitor = await this.openAt(e, now);
         } catch (err) {
           this.opts.log.warn({ monitor: `${e.key.kind}:${e.key.id}`, err: (err as Error).message }, 'monitor kept on the stream as it was');
           continue;
@@ -139,45 +157,37 @@ export class Monitors {
     e.monitor?.listen(e.listeners.size === 0 ? null : (samples) => e.listeners.forEach((l) => l(samples)));
   }
 
-  /** Where `key` is received now, with an identity that changes when any of it does; null when it is gone. */
-  private target(key: MonitorKey): { target: ReceiveTarget; iface: ResolvedInterface; id: string } | null {
+  /**
+   * Where `key` is received now, with an identity that changes when any of it does; a DomainError
+   * saying why when it cannot be (gone, no interface address, an SDP the receiver cannot use).
+   */
+  private locate(key: MonitorKey): Located {
     const src = this.opts.find(key);
+    if (!src) throw new DomainError('not_found', 'no_stream', key.kind === 'stream' ? `no stream '${key.id}'` : `no remote stream '${key.id}'`);
     const iface = this.opts.iface();
-    if (!src || !iface) return null;
+    if (!iface) throw new DomainError('unavailable', 'no_interface', 'the media interface has no address');
+    let target: ReceiveTarget;
     try {
-      const target = receiveTarget(src.sdp, src.from);
-      return { target, iface, id: JSON.stringify([target.group, target.port, target.source, target.format, iface.name, iface.address]) };
-    } catch {
-      return null;
+      target = receiveTarget(src.sdp, src.from);
+    } catch (err) {
+      rethrowAsDomain(err);
     }
+    return { target, iface, id: JSON.stringify([target.group, target.port, target.source, target.format, iface.name, iface.address]) };
   }
 
   private async open(e: Opening): Promise<ThreadMonitor> {
-    const { key } = e;
-    const src = this.opts.find(key);
-    if (!src) throw new DomainError('not_found', 'no_stream', key.kind === 'stream' ? `no stream '${key.id}'` : `no remote stream '${key.id}'`);
-    if (!this.opts.iface()) throw new DomainError('unavailable', 'no_interface', 'the media interface has no address');
-    try {
-      receiveTarget(src.sdp, src.from);
-    } catch (err) {
-      if (err instanceof UserError) throw new DomainError('invalid', 'cannot_monitor', err.message);
-      throw err;
-    }
-    return this.openTarget(e, this.target(key)!);
+    return this.openAt(e, this.locate(e.key));
   }
 
-  private async openTarget(e: Opening, at: { target: ReceiveTarget; iface: ResolvedInterface; id: string }): Promise<ThreadMonitor> {
-    try {
-      const monitor = await this.thread.open(at.target, at.iface, (f) => {
+  private async openAt(e: Opening, at: Located): Promise<ThreadMonitor> {
+    const monitor = await this.thread
+      .open(at.target, at.iface, (f) => {
         for (const w of e.watchers) w(f);
-      });
-      e.opened = at.id;
-      this.opts.log.info({ monitor: `${e.key.kind}:${e.key.id}`, group: at.target.group, interface: at.iface.name }, 'monitor joined');
-      return monitor;
-    } catch (err) {
-      if (err instanceof UserError) throw new DomainError('invalid', 'cannot_monitor', err.message);
-      throw err;
-    }
+      })
+      .catch(rethrowAsDomain);
+    e.opened = at.id;
+    this.opts.log.info({ monitor: `${e.key.kind}:${e.key.id}`, group: at.target.group, interface: at.iface.name }, 'monitor joined');
+    return monitor;
   }
 
   async stop(): Promise<void> {

@@ -3,8 +3,9 @@
  * /sys/class/net, which lists interfaces without an address too, with its IPv4 address from
  * os.networkInterfaces() and its link and multicast state from sysfs.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { linkUp, systemReader, type InterfaceReader } from './watch.js';
 
 export interface HostInterface {
   name: string;
@@ -19,14 +20,6 @@ export interface HostInterface {
 const IFF_MULTICAST = 0x1000;
 const SYS = '/sys/class/net';
 
-function sysfs(name: string, file: string): string | null {
-  try {
-    return readFileSync(`${SYS}/${name}/${file}`, 'utf8').trim();
-  } catch {
-    return null;
-  }
-}
-
 function names(): string[] {
   try {
     return readdirSync(SYS);
@@ -37,18 +30,13 @@ function names(): string[] {
 }
 
 /** Every interface of this host (this network namespace), sorted by name. */
-export function hostInterfaces(): HostInterface[] {
-  const addrs = networkInterfaces();
+export function hostInterfaces(reader: InterfaceReader = systemReader): HostInterface[] {
   return names()
     .sort()
-    .map((name) => {
-      const operstate = sysfs(name, 'operstate');
-      const flags = Number.parseInt(sysfs(name, 'flags') ?? '0', 16);
-      return {
-        name,
-        address: addrs[name]?.find((a) => a.family === 'IPv4')?.address ?? null,
-        up: operstate === null || operstate === 'up' || operstate === 'unknown',
-        multicast: (flags & IFF_MULTICAST) !== 0,
-      };
-    });
+    .map((name) => ({
+      name,
+      address: reader.addresses(name)?.[0] ?? null,
+      up: linkUp(reader.sysfs(name, 'operstate')),
+      multicast: (Number.parseInt(reader.sysfs(name, 'flags') ?? '0', 16) & IFF_MULTICAST) !== 0,
+    }));
 }

@@ -27,10 +27,10 @@ export interface InterfaceState {
 
 export interface InterfaceReader {
   addresses(name: string): string[] | undefined;
-  sysfs(name: string, file: 'operstate' | 'ifindex'): string | null;
+  sysfs(name: string, file: 'operstate' | 'ifindex' | 'flags'): string | null;
 }
 
-const systemReader: InterfaceReader = {
+export const systemReader: InterfaceReader = {
   addresses: (name) => networkInterfaces()[name]?.filter((a) => a.family === 'IPv4').map((a) => a.address),
   sysfs: (name, file) => {
     try {
@@ -40,6 +40,9 @@ const systemReader: InterfaceReader = {
     }
   },
 };
+
+/** Whether a link is up by its operstate: loopback and many virtual interfaces never report one (unknown, or no file). */
+export const linkUp = (operstate: string | null): boolean => operstate === null || operstate === 'up' || operstate === 'unknown';
 
 /**
  * The interface's state now. `prefer` is the address in use: while the interface still has it, it stays
@@ -55,9 +58,8 @@ export function readInterface(name: string, prefer: string | null, reader: Inter
   const operstate = reader.sysfs(name, 'operstate');
   const list = addrs ?? [];
   const address = prefer !== null && list.includes(prefer) ? prefer : (list[0] ?? null);
-  const linkUp = operstate === null || operstate === 'up' || operstate === 'unknown';
   let reason = '';
-  if (!linkUp) reason = `interface ${name} is down (operstate ${operstate})`;
+  if (!linkUp(operstate)) reason = `interface ${name} is down (operstate ${operstate})`;
   else if (address === null) reason = `interface ${name} has no IPv4 address`;
   return { name, address, up: reason === '', ifindex, operstate, reason };
 }
